@@ -1,0 +1,61 @@
+using Control.Api.Auth;
+using Control.Api.Infrastructure;
+using Control.Domain.Contracts;
+using Control.Domain.Operators;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Control.Api.Features.Auth;
+
+/// <summary>Self-service password change; every token of the operator (including this one) dies, so they sign in again.</summary>
+public static class ChangePasswordEndpoint
+{
+    public sealed class Validator : AbstractValidator<ChangePasswordRequest>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.CurrentPassword).NotEmpty().WithMessage("The current password is required.");
+            RuleFor(x => x.NewPassword).Password();
+            RuleFor(x => x.Reason).MaximumLength(ValidationRules.MaxReasonLength);
+        }
+    }
+
+    private static readonly Validator Rules = new();
+
+    public static ProblemDetails Validate(ChangePasswordRequest request, Passwords passwords, HttpContext http)
+    {
+        var problem = Problems.Validate(Rules, request);
+        if (problem != WolverineContinue.NoProblems)
+        {
+            return problem;
+        }
+
+        var user = http.User;
+        return passwords.CheckPolicy(request.NewPassword!, user.FindFirst(ControlClaims.Username)!.Value, user.OrganizationSlug()) is { } weak
+            ? Problems.Field("newPassword", weak.Message)
+            : WolverineContinue.NoProblems;
+    }
+
+    [Authorize(Policy = Policies.AnyOperator)]
+    [WolverinePost("/me/password")]
+    public static async Task<IResult> Post(
+        ChangePasswordRequest request, IDocumentSession session, Passwords passwords, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
+        var account = stream.Aggregate!;
+        var decision = OperatorDecider.Decide(
+            new ChangePassword(passwords.Verify(account.PasswordHash, request.CurrentPassword!), passwords.Hash(request.NewPassword!)),
+            account, http.User.Actor(), clock.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+        {
+            return Problems.From(refusal).ToResult();
+        }
+
+        session.RecordAs(http.User.Actor(), request.Reason ?? "password change", http);
+        stream.AppendMany(decision.Events.ToArray());
+        return Results.NoContent();
+    }
+}

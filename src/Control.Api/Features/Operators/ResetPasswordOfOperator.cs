@@ -1,0 +1,38 @@
+using Control.Api.Auth;
+using Control.Api.Hosting;
+using Control.Domain.Common;
+using Control.Domain.Contracts;
+using Control.Domain.Operators;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace Control.Api.Features.Operators;
+
+/// <summary>Voids an operator's password and tokens, and returns a one-time activation code (shown once) to set a new one.</summary>
+public static class ResetPasswordOfOperatorEndpoint
+{
+    public static ProblemDetails Validate(OperatorActionRequest request) => OperatorAction.Validate(request);
+
+    [Authorize(Policy = Policies.ManageOperators)]
+    [WolverinePost("/operators/{id}/reset-password")]
+    public static async Task<IResult> Post(
+        Guid id, OperatorActionRequest request, IDocumentSession session, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http,
+        CancellationToken cancellation)
+    {
+        var (stream, problem) = await OperatorAction.Load(session, id, request, cancellation);
+        if (stream is null)
+        {
+            return problem!;
+        }
+
+        var now = clock.GetUtcNow();
+        var code = Secrets.NewCode();
+        var expires = now + options.Value.ActivationCodeLifetime;
+        var decision = OperatorDecider.Decide(
+            new ResetPassword(Secrets.HashCode(code), expires), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
+        return OperatorAction.Apply(session, stream, decision, request, http, (state, version) => new PasswordResetResponse(state.Id, code, expires, version));
+    }
+}

@@ -1,0 +1,85 @@
+using Control.Api.Auth;
+using Control.Api.Features.Setup;
+using Control.Api.Hosting;
+using Control.Api.Infrastructure;
+using Control.Domain.Contracts;
+using Control.Domain.Operators;
+using Control.Domain.Organizations;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace Control.Api.Features.Organizations;
+
+/// <summary>An owner creates a further organization (with its own owner account) where the deployment allows it.</summary>
+public static class CreateOrganizationEndpoint
+{
+    public sealed class Validator : AbstractValidator<CreateOrganizationRequest>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Slug).OrganizationSlug();
+            RuleFor(x => x.Name).NotEmpty().MaximumLength(100).WithMessage("An organization name of at most 100 characters is required.");
+            RuleFor(x => x.OwnerUsername).Username();
+            RuleFor(x => x.OwnerPassword).Password();
+            RuleFor(x => x.Reason).Reason();
+        }
+    }
+
+    private static readonly Validator Rules = new();
+
+    public static ProblemDetails Validate(CreateOrganizationRequest request, Passwords passwords, IOptions<ControlOptions> options)
+    {
+        if (!options.Value.AllowOrganizationCreation)
+        {
+            return new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Not allowed.",
+                Detail = "This deployment does not allow creating further organizations (Control:AllowOrganizationCreation).",
+            };
+        }
+
+        var problem = Problems.Validate(Rules, request);
+        if (problem != WolverineContinue.NoProblems)
+        {
+            return problem;
+        }
+
+        return passwords.CheckPolicy(request.OwnerPassword!, request.OwnerUsername!, request.Slug!, request.Name!) is { } weak
+            ? Problems.Field("ownerPassword", weak.Message)
+            : WolverineContinue.NoProblems;
+    }
+
+    [Authorize(Policy = Policies.CreateOrganizations)]
+    [WolverinePost("/organizations")]
+    public static async Task<IResult> Post(
+        CreateOrganizationRequest request, IDocumentStore store, Passwords passwords, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    {
+        var now = clock.GetUtcNow();
+        var actor = http.User.Actor();
+        await using var session = store.LightweightSession(request.Slug!);
+        var taken = await session.LoadAsync<OrganizationRegistration>(request.Slug!, cancellation) is not null;
+        var organizationId = Guid.CreateVersion7();
+        var ownerId = Guid.CreateVersion7();
+        var created = OrganizationDecider.Decide(new CreateOrganization(organizationId, request.Slug!, request.Name!), taken, actor, now);
+        var owner = OperatorDecider.Decide(
+            new RegisterOperator(ownerId, organizationId, request.Slug!, request.OwnerUsername!, OperatorRole.Owner, passwords.Hash(request.OwnerPassword!)),
+            usernameTaken: false, actor, now);
+        if ((created.Refusal ?? owner.Refusal) is { } refusal)
+        {
+            return Problems.From(refusal).ToResult();
+        }
+
+        session.RecordAs(actor, request.Reason, http);
+        // Insert, not Store: a namespace created concurrently elsewhere fails this write (409) instead of being overwritten.
+        session.Insert(new OrganizationRegistration { Id = request.Slug!, OrganizationId = organizationId, Name = request.Name!.Trim(), CreatedAt = now });
+        session.Events.StartStream<Organization>(organizationId, created.Events.ToArray());
+        session.Events.StartStream<Operator>(ownerId, owner.Events.ToArray());
+        await session.SaveChangesAsync(cancellation);
+        return Results.Created($"/organizations/{request.Slug}", new SetupResponse(organizationId, request.Slug!, ownerId, request.OwnerUsername!));
+    }
+}

@@ -1,0 +1,87 @@
+using Control.Api.Infrastructure;
+using Control.Domain.Common;
+using Control.Domain.Contracts;
+using Control.Domain.Operators;
+using Control.Domain.Organizations;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Wolverine.Http;
+
+namespace Control.Api.Features.Setup;
+
+/// <summary>Creates the first organization and its owner with the one-time bootstrap token.</summary>
+public static class SetupEndpoint
+{
+    public sealed class Validator : AbstractValidator<SetupRequest>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.BootstrapToken).NotEmpty().WithMessage("The bootstrap token is required (see the API's data folder).");
+            RuleFor(x => x.Slug).OrganizationSlug();
+            RuleFor(x => x.Name).NotEmpty().MaximumLength(100).WithMessage("An organization name of at most 100 characters is required.");
+            RuleFor(x => x.OwnerUsername).Username();
+            RuleFor(x => x.OwnerPassword).Password();
+        }
+    }
+
+    private static readonly Validator Rules = new();
+
+    public static ProblemDetails Validate(SetupRequest request, Passwords passwords)
+    {
+        var problem = Problems.Validate(Rules, request);
+        if (problem != WolverineContinue.NoProblems)
+        {
+            return problem;
+        }
+
+        return passwords.CheckPolicy(request.OwnerPassword!, request.OwnerUsername!, request.Slug!, request.Name!) is { } weak
+            ? Problems.Field("ownerPassword", weak.Message)
+            : WolverineContinue.NoProblems;
+    }
+
+    [AllowAnonymous]
+    [EnableRateLimiting(RateLimits.SignIn)]
+    [WolverinePost("/setup")]
+    public static async Task<IResult> Post(
+        SetupRequest request, IDocumentStore store, Passwords passwords, BootstrapToken bootstrap, TimeProvider clock, HttpContext http,
+        CancellationToken cancellation)
+    {
+        var now = clock.GetUtcNow();
+        await using var session = store.LightweightSession(request.Slug!);
+        var state = await session.LoadAsync<BootstrapState>(BootstrapState.SingletonId, cancellation);
+        var anyOrganization = await session.Query<OrganizationRegistration>().AnyAsync(cancellation);
+        if (state is not { UsedAt: null } || anyOrganization || !Secrets.TokenMatches(request.BootstrapToken!, state.TokenHash))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Setup is not possible.",
+                detail: "The bootstrap token is not valid, or setup has already been done. Sign in with an owner account instead.");
+        }
+
+        var actor = Actor.System("bootstrap");
+        var organizationId = Guid.CreateVersion7();
+        var ownerId = Guid.CreateVersion7();
+        var created = OrganizationDecider.Decide(new CreateOrganization(organizationId, request.Slug!, request.Name!), slugTaken: false, actor, now);
+        var owner = OperatorDecider.Decide(
+            new RegisterOperator(ownerId, organizationId, request.Slug!, request.OwnerUsername!, OperatorRole.Owner, passwords.Hash(request.OwnerPassword!)),
+            usernameTaken: false, actor, now);
+        if ((created.Refusal ?? owner.Refusal) is { } refusal)
+        {
+            return Problems.From(refusal).ToResult();
+        }
+
+        session.RecordAs(actor, "initial setup", http);
+        session.Insert(new OrganizationRegistration { Id = request.Slug!, OrganizationId = organizationId, Name = request.Name!.Trim(), CreatedAt = now });
+        session.Events.StartStream<Organization>(organizationId, created.Events.ToArray());
+        session.Events.StartStream<Operator>(ownerId, owner.Events.ToArray());
+        state.UsedAt = now;
+        session.Update(state);
+        await session.SaveChangesAsync(cancellation);
+        bootstrap.Forget();
+
+        return Results.Created($"/operators/{ownerId}", new SetupResponse(organizationId, request.Slug!, ownerId, request.OwnerUsername!));
+    }
+}

@@ -1,0 +1,52 @@
+using Control.Api.Auth;
+using Control.Api.Infrastructure;
+using Control.Domain.Common;
+using Control.Domain.Contracts;
+using Control.Domain.Operators;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Control.Api.Features.TwoFactor;
+
+/// <summary>Turns 2FA on with a first valid code and returns ten single-use recovery codes, shown once.</summary>
+public static class ConfirmTwoFactorEndpoint
+{
+    public const int RecoveryCodeCount = 10;
+
+    public sealed class Validator : AbstractValidator<TwoFactorCodeRequest>
+    {
+        public Validator() => RuleFor(x => x.Code).TotpCode();
+    }
+
+    private static readonly Validator Rules = new();
+
+    public static ProblemDetails Validate(TwoFactorCodeRequest request) => Problems.Validate(Rules, request);
+
+    [Authorize(Policy = Policies.AnyOperator)]
+    [WolverinePost("/me/2fa/confirm")]
+    public static async Task<IResult> Post(
+        TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
+        CancellationToken cancellation)
+    {
+        var operatorId = http.User.OperatorId();
+        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
+        var account = stream.Aggregate!;
+        var pending = account.TwoFactor.PendingProtectedSecret is { } p ? protector.Unprotect(p, TwoFactorSecrets.Purpose(operatorId)) : [];
+        var codes = NewRecoveryCodes();
+        var decision = OperatorDecider.Decide(
+            new ConfirmTwoFactor(pending, request.Code!, codes.Select(Secrets.HashCode).ToList()), account, http.User.Actor(), clock.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+        {
+            return Problems.From(refusal).ToResult();
+        }
+
+        session.RecordAs(http.User.Actor(), request.Reason ?? "two-factor enrolment confirmed", http);
+        stream.AppendMany(decision.Events.ToArray());
+        return Results.Ok(new RecoveryCodesResponse(codes));
+    }
+
+    public static List<string> NewRecoveryCodes() => Enumerable.Range(0, RecoveryCodeCount).Select(_ => Secrets.NewCode()).ToList();
+}

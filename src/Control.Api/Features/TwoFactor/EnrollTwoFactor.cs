@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using Control.Api.Auth;
+using Control.Api.Hosting;
+using Control.Api.Infrastructure;
+using Control.Domain.Contracts;
+using Control.Domain.Operators;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace Control.Api.Features.TwoFactor;
+
+/// <summary>Generates a TOTP seed, stores it encrypted, and shows it once (as an otpauth:// URI for a QR code).</summary>
+public static class EnrollTwoFactorEndpoint
+{
+    [Authorize(Policy = Policies.AnyOperator)]
+    [WolverinePost("/me/2fa/enroll")]
+    public static async Task<IResult> Post(
+        IDocumentSession session, SecretProtector protector, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http,
+        CancellationToken cancellation)
+    {
+        var operatorId = http.User.OperatorId();
+        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
+        var account = stream.Aggregate!;
+        var secret = RandomNumberGenerator.GetBytes(TotpRules.SecretBytes);
+        var decision = OperatorDecider.Decide(
+            new StartTwoFactorEnrollment(protector.Protect(secret, TwoFactorSecrets.Purpose(operatorId))), account, http.User.Actor(), clock.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+        {
+            return Problems.From(refusal).ToResult();
+        }
+
+        session.RecordAs(http.User.Actor(), "two-factor enrolment", http);
+        stream.AppendMany(decision.Events.ToArray());
+        var uri = TotpRules.ProvisioningUri(secret, account.QualifiedName, options.Value.Issuer);
+        return Results.Ok(new TwoFactorEnrollmentResponse(TotpRules.ToBase32(secret), uri));
+    }
+}

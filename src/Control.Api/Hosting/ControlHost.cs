@@ -1,0 +1,138 @@
+using Control.Api.Auth;
+using Control.Api.Features.Setup;
+using Control.Api.Infrastructure;
+using Control.Api.Projections;
+using Control.Domain.Operators;
+using Control.Domain.Organizations;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using JasperFx.MultiTenancy;
+using Marten;
+using Marten.Schema;
+using Marten.Schema.Indexing.Unique;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+using Weasel.Core;
+
+namespace Control.Api.Hosting;
+
+/// <summary>All of the API's wiring, so Program.cs stays a few lines and tests boot exactly the same app.</summary>
+public static class ControlHost
+{
+    public static WebApplicationBuilder AddControl(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(ControlOptions.Section);
+        services.Configure<ControlOptions>(section);
+        var control = section.Get<ControlOptions>() ?? new ControlOptions();
+
+        var connectionString = builder.Configuration.GetConnectionString("Control");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "No database: set ConnectionStrings__Control to a PostgreSQL 15+ connection string (ops/up does this for the embedded default).");
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<CommonPasswords>();
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<BootstrapToken>();
+
+        services.AddNpgsqlDataSource(connectionString);
+        services.AddMarten(opts =>
+            {
+                opts.DatabaseSchemaName = control.DatabaseSchema;
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+                // One tenant per organization, all in one database: every row carries its organization's slug.
+                opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+                opts.Policies.AllDocumentsAreMultiTenanted();
+
+                // The audit envelope: who (user name), why (headers), and the correlation of every event.
+                opts.Events.MetadataConfig.HeadersEnabled = true;
+                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+                opts.Events.MetadataConfig.CausationIdEnabled = true;
+                opts.Events.MetadataConfig.UserNameEnabled = true;
+
+                opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
+                opts.Schema.For<Operator>().UniqueIndex(UniqueIndexType.Computed, "ux_operator_username", TenancyScope.PerTenant, x => x.Username);
+                opts.Schema.For<OrganizationRegistration>().SingleTenanted();
+                opts.Schema.For<BootstrapState>().SingleTenanted().UseOptimisticConcurrency(true);
+                opts.Schema.For<RefreshSession>().UseOptimisticConcurrency(true);
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.UseRuntimeCompilation();
+            opts.Policies.AutoApplyTransactions();
+        });
+        services.AddWolverineHttp();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((jwt, tokens) =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = tokens.ValidationParameters;
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = SecurityStampCheck.OnTokenValidated,
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    await WriteProblem(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.",
+                        "Sign in (control login) and send the access token as a Bearer token. Tokens die when the account is disabled or its password or 2FA is reset.");
+                },
+                OnForbidden = context => WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed.", "Your role may not do this."),
+            };
+        });
+        services.AddAuthorization(Policies.Configure);
+        services.AddRateLimiter(o => RateLimits.Configure(o, control));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ExceptionMapping>();
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        services.AddOpenApi();
+        services.AddHostedService(sp => sp.GetRequiredService<BootstrapToken>());
+        return builder;
+    }
+
+    public static WebApplication UseControl(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapWolverineEndpoints(opts =>
+        {
+            // The organization comes from the verified token, never from anything the caller can simply write.
+            opts.TenantId.IsClaimTypeNamed(ControlClaims.Organization);
+            opts.RejectUnparseableQueryValues = true;
+        });
+        return app;
+    }
+
+    private static Task WriteProblem(HttpContext http, int status, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(
+            new ProblemDetails { Status = status, Title = title, Detail = detail }, options: null, contentType: "application/problem+json");
+    }
+}

@@ -1,0 +1,34 @@
+namespace Control.Api.Hosting;
+
+/// <summary>Settings under <c>Control:</c> (environment: <c>Control__Name</c>).</summary>
+public sealed class ControlOptions
+{
+    public const string Section = "Control";
+
+    /// <summary>Folder for local state such as the one-time bootstrap token (<c>.data</c> under <c>ops/up</c>).</summary>
+    public string DataDirectory { get; set; } = ".data";
+
+    /// <summary>Base64 of 32 random bytes from which every server-side key is derived (token signing, secret encryption).</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>A file holding <see cref="MasterKey"/>, preferred in production (0600, outside the database).</summary>
+    public string? MasterKeyFile { get; set; }
+
+    /// <summary>Whether owners may create further organizations on this deployment (multi-tenant hosting).</summary>
+    public bool AllowOrganizationCreation { get; set; }
+
+    /// <summary>Name shown in authenticator apps.</summary>
+    public string Issuer { get; set; } = "Control";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan ActivationCodeLifetime { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Anonymous authentication attempts (login, refresh, activate, setup) allowed per source address and minute.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 30;
+
+    /// <summary>PostgreSQL schema for Marten's and Wolverine's tables.</summary>
+    public string DatabaseSchema { get; set; } = "control";
+}

@@ -1,0 +1,24 @@
+using Control.Domain.Common;
+using Control.Domain.Operators;
+using Microsoft.AspNetCore.Identity;
+
+namespace Control.Api.Infrastructure;
+
+/// <summary>ASP.NET Core Identity's PBKDF2 password hasher plus the NIST policy check.</summary>
+public sealed class Passwords(CommonPasswords common)
+{
+    private static readonly PasswordHasher<Operator> Hasher = new();
+
+    // Verified against when the username does not exist, so that "no such user" costs the same time as "wrong password".
+    private static readonly string DecoyHash = Hasher.HashPassword(null!, Secrets.NewToken());
+
+    public Refusal? CheckPolicy(string password, params string[] contextWords) => PasswordPolicy.Check(password, common.List, contextWords);
+
+    public string Hash(string password) => Hasher.HashPassword(null!, password);
+
+    public bool Verify(string? hash, string password)
+    {
+        var result = Hasher.VerifyHashedPassword(null!, hash ?? DecoyHash, password);
+        return hash is not null && result != PasswordVerificationResult.Failed;
+    }
+}

@@ -1,0 +1,38 @@
+using Control.Domain.Operators;
+using Control.Domain.Organizations;
+using FluentValidation;
+
+namespace Control.Api.Infrastructure;
+
+public static class ValidationRules
+{
+    public const int MaxReasonLength = 500;
+
+    public static IRuleBuilderOptions<T, string?> Username<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("A username is required.")
+            .Matches("^[a-z0-9][a-z0-9._-]{1,31}$")
+            .WithMessage("A username is 2-32 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+
+    public static IRuleBuilderOptions<T, string?> OrganizationSlug<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("An organization (namespace) is required.")
+            .Must(OrganizationRules.IsValidSlug)
+            .WithMessage("A namespace is 3-32 characters: lowercase letters, digits and inner hyphens.");
+
+    public static IRuleBuilderOptions<T, string?> Password<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("A password is required.")
+            .MaximumLength(PasswordPolicy.MaximumLength * 2).WithMessage("The password is too long.");
+
+    /// <summary>Every security change says why; the reason is part of the audit trail.</summary>
+    public static IRuleBuilderOptions<T, string?> Reason<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("A reason is required for every security change.")
+            .MaximumLength(MaxReasonLength).WithMessage($"A reason is at most {MaxReasonLength} characters.");
+
+    public static IRuleBuilderOptions<T, string?> Role<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("A role is required.")
+            .Must(r => OperatorRoles.TryParse(r, out _))
+            .WithMessage($"The role must be one of: {string.Join(", ", OperatorRoles.All)}.");
+
+    public static IRuleBuilderOptions<T, string?> TotpCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("A code from the authenticator app is required.")
+            .Matches("^[0-9]{6}$").WithMessage("The code is the 6 digits shown by the authenticator app.");
+}

@@ -1,0 +1,19 @@
+using Control.Domain.Operators;
+using Control.Domain.Organizations;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace Control.Api.Projections;
+
+// The domain's aggregates fold their own streams (Evolve); these adapters hand Marten that fold, so Control.Domain
+// needs no event-store attributes, base classes or source generators.
+
+public sealed class OperatorProjection : SingleStreamProjection<Operator, Guid>
+{
+    public override Operator? Evolve(Operator? snapshot, Guid id, IEvent e) => Operator.Evolve(snapshot, e.Data);
+}
+
+public sealed class OrganizationProjection : SingleStreamProjection<Organization, Guid>
+{
+    public override Organization? Evolve(Organization? snapshot, Guid id, IEvent e) => Organization.Evolve(snapshot, e.Data);
+}

@@ -1,0 +1,38 @@
+namespace Control.Domain.Contracts;
+
+// Wire types of the HTTP API, shared by the API and the CLI. Events never double as these.
+
+public sealed record SetupRequest(string? BootstrapToken, string? Slug, string? Name, string? OwnerUsername, string? OwnerPassword);
+
+public sealed record SetupResponse(Guid OrganizationId, string Slug, Guid OwnerId, string OwnerUsername);
+
+public sealed record CreateOrganizationRequest(string? Slug, string? Name, string? OwnerUsername, string? OwnerPassword, string? Reason);
+
+public sealed record LoginRequest(string? Organization, string? Username, string? Password, string? TotpCode, string? RecoveryCode);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed record LogoutRequest(string? RefreshToken);
+
+public sealed record ActivateRequest(string? Organization, string? Username, string? ActivationCode, string? NewPassword);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, string? Reason);
+
+public sealed record TokenResponse(
+    string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, WhoAmIResponse Operator);
+
+public sealed record WhoAmIResponse(Guid Id, string Username, string Organization, string Role, bool TwoFactorEnabled, int RecoveryCodesLeft);
+
+public sealed record TwoFactorEnrollmentResponse(string Secret, string OtpAuthUri);
+
+public sealed record TwoFactorCodeRequest(string? Code, string? Reason);
+
+public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
+
+/// <summary>Problem-details extension codes for sign-in, so a client can tell "ask for the TOTP code" from "wrong".</summary>
+public static class SignInProblemCodes
+{
+    public const string InvalidCredentials = "sign_in.invalid_credentials";
+    public const string SecondFactorRequired = "sign_in.second_factor_required";
+    public const string InvalidSecondFactor = "sign_in.invalid_second_factor";
+}

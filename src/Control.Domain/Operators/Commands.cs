@@ -1,0 +1,33 @@
+namespace Control.Domain.Operators;
+
+// Commands carry everything the decider needs; secrets arrive already hashed or protected by the caller,
+// so the decider stays pure (no clock, no randomness, no key material of its own).
+
+public sealed record RegisterOperator(Guid OperatorId, Guid OrganizationId, string OrganizationSlug, string Username, OperatorRole Role, string PasswordHash);
+
+public sealed record InviteOperator(
+    Guid OperatorId, Guid OrganizationId, string OrganizationSlug, string Username, OperatorRole Role,
+    string ActivationCodeHash, DateTimeOffset ActivationExpiresAt);
+
+/// <summary>Set a password with an activation code. <see cref="NewPasswordHash"/> is the hash of the already policy-checked password.</summary>
+public sealed record ActivateOperator(string ActivationCode, string NewPasswordHash);
+
+public sealed record ChangePassword(bool CurrentPasswordMatches, string NewPasswordHash);
+
+public sealed record ResetPassword(string ActivationCodeHash, DateTimeOffset ActivationExpiresAt);
+
+public sealed record DisableOperator;
+
+public sealed record EnableOperator;
+
+public sealed record StartTwoFactorEnrollment(string ProtectedSecret);
+
+/// <summary>Confirm enrolment with a first code, computed against the decrypted pending secret.</summary>
+public sealed record ConfirmTwoFactor(byte[] PendingSecret, string Code, IReadOnlyList<string> RecoveryCodeHashes);
+
+public sealed record RegenerateRecoveryCodes(byte[] Secret, string Code, IReadOnlyList<string> RecoveryCodeHashes);
+
+public sealed record ResetTwoFactor;
+
+/// <param name="Secret">The decrypted TOTP secret when 2FA is on, else null.</param>
+public sealed record SignIn(bool PasswordMatches, string? TotpCode, string? RecoveryCode, byte[]? Secret, string Source);

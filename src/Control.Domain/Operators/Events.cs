@@ -1,0 +1,61 @@
+using Control.Domain.Common;
+
+namespace Control.Domain.Operators;
+
+// Event names and shapes are a permanent contract: never rename or remove one; add a new event instead.
+// Fields ending in Hash/Hashes or starting with Protected hold secret material and are redacted in audit output.
+
+/// <summary>An operator account created with a password (the first owner at setup, or an organization's founding owner).</summary>
+public sealed record OperatorRegistered(
+    Guid OperatorId, Guid OrganizationId, string OrganizationSlug, string Username, OperatorRole Role, string PasswordHash,
+    Actor By, DateTimeOffset At);
+
+/// <summary>An operator account was created by an admin; the invitee activates it with a one-time code.</summary>
+public sealed record OperatorInvited(
+    Guid OperatorId, Guid OrganizationId, string OrganizationSlug, string Username, OperatorRole Role,
+    string ActivationCodeHash, DateTimeOffset ActivationExpiresAt, Actor By, DateTimeOffset At);
+
+/// <summary>The operator set a password with a valid activation code (after an invitation or a password reset).</summary>
+public sealed record OperatorActivated(Guid OperatorId, string PasswordHash, Actor By, DateTimeOffset At);
+
+/// <summary>The operator changed their own password, proving the current one.</summary>
+public sealed record OperatorPasswordChanged(Guid OperatorId, string PasswordHash, Actor By, DateTimeOffset At);
+
+/// <summary>An admin reset the operator's password: the old one is void, every token dies, a one-time code sets a new one.</summary>
+public sealed record OperatorPasswordReset(
+    Guid OperatorId, string ActivationCodeHash, DateTimeOffset ActivationExpiresAt, Actor By, DateTimeOffset At);
+
+public sealed record OperatorDisabled(Guid OperatorId, Actor By, DateTimeOffset At);
+
+public sealed record OperatorEnabled(Guid OperatorId, Actor By, DateTimeOffset At);
+
+/// <summary>A TOTP secret was generated and shown to the operator once; it is not required until confirmed.</summary>
+public sealed record TwoFactorEnrollmentStarted(Guid OperatorId, string ProtectedSecret, Actor By, DateTimeOffset At);
+
+/// <summary>The operator proved the authenticator works; from now on every sign-in needs a second factor.</summary>
+public sealed record TwoFactorEnrolled(Guid OperatorId, long AcceptedStep, IReadOnlyList<string> RecoveryCodeHashes, Actor By, DateTimeOffset At);
+
+public sealed record RecoveryCodesRegenerated(Guid OperatorId, long AcceptedStep, IReadOnlyList<string> RecoveryCodeHashes, Actor By, DateTimeOffset At);
+
+/// <summary>An admin removed the operator's second factor (lost device): every token dies, enrolment starts over.</summary>
+public sealed record TwoFactorReset(Guid OperatorId, Actor By, DateTimeOffset At);
+
+public enum SecondFactor
+{
+    None,
+    Totp,
+    RecoveryCode,
+}
+
+public sealed record OperatorSignedIn(
+    Guid OperatorId, string Source, SecondFactor SecondFactor, long? AcceptedStep, int? RecoveryCodeIndex, DateTimeOffset At);
+
+public enum SignInFailureCause
+{
+    Password,
+    SecondFactor,
+}
+
+/// <summary>A failed sign-in with the operator's name; <see cref="LockedUntil"/> is set when the failures reached the lockout threshold.</summary>
+public sealed record OperatorSignInFailed(
+    Guid OperatorId, string Source, SignInFailureCause Cause, int ConsecutiveFailures, DateTimeOffset? LockedUntil, DateTimeOffset At);

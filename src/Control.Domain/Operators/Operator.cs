@@ -1,0 +1,151 @@
+namespace Control.Domain.Operators;
+
+public sealed record RecoveryCode(string Hash, bool Used);
+
+public sealed record PendingActivation(string CodeHash, DateTimeOffset ExpiresAt);
+
+public sealed record TwoFactorState(
+    bool Enabled,
+    string? ProtectedSecret,
+    string? PendingProtectedSecret,
+    long LastAcceptedStep,
+    IReadOnlyList<RecoveryCode> RecoveryCodes)
+{
+    public static TwoFactorState Off { get; } = new(false, null, null, 0, []);
+
+    public int RecoveryCodesLeft => RecoveryCodes.Count(c => !c.Used);
+}
+
+/// <summary>
+/// State of an operator account, rebuilt from its stream by <see cref="Evolve"/> (<c>Start</c> for a stream's first
+/// event, <c>When</c> for the rest; not the event store's Create/Apply conventions, so the store is told explicitly). <see cref="SecurityStamp"/> changes whenever every token
+/// the operator holds must die at once (disable, password change or reset, 2FA reset): tokens carry the stamp they
+/// were issued under and are checked against it on every request.
+/// </summary>
+public sealed record Operator
+{
+    public required Guid Id { get; init; }
+    public required Guid OrganizationId { get; init; }
+    public required string OrganizationSlug { get; init; }
+    public required string Username { get; init; }
+    public required OperatorRole Role { get; init; }
+    public required OperatorStatus Status { get; init; }
+    public string? PasswordHash { get; init; }
+    public PendingActivation? Activation { get; init; }
+    public int SecurityStamp { get; init; }
+    public TwoFactorState TwoFactor { get; init; } = TwoFactorState.Off;
+    public int ConsecutiveFailures { get; init; }
+    public DateTimeOffset? LockedUntil { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? LastSignInAt { get; init; }
+
+    /// <summary>Stream version, set by the event store when it loads the aggregate (the one mutable member, by design of the store).</summary>
+    public long Version { get; set; }
+
+    public string QualifiedName => $"{Username}@{OrganizationSlug}";
+
+    public static Operator Start(OperatorRegistered e) => new()
+    {
+        Id = e.OperatorId,
+        OrganizationId = e.OrganizationId,
+        OrganizationSlug = e.OrganizationSlug,
+        Username = e.Username,
+        Role = e.Role,
+        Status = OperatorStatus.Active,
+        PasswordHash = e.PasswordHash,
+        CreatedAt = e.At,
+    };
+
+    public static Operator Start(OperatorInvited e) => new()
+    {
+        Id = e.OperatorId,
+        OrganizationId = e.OrganizationId,
+        OrganizationSlug = e.OrganizationSlug,
+        Username = e.Username,
+        Role = e.Role,
+        Status = OperatorStatus.Invited,
+        Activation = new PendingActivation(e.ActivationCodeHash, e.ActivationExpiresAt),
+        CreatedAt = e.At,
+    };
+
+    public Operator When(OperatorActivated e) => this with
+    {
+        Status = Status == OperatorStatus.Invited ? OperatorStatus.Active : Status,
+        PasswordHash = e.PasswordHash,
+        Activation = null,
+        ConsecutiveFailures = 0,
+        LockedUntil = null,
+    };
+
+    public Operator When(OperatorPasswordChanged e) => this with { PasswordHash = e.PasswordHash, SecurityStamp = SecurityStamp + 1 };
+
+    public Operator When(OperatorPasswordReset e) => this with
+    {
+        PasswordHash = null,
+        Activation = new PendingActivation(e.ActivationCodeHash, e.ActivationExpiresAt),
+        SecurityStamp = SecurityStamp + 1,
+    };
+
+    public Operator When(OperatorDisabled e) => this with { Status = OperatorStatus.Disabled, SecurityStamp = SecurityStamp + 1 };
+
+    public Operator When(OperatorEnabled e) => this with
+    {
+        Status = PasswordHash is null ? OperatorStatus.Invited : OperatorStatus.Active,
+        ConsecutiveFailures = 0,
+        LockedUntil = null,
+    };
+
+    public Operator When(TwoFactorEnrollmentStarted e) => this with { TwoFactor = TwoFactor with { PendingProtectedSecret = e.ProtectedSecret } };
+
+    public Operator When(TwoFactorEnrolled e) => this with
+    {
+        TwoFactor = new TwoFactorState(true, TwoFactor.PendingProtectedSecret, null, e.AcceptedStep, NewCodes(e.RecoveryCodeHashes)),
+    };
+
+    public Operator When(RecoveryCodesRegenerated e) => this with
+    {
+        TwoFactor = TwoFactor with { LastAcceptedStep = Math.Max(TwoFactor.LastAcceptedStep, e.AcceptedStep), RecoveryCodes = NewCodes(e.RecoveryCodeHashes) },
+    };
+
+    public Operator When(TwoFactorReset e) => this with { TwoFactor = TwoFactorState.Off, SecurityStamp = SecurityStamp + 1 };
+
+    public Operator When(OperatorSignedIn e) => this with
+    {
+        ConsecutiveFailures = 0,
+        LockedUntil = null,
+        LastSignInAt = e.At,
+        TwoFactor = TwoFactor with
+        {
+            LastAcceptedStep = e.AcceptedStep is { } step ? Math.Max(step, TwoFactor.LastAcceptedStep) : TwoFactor.LastAcceptedStep,
+            RecoveryCodes = e.RecoveryCodeIndex is { } used
+                ? TwoFactor.RecoveryCodes.Select((c, i) => i == used ? c with { Used = true } : c).ToList()
+                : TwoFactor.RecoveryCodes,
+        },
+    };
+
+    public Operator When(OperatorSignInFailed e) => this with { ConsecutiveFailures = e.ConsecutiveFailures, LockedUntil = e.LockedUntil };
+
+    /// <summary>The one fold over the stream: the event store's projection and the API's in-flight responses both use it.</summary>
+    public static Operator? Evolve(Operator? state, object @event) => @event switch
+    {
+        OperatorRegistered e => Start(e),
+        OperatorInvited e => Start(e),
+        _ when state is null => null,
+        OperatorActivated e => state.When(e),
+        OperatorPasswordChanged e => state.When(e),
+        OperatorPasswordReset e => state.When(e),
+        OperatorDisabled e => state.When(e),
+        OperatorEnabled e => state.When(e),
+        TwoFactorEnrollmentStarted e => state.When(e),
+        TwoFactorEnrolled e => state.When(e),
+        RecoveryCodesRegenerated e => state.When(e),
+        TwoFactorReset e => state.When(e),
+        OperatorSignedIn e => state.When(e),
+        OperatorSignInFailed e => state.When(e),
+        _ => state,
+    };
+
+    public bool IsLockedOut(DateTimeOffset now) => LockedUntil is { } until && now < until;
+
+    private static List<RecoveryCode> NewCodes(IReadOnlyList<string> hashes) => hashes.Select(h => new RecoveryCode(h, false)).ToList();
+}

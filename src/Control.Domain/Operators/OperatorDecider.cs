@@ -1,0 +1,241 @@
+using Control.Domain.Common;
+
+namespace Control.Domain.Operators;
+
+/// <summary>Pure decisions about operator accounts: given the current state and a command, the events or a refusal.</summary>
+public static class OperatorDecider
+{
+    public static Decision Decide(RegisterOperator c, bool usernameTaken, Actor actor, DateTimeOffset now)
+    {
+        if (usernameTaken)
+        {
+            return UsernameTaken(c.Username);
+        }
+
+        return Decision.Accept(new OperatorRegistered(c.OperatorId, c.OrganizationId, c.OrganizationSlug, c.Username, c.Role, c.PasswordHash, actor, now));
+    }
+
+    public static Decision Decide(InviteOperator c, bool usernameTaken, OperatorRole actorRole, Actor actor, DateTimeOffset now)
+    {
+        if (!actorRole.CanManage(c.Role))
+        {
+            return Decision.Refuse(RefusalKind.Forbidden, "operator.role_not_grantable", "Only owners can invite owners.");
+        }
+
+        if (usernameTaken)
+        {
+            return UsernameTaken(c.Username);
+        }
+
+        return Decision.Accept(new OperatorInvited(
+            c.OperatorId, c.OrganizationId, c.OrganizationSlug, c.Username, c.Role, c.ActivationCodeHash, c.ActivationExpiresAt, actor, now));
+    }
+
+    public static Decision Decide(ActivateOperator c, Operator state, DateTimeOffset now)
+    {
+        // One answer for every way this can fail: the caller must not learn whether the account or a code exists.
+        if (state.Status == OperatorStatus.Disabled
+            || state.Activation is not { } activation
+            || now >= activation.ExpiresAt
+            || !Secrets.CodeMatches(c.ActivationCode, activation.CodeHash))
+        {
+            return InvalidActivation;
+        }
+
+        return Decision.Accept(new OperatorActivated(state.Id, c.NewPasswordHash, Actor.Operator(state.Id, state.Username, state.OrganizationSlug), now));
+    }
+
+    public static Decision Decide(ChangePassword c, Operator state, Actor actor, DateTimeOffset now)
+    {
+        if (!c.CurrentPasswordMatches)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "password.current_incorrect", "The current password is not correct.");
+        }
+
+        return Decision.Accept(new OperatorPasswordChanged(state.Id, c.NewPasswordHash, actor, now));
+    }
+
+    public static Decision Decide(ResetPassword c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now) =>
+        Guard(state, actorRole, actor, allowSelf: false)
+        ?? Decision.Accept(new OperatorPasswordReset(state.Id, c.ActivationCodeHash, c.ActivationExpiresAt, actor, now));
+
+    public static Decision Decide(DisableOperator c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now)
+    {
+        if (Guard(state, actorRole, actor, allowSelf: false) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return state.Status == OperatorStatus.Disabled ? Decision.NothingToDo : Decision.Accept(new OperatorDisabled(state.Id, actor, now));
+    }
+
+    public static Decision Decide(EnableOperator c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now)
+    {
+        if (Guard(state, actorRole, actor, allowSelf: false) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return state.Status != OperatorStatus.Disabled ? Decision.NothingToDo : Decision.Accept(new OperatorEnabled(state.Id, actor, now));
+    }
+
+    public static Decision Decide(StartTwoFactorEnrollment c, Operator state, Actor actor, DateTimeOffset now)
+    {
+        if (state.TwoFactor.Enabled)
+        {
+            return Decision.Refuse(RefusalKind.Conflict, "two_factor.already_enabled",
+                "Two-factor authentication is already on. An owner or security-admin can reset it if the device is lost.");
+        }
+
+        return Decision.Accept(new TwoFactorEnrollmentStarted(state.Id, c.ProtectedSecret, actor, now));
+    }
+
+    public static Decision Decide(ConfirmTwoFactor c, Operator state, Actor actor, DateTimeOffset now)
+    {
+        if (state.TwoFactor.Enabled)
+        {
+            return Decision.Refuse(RefusalKind.Conflict, "two_factor.already_enabled", "Two-factor authentication is already on.");
+        }
+
+        if (state.TwoFactor.PendingProtectedSecret is null)
+        {
+            return Decision.Refuse(RefusalKind.Conflict, "two_factor.not_started", "Start the enrolment first (control 2fa enroll).");
+        }
+
+        if (!TotpRules.TryAccept(c.PendingSecret, c.Code, now, state.TwoFactor.LastAcceptedStep, out var step))
+        {
+            return InvalidCode;
+        }
+
+        return Decision.Accept(new TwoFactorEnrolled(state.Id, step, c.RecoveryCodeHashes, actor, now));
+    }
+
+    public static Decision Decide(RegenerateRecoveryCodes c, Operator state, Actor actor, DateTimeOffset now)
+    {
+        if (!state.TwoFactor.Enabled)
+        {
+            return Decision.Refuse(RefusalKind.Conflict, "two_factor.not_enabled", "Two-factor authentication is not on.");
+        }
+
+        if (!TotpRules.TryAccept(c.Secret, c.Code, now, state.TwoFactor.LastAcceptedStep, out var step))
+        {
+            return InvalidCode;
+        }
+
+        return Decision.Accept(new RecoveryCodesRegenerated(state.Id, step, c.RecoveryCodeHashes, actor, now));
+    }
+
+    public static Decision Decide(ResetTwoFactor c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now)
+    {
+        if (Guard(state, actorRole, actor, allowSelf: false) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var hasAnything = state.TwoFactor.Enabled || state.TwoFactor.PendingProtectedSecret is not null;
+        return hasAnything ? Decision.Accept(new TwoFactorReset(state.Id, actor, now)) : Decision.NothingToDo;
+    }
+
+    public static SignInResult Decide(SignIn c, Operator state, DateTimeOffset now)
+    {
+        // Disabled, not yet activated and locked accounts answer exactly like a wrong password (no enumeration),
+        // and attempts against a locked account are not counted, so the lock cannot be extended by a stranger forever.
+        if (state.Status != OperatorStatus.Active || state.PasswordHash is null || state.IsLockedOut(now))
+        {
+            return SignInResult.Reject(SignInRejection.InvalidCredentials);
+        }
+
+        if (!c.PasswordMatches)
+        {
+            return SignInResult.Reject(SignInRejection.InvalidCredentials, Failed(state, c.Source, SignInFailureCause.Password, now));
+        }
+
+        if (!state.TwoFactor.Enabled)
+        {
+            return SignInResult.Accept(new OperatorSignedIn(state.Id, c.Source, SecondFactor.None, null, null, now));
+        }
+
+        if (string.IsNullOrWhiteSpace(c.TotpCode) && string.IsNullOrWhiteSpace(c.RecoveryCode))
+        {
+            return SignInResult.Reject(SignInRejection.SecondFactorRequired);
+        }
+
+        if (!string.IsNullOrWhiteSpace(c.RecoveryCode))
+        {
+            var index = IndexOfUnusedRecoveryCode(state.TwoFactor.RecoveryCodes, c.RecoveryCode);
+            return index >= 0
+                ? SignInResult.Accept(new OperatorSignedIn(state.Id, c.Source, SecondFactor.RecoveryCode, null, index, now))
+                : SignInResult.Reject(SignInRejection.InvalidSecondFactor, Failed(state, c.Source, SignInFailureCause.SecondFactor, now));
+        }
+
+        if (c.Secret is not null && TotpRules.TryAccept(c.Secret, c.TotpCode, now, state.TwoFactor.LastAcceptedStep, out var step))
+        {
+            return SignInResult.Accept(new OperatorSignedIn(state.Id, c.Source, SecondFactor.Totp, step, null, now));
+        }
+
+        return SignInResult.Reject(SignInRejection.InvalidSecondFactor, Failed(state, c.Source, SignInFailureCause.SecondFactor, now));
+    }
+
+    private static OperatorSignInFailed Failed(Operator state, string source, SignInFailureCause cause, DateTimeOffset now)
+    {
+        var failures = state.ConsecutiveFailures + 1;
+        return new OperatorSignInFailed(state.Id, source, cause, failures, Lockout.LockedUntil(failures, now), now);
+    }
+
+    private static int IndexOfUnusedRecoveryCode(IReadOnlyList<RecoveryCode> codes, string presented)
+    {
+        // Compare against every code, used or not, so timing does not reveal which one matched.
+        var hash = Secrets.HashCode(presented);
+        var found = -1;
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (Secrets.HashesEqual(hash, codes[i].Hash) && !codes[i].Used)
+            {
+                found = i;
+            }
+        }
+
+        return found;
+    }
+
+    private static Refusal? Guard(Operator target, OperatorRole actorRole, Actor actor, bool allowSelf)
+    {
+        if (!actorRole.CanManageOperators() || !actorRole.CanManage(target.Role))
+        {
+            return new Refusal(RefusalKind.Forbidden, "operator.not_manageable", "Your role may not manage this operator.");
+        }
+
+        if (!allowSelf && actor.OperatorId == target.Id)
+        {
+            return new Refusal(RefusalKind.Conflict, "operator.self", "You cannot do this to your own account; ask another owner or security-admin.");
+        }
+
+        return null;
+    }
+
+    private static Decision UsernameTaken(string username) =>
+        Decision.Refuse(RefusalKind.Conflict, "operator.username_taken", $"An operator named '{username}' already exists in this organization.");
+
+    private static readonly Decision InvalidActivation =
+        Decision.Refuse(RefusalKind.Invalid, "operator.activation_invalid", "The activation code is not valid (wrong, used or expired).");
+
+    private static readonly Decision InvalidCode =
+        Decision.Refuse(RefusalKind.Invalid, "two_factor.code_invalid", "The code is not valid (wrong, expired or already used).");
+}
+
+public enum SignInRejection
+{
+    /// <summary>Unknown user, wrong password, disabled, not activated or locked: all the same to the caller.</summary>
+    InvalidCredentials,
+    SecondFactorRequired,
+    InvalidSecondFactor,
+}
+
+public sealed record SignInResult(IReadOnlyList<object> Events, SignInRejection? Rejection)
+{
+    public bool Succeeded => Rejection is null;
+
+    public static SignInResult Accept(OperatorSignedIn e) => new([e], null);
+
+    public static SignInResult Reject(SignInRejection why, params object[] events) => new(events, why);
+}

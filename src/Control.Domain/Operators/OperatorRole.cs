@@ -1,0 +1,57 @@
+namespace Control.Domain.Operators;
+
+public enum OperatorRole
+{
+    Owner,
+    SecurityAdmin,
+    Auditor,
+    Hr,
+    Technician,
+}
+
+public enum OperatorStatus
+{
+    /// <summary>Invited; becomes Active when the invitee sets a password with the activation code.</summary>
+    Invited,
+    Active,
+    Disabled,
+}
+
+public static class OperatorRoles
+{
+    private static readonly Dictionary<OperatorRole, string> Names = new()
+    {
+        [OperatorRole.Owner] = "owner",
+        [OperatorRole.SecurityAdmin] = "security-admin",
+        [OperatorRole.Auditor] = "auditor",
+        [OperatorRole.Hr] = "hr",
+        [OperatorRole.Technician] = "technician",
+    };
+
+    public static IReadOnlyCollection<string> All => Names.Values;
+
+    /// <summary>The wire and claim name of a role (<c>security-admin</c>).</summary>
+    public static string ToName(this OperatorRole role) => Names[role];
+
+    public static bool TryParse(string? name, out OperatorRole role)
+    {
+        foreach (var (key, value) in Names)
+        {
+            if (string.Equals(value, name, StringComparison.Ordinal))
+            {
+                role = key;
+                return true;
+            }
+        }
+
+        role = default;
+        return false;
+    }
+
+    /// <summary>Who may manage operator accounts at all.</summary>
+    public static bool CanManageOperators(this OperatorRole role) => role is OperatorRole.Owner or OperatorRole.SecurityAdmin;
+
+    /// <summary>Owners are managed only by owners, so a security-admin cannot lock the owners out or take over an owner account.</summary>
+    public static bool CanManage(this OperatorRole actorRole, OperatorRole targetRole) =>
+        actorRole == OperatorRole.Owner || (actorRole == OperatorRole.SecurityAdmin && targetRole != OperatorRole.Owner);
+}

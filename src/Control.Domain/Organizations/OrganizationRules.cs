@@ -1,0 +1,16 @@
+using System.Text.RegularExpressions;
+
+namespace Control.Domain.Organizations;
+
+public static partial class OrganizationRules
+{
+    public const int SlugMinLength = 3;
+    public const int SlugMaxLength = 32;
+
+    /// <summary>Lowercase letters, digits and inner hyphens; it becomes the namespace of every alias.</summary>
+    public static bool IsValidSlug(string? slug) =>
+        slug is { Length: >= SlugMinLength and <= SlugMaxLength } && SlugPattern().IsMatch(slug);
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex SlugPattern();
+}
