@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using Control.Viewer;
+
+return await Cli.RunAsync(args, CliContext.FromConsole());

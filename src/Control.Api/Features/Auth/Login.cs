@@ -81,7 +81,7 @@ public static class LoginEndpoint
             return Rejected(result.Rejection!.Value);
         }
 
-        var response = tokens.Issue(account, session);
+        var response = tokens.Issue(result.Events.Aggregate(account, (state, e) => Operator.Evolve(state, e)!), session);
         await session.SaveChangesAsync(cancellation);
         return Results.Ok(response);
     }

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Control.Viewer.Infrastructure;
+
+/// <summary>Tables for people, JSON for machines, and one time format for both (UTC, ISO 8601).</summary>
+internal static class Output
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static void WriteJson<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    public static string Time(DateTimeOffset? time, string none = "-") =>
+        time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : none;
+
+    /// <summary>Left-aligned columns separated by two spaces, a header line, no trailing spaces.</summary>
+    public static void Table(TextWriter writer, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var all = new List<IReadOnlyList<string>> { headers };
+        all.AddRange(rows);
+        var widths = new int[headers.Count];
+        foreach (var row in all)
+        {
+            for (var i = 0; i < widths.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], Cell(row, i).Length);
+            }
+        }
+
+        var line = new StringBuilder();
+        foreach (var row in all)
+        {
+            line.Clear();
+            for (var i = 0; i < widths.Length; i++)
+            {
+                var cell = Cell(row, i);
+                line.Append(i == widths.Length - 1 ? cell : cell.PadRight(widths[i] + 2));
+            }
+
+            writer.WriteLine(line.ToString().TrimEnd());
+        }
+    }
+
+    /// <summary>Shortens free text for a table cell; the full text is in <c>--json</c>.</summary>
+    public static string Truncate(string? text, int length)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "-";
+        }
+
+        var oneLine = text.ReplaceLineEndings(" ");
+        return oneLine.Length <= length ? oneLine : string.Concat(oneLine.AsSpan(0, length - 1), "…");
+    }
+
+    private static string Cell(IReadOnlyList<string> row, int index) => index < row.Count ? row[index] : "";
+}

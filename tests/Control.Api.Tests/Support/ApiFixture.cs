@@ -1,0 +1,75 @@
+using Alba;
+using Control.Domain.Contracts;
+
+namespace Control.Api.Tests.Support;
+
+/// <summary>
+/// One API host and database for the "api" collection. It performs the bootstrap setup once (a root organization);
+/// each test then creates its own organization, so tests never see each other's data.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string Password = "a long and unusual passphrase 42";
+
+    public IAlbaHost Host { get; private set; } = null!;
+    public TestDatabase Database { get; private set; } = null!;
+    public LogCapture Logs { get; } = new();
+    public string MasterKey { get; } = ApiHost.NewMasterKey();
+    public string DataDirectory { get; } = ApiHost.NewTempDirectory();
+    private string _rootToken = "";
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.Create("api");
+        Host = await ApiHost.Start(Database.ConnectionString, DataDirectory, MasterKey, Logs);
+        var token = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "bootstrap-token"))).Trim();
+        var client = new Client(Host);
+        await client.PostOk<SetupResponse>("/setup", new SetupRequest(token, "root", "Root", "root", Password));
+        _rootToken = (await client.Login("root", "root", Password)).AccessToken;
+    }
+
+    public Client Anonymous() => new(Host);
+
+    /// <summary>A fresh organization with an owner signed in.</summary>
+    public async Task<Organization> NewOrganization()
+    {
+        var slug = "t" + Guid.NewGuid().ToString("N")[..10];
+        var root = new Client(Host, _rootToken);
+        var created = await root.PostOk<SetupResponse>("/organizations", new CreateOrganizationRequest(slug, "Test " + slug, "owner", Password, "test"));
+        var owner = new Client(Host);
+        owner.Token = (await owner.Login(slug, "owner", Password)).AccessToken;
+        return new Organization(this, slug, created.OwnerId, owner);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
+
+public sealed record Organization(ApiFixture Fixture, string Slug, Guid OwnerId, Client Owner)
+{
+    /// <summary>Invites an operator, activates the account and signs it in.</summary>
+    public async Task<(Guid Id, Client Client)> Operator(string username, string role, string password = ApiFixture.Password)
+    {
+        var invited = await Owner.PostOk<InviteOperatorResponse>("/operators", new InviteOperatorRequest(username, role, "test"));
+        var anonymous = Fixture.Anonymous();
+        var activated = await anonymous.Post("/auth/activate", new ActivateRequest(Slug, username, invited.ActivationCode, password));
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, activated.StatusCode);
+        anonymous.Token = (await anonymous.Login(Slug, username, password)).AccessToken;
+        return (invited.Id, anonymous);
+    }
+}
+
+[CollectionDefinition("api")]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>;

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alba;
+using Control.Domain.Contracts;
+
+namespace Control.Api.Tests.Support;
+
+/// <summary>An HTTP caller of the in-process API with its own source address and (optionally) its bearer token.</summary>
+public sealed class Client(IAlbaHost host, string? token = null)
+{
+    private static int _nextAddress;
+    private readonly HttpClient _http = host.Server.CreateClient();
+
+    public string SourceAddress { get; } = $"10.{Interlocked.Increment(ref _nextAddress) / 65536 % 256}.{_nextAddress / 256 % 256}.{_nextAddress % 256}";
+
+    public string? Token { get; set; } = token;
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    public Client As(string? bearer) => new(host, bearer);
+
+    public Task<HttpResponseMessage> Post(string path, object? body = null, string? correlation = null) =>
+        Send(HttpMethod.Post, path, body, correlation);
+
+    public Task<HttpResponseMessage> Get(string path) => Send(HttpMethod.Get, path, null, null);
+
+    public async Task<T> PostOk<T>(string path, object? body = null)
+    {
+        var response = await Post(path, body);
+        return await Read<T>(response, HttpStatusCode.OK, HttpStatusCode.Created);
+    }
+
+    public async Task<T> GetOk<T>(string path) => await Read<T>(await Get(path), HttpStatusCode.OK);
+
+    public static async Task<T> Read<T>(HttpResponseMessage response, params HttpStatusCode[] expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected.Contains(response.StatusCode), $"Expected {string.Join("/", expected)}, got {(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, Json)!;
+    }
+
+    public static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonSerializer.Deserialize<JsonElement>(body);
+    }
+
+    public async Task<TokenResponse> Login(string organization, string username, string password, string? totp = null, string? recovery = null)
+    {
+        var response = await Post("/auth/login", new LoginRequest(organization, username, password, totp, recovery));
+        return await Read<TokenResponse>(response, HttpStatusCode.OK);
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body, string? correlation)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(ApiHost.TestSourceHeader, SourceAddress);
+        if (Token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+
+        if (correlation is not null)
+        {
+            request.Headers.Add("X-Correlation-Id", correlation);
+        }
+
+        if (body is not null)
+        {
+            request.Content = body is string raw
+                ? new StringContent(raw, System.Text.Encoding.UTF8, "application/json")
+                : JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        return await _http.SendAsync(request);
+    }
+}
