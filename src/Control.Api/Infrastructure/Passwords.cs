@@ -14,6 +14,10 @@ public sealed class Passwords(CommonPasswords common)
 
     public Refusal? CheckPolicy(string password, params string[] contextWords) => PasswordPolicy.Check(password, common.List, contextWords);
 
+    /// <summary>The policy's message for a weak password, or null when it is fine or absent (absence is the validator's business).</summary>
+    public string? Check(string? password, params string?[] contextWords) =>
+        string.IsNullOrEmpty(password) ? null : CheckPolicy(password, contextWords.Where(w => w is not null).ToArray()!)?.Message;
+
     public string Hash(string password) => Hasher.HashPassword(null!, password);
 
     public bool Verify(string? hash, string password)

@@ -10,7 +10,8 @@ namespace Control.Api.Infrastructure;
 public static class Problems
 {
     /// <summary>Runs the validator; <see cref="WolverineContinue.NoProblems"/> lets the endpoint continue.</summary>
-    public static ProblemDetails Validate<T>(IValidator<T> validator, T request)
+    /// <param name="more">Further field errors from checks outside the validator (e.g. the password policy), reported together.</param>
+    public static ProblemDetails Validate<T>(IValidator<T> validator, T request, params (string Field, string? Message)[] more)
     {
         if (request is null)
         {
@@ -18,14 +19,17 @@ public static class Problems
         }
 
         ValidationResult result = validator.Validate(request);
-        if (result.IsValid)
+        var extra = more.Where(m => m.Message is not null).ToList();
+        if (result.IsValid && extra.Count == 0)
         {
             return WolverineContinue.NoProblems;
         }
 
         var errors = result.Errors
-            .GroupBy(e => ToCamelCase(e.PropertyName))
-            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+            .Select(e => (Field: ToCamelCase(e.PropertyName), Message: e.ErrorMessage))
+            .Concat(extra.Select(m => (m.Field, Message: m.Message!)))
+            .GroupBy(e => e.Field)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct().ToArray());
         return new ValidationProblemDetails(errors)
         {
             Status = StatusCodes.Status400BadRequest,

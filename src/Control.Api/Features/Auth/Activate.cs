@@ -26,18 +26,8 @@ public static class ActivateEndpoint
 
     private static readonly Validator Rules = new();
 
-    public static ProblemDetails Validate(ActivateRequest request, Passwords passwords)
-    {
-        var problem = Problems.Validate(Rules, request);
-        if (problem != WolverineContinue.NoProblems)
-        {
-            return problem;
-        }
-
-        return passwords.CheckPolicy(request.NewPassword!, request.Username!, request.Organization!) is { } weak
-            ? Problems.Field("newPassword", weak.Message)
-            : WolverineContinue.NoProblems;
-    }
+    public static ProblemDetails Validate(ActivateRequest request, Passwords passwords) =>
+        Problems.Validate(Rules, request, ("newPassword", passwords.Check(request?.NewPassword, request?.Username, request?.Organization)));
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]

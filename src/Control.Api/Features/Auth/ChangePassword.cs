@@ -25,19 +25,9 @@ public static class ChangePasswordEndpoint
 
     private static readonly Validator Rules = new();
 
-    public static ProblemDetails Validate(ChangePasswordRequest request, Passwords passwords, HttpContext http)
-    {
-        var problem = Problems.Validate(Rules, request);
-        if (problem != WolverineContinue.NoProblems)
-        {
-            return problem;
-        }
-
-        var user = http.User;
-        return passwords.CheckPolicy(request.NewPassword!, user.FindFirst(ControlClaims.Username)!.Value, user.OrganizationSlug()) is { } weak
-            ? Problems.Field("newPassword", weak.Message)
-            : WolverineContinue.NoProblems;
-    }
+    public static ProblemDetails Validate(ChangePasswordRequest request, Passwords passwords, HttpContext http) =>
+        Problems.Validate(Rules, request,
+            ("newPassword", passwords.Check(request?.NewPassword, http.User.FindFirst(ControlClaims.Username)?.Value, http.User.OrganizationSlug())));
 
     [Authorize(Policy = Policies.AnyOperator)]
     [WolverinePost("/me/password")]

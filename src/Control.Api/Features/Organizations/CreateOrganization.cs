@@ -43,15 +43,7 @@ public static class CreateOrganizationEndpoint
             };
         }
 
-        var problem = Problems.Validate(Rules, request);
-        if (problem != WolverineContinue.NoProblems)
-        {
-            return problem;
-        }
-
-        return passwords.CheckPolicy(request.OwnerPassword!, request.OwnerUsername!, request.Slug!, request.Name!) is { } weak
-            ? Problems.Field("ownerPassword", weak.Message)
-            : WolverineContinue.NoProblems;
+        return Problems.Validate(Rules, request, ("ownerPassword", passwords.Check(request?.OwnerPassword, request?.OwnerUsername, request?.Slug, request?.Name)));
     }
 
     [Authorize(Policy = Policies.CreateOrganizations)]

@@ -29,18 +29,8 @@ public static class SetupEndpoint
 
     private static readonly Validator Rules = new();
 
-    public static ProblemDetails Validate(SetupRequest request, Passwords passwords)
-    {
-        var problem = Problems.Validate(Rules, request);
-        if (problem != WolverineContinue.NoProblems)
-        {
-            return problem;
-        }
-
-        return passwords.CheckPolicy(request.OwnerPassword!, request.OwnerUsername!, request.Slug!, request.Name!) is { } weak
-            ? Problems.Field("ownerPassword", weak.Message)
-            : WolverineContinue.NoProblems;
-    }
+    public static ProblemDetails Validate(SetupRequest request, Passwords passwords) =>
+        Problems.Validate(Rules, request, ("ownerPassword", passwords.Check(request?.OwnerPassword, request?.OwnerUsername, request?.Slug, request?.Name)));
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]
