@@ -5,6 +5,7 @@ using Control.Api.Projections;
 using Control.Domain.Operators;
 using Control.Domain.Organizations;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
@@ -74,6 +75,23 @@ public static class ControlHost
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
 
+        // Production loads the handler code generated at build time (Internal/Generated, `codegen write`) and refuses
+        // to start if any is missing; Development (and the in-process tests) generate it on the fly.
+        services.CritterStackDefaults(x =>
+        {
+            if (control.GeneratedCodeOutputPath is { Length: > 0 } output)
+            {
+                x.GeneratedCodeOutputPath = output;
+            }
+            else
+            {
+                x.AutoResolveProjectRoot = true;
+            }
+
+            x.Production.GeneratedCodeMode = TypeLoadMode.Static;
+            x.Production.AssertAllPreGeneratedTypesExist = true;
+            x.Development.GeneratedCodeMode = TypeLoadMode.Dynamic;
+        });
         builder.Host.UseWolverine(opts =>
         {
             opts.UseRuntimeCompilation();

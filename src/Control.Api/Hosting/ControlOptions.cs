@@ -29,6 +29,9 @@ public sealed class ControlOptions
     /// <summary>Anonymous authentication attempts (login, refresh, activate, setup) allowed per source address and minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 30;
 
+    /// <summary>Where `codegen write` puts generated handler code; default: the project's Internal/Generated.</summary>
+    public string? GeneratedCodeOutputPath { get; set; }
+
     /// <summary>PostgreSQL schema for Marten's and Wolverine's tables.</summary>
     public string DatabaseSchema { get; set; } = "control";
 }
