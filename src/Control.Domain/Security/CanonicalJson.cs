@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Control.Domain.Security;
+
+/// <summary>
+/// The canonical form of signed documents: RFC 8785 (JCS) for the subset Control uses — objects with members sorted
+/// by UTF-16 code units, no whitespace, strings escaped as JCS prescribes, and integers only (a non-integer number
+/// is rejected rather than risk a formatting mismatch between signer and verifier).
+/// </summary>
+public static class CanonicalJson
+{
+    public static byte[] Serialize(JsonNode? node)
+    {
+        var builder = new StringBuilder();
+        Write(builder, node);
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    public static byte[] Serialize<T>(T value, JsonSerializerOptions options) => Serialize(JsonSerializer.SerializeToNode(value, options));
+
+    private static void Write(StringBuilder output, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                output.Append("null");
+                break;
+            case JsonObject obj:
+                output.Append('{');
+                var first = true;
+                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    if (!first)
+                    {
+                        output.Append(',');
+                    }
+
+                    first = false;
+                    WriteString(output, name);
+                    output.Append(':');
+                    Write(output, value);
+                }
+
+                output.Append('}');
+                break;
+            case JsonArray array:
+                output.Append('[');
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        output.Append(',');
+                    }
+
+                    Write(output, array[i]);
+                }
+
+                output.Append(']');
+                break;
+            case JsonValue value:
+                WriteValue(output, value);
+                break;
+        }
+    }
+
+    private static void WriteValue(StringBuilder output, JsonValue value)
+    {
+        // Normalize however the node was built (parsed, serialized or created from a primitive).
+        var element = JsonSerializer.SerializeToElement(value);
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                WriteString(output, element.GetString()!);
+                break;
+            case JsonValueKind.True:
+                output.Append("true");
+                break;
+            case JsonValueKind.False:
+                output.Append("false");
+                break;
+            case JsonValueKind.Null:
+                output.Append("null");
+                break;
+            case JsonValueKind.Number when element.TryGetInt64(out var integer):
+                output.Append(integer.ToString(CultureInfo.InvariantCulture));
+                break;
+            default:
+                throw new ArgumentException($"Canonical JSON here carries strings, booleans, null and integers only, not {element.ValueKind} '{element}'.");
+        }
+    }
+
+    private static void WriteString(StringBuilder output, string text)
+    {
+        output.Append('"');
+        foreach (var ch in text)
+        {
+            switch (ch)
+            {
+                case '"': output.Append("\\\""); break;
+                case '\\': output.Append("\\\\"); break;
+                case '\b': output.Append("\\b"); break;
+                case '\f': output.Append("\\f"); break;
+                case '\n': output.Append("\\n"); break;
+                case '\r': output.Append("\\r"); break;
+                case '\t': output.Append("\\t"); break;
+                case < ' ': output.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: output.Append(ch); break;
+            }
+        }
+
+        output.Append('"');
+    }
+}
