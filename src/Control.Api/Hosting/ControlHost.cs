@@ -13,6 +13,8 @@ using Marten;
 using Marten.Schema;
 using Marten.Schema.Indexing.Unique;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
@@ -42,10 +44,19 @@ public static class ControlHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<KeyRing>();
         services.AddSingleton<SecretProtector>();
+        services.AddDataProtection().SetApplicationName("control");
+        services.AddSingleton<PostgresXmlRepository>();
+        services.AddSingleton<MasterKeyXmlEncryptor>();
+        services.AddOptions<KeyManagementOptions>().Configure<PostgresXmlRepository, MasterKeyXmlEncryptor>((o, repository, encryptor) =>
+        {
+            o.XmlRepository = repository;
+            o.XmlEncryptor = encryptor;
+        });
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<BootstrapToken>();
+        services.AddSingleton<Features.Organizations.OrganizationFounding>();
 
         services.AddNpgsqlDataSource(connectionString);
         services.AddMarten(opts =>

@@ -4,7 +4,8 @@ namespace Control.Domain.Contracts;
 
 public sealed record SetupRequest(string? BootstrapToken, string? Slug, string? Name, string? OwnerUsername, string? OwnerPassword);
 
-public sealed record SetupResponse(Guid OrganizationId, string Slug, Guid OwnerId, string OwnerUsername);
+/// <param name="LicenseKey">The organization's license key, shown only now (enrols agents; `control license reset` replaces it).</param>
+public sealed record SetupResponse(Guid OrganizationId, string Slug, Guid OwnerId, string OwnerUsername, string LicenseKey);
 
 public sealed record CreateOrganizationRequest(string? Slug, string? Name, string? OwnerUsername, string? OwnerPassword, string? Reason);
 

@@ -1,12 +1,30 @@
+using Control.Domain.Common;
+
 namespace Control.Domain.Organizations;
+
+public sealed record PolicySigningKey(string KeyId, string PublicKey, string ProtectedPrivateKey);
 
 public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOffset CreatedAt)
 {
+    public string? LicenseKeyHash { get; init; }
+    public PolicySigningKey? SigningKey { get; init; }
+
+    /// <summary>Counts changes that alter every client's policy (part of each policy's version).</summary>
+    public long PolicyRevision { get; init; }
+
+    public long Version { get; set; }
+
     public static Organization Start(OrganizationCreated e) => new(e.OrganizationId, e.Slug, e.Name, e.At);
 
     public static Organization? Evolve(Organization? state, object @event) => @event switch
     {
         OrganizationCreated e => Start(e),
+        _ when state is null => null,
+        LicenseKeyIssued e => state with { LicenseKeyHash = e.KeyHash },
+        LicenseKeyReset e => state with { LicenseKeyHash = e.KeyHash },
+        PolicySigningKeyCreated e => state with { SigningKey = new PolicySigningKey(e.KeyId, e.PublicKey, e.ProtectedPrivateKey), PolicyRevision = state.PolicyRevision + 1 },
         _ => state,
     };
+
+    public bool LicenseKeyMatches(string presented) => LicenseKeyHash is { } hash && Secrets.TokenMatches(presented, hash);
 }

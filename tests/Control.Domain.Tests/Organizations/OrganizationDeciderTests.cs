@@ -19,13 +19,17 @@ public class OrganizationDeciderTests
     [InlineData("acme", true, "organization.slug_taken")]
     public void Namespace_rules(string slug, bool taken, string? refusal)
     {
-        var decision = OrganizationDecider.Decide(new CreateOrganization(Guid.CreateVersion7(), slug, " Acme Inc. "), taken, Actor.System("test"), T0);
+        var key = new PolicySigningKey("kid", "public", "protected");
+        var decision = OrganizationDecider.Decide(new CreateOrganization(Guid.CreateVersion7(), slug, " Acme Inc. ", "license-hash", key), taken, Actor.System("test"), T0);
         Assert.Equal(refusal, decision.Refusal?.Code);
         if (refusal is null)
         {
-            var created = Assert.IsType<OrganizationCreated>(Assert.Single(decision.Events));
-            Assert.Equal("Acme Inc.", created.Name);
-            Assert.Equal(slug, Organization.Evolve(null, created)!.Slug);
+            Assert.Equal([typeof(OrganizationCreated), typeof(LicenseKeyIssued), typeof(PolicySigningKeyCreated)], decision.Events.Select(e => e.GetType()));
+            var state = decision.Events.Aggregate((Organization?)null, Organization.Evolve)!;
+            Assert.Equal("Acme Inc.", state.Name);
+            Assert.Equal(slug, state.Slug);
+            Assert.Equal(key, state.SigningKey);
+            Assert.Equal(1, state.PolicyRevision);
         }
     }
 }

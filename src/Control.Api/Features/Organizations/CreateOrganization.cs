@@ -49,29 +49,20 @@ public static class CreateOrganizationEndpoint
     [Authorize(Policy = Policies.CreateOrganizations)]
     [WolverinePost("/organizations")]
     public static async Task<IResult> Post(
-        CreateOrganizationRequest request, IDocumentStore store, Passwords passwords, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        CreateOrganizationRequest request, IDocumentStore store, OrganizationFounding founding, TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
         var actor = http.User.Actor();
         await using var session = store.LightweightSession(request.Slug!);
         var taken = await session.LoadAsync<OrganizationRegistration>(request.Slug!, cancellation) is not null;
-        var organizationId = Guid.CreateVersion7();
-        var ownerId = Guid.CreateVersion7();
-        var created = OrganizationDecider.Decide(new CreateOrganization(organizationId, request.Slug!, request.Name!), taken, actor, now);
-        var owner = OperatorDecider.Decide(
-            new RegisterOperator(ownerId, organizationId, request.Slug!, request.OwnerUsername!, OperatorRole.Owner, passwords.Hash(request.OwnerPassword!)),
-            usernameTaken: false, actor, now);
-        if ((created.Refusal ?? owner.Refusal) is { } refusal)
+        session.RecordAs(actor, request.Reason, http);
+        var (created, refusal) = founding.Found(session, request.Slug!, request.Name!, request.OwnerUsername!, request.OwnerPassword!, taken, actor, now);
+        if (refusal is not null)
         {
             return Problems.From(refusal).ToResult();
         }
 
-        session.RecordAs(actor, request.Reason, http);
-        // Insert, not Store: a namespace created concurrently elsewhere fails this write (409) instead of being overwritten.
-        session.Insert(new OrganizationRegistration { Id = request.Slug!, OrganizationId = organizationId, Name = request.Name!.Trim(), CreatedAt = now });
-        session.Events.StartStream<Organization>(organizationId, created.Events.ToArray());
-        session.Events.StartStream<Operator>(ownerId, owner.Events.ToArray());
         await session.SaveChangesAsync(cancellation);
-        return Results.Created($"/organizations/{request.Slug}", new SetupResponse(organizationId, request.Slug!, ownerId, request.OwnerUsername!));
+        return Results.Created($"/organizations/{request.Slug}", created);
     }
 }

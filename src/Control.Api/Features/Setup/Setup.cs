@@ -1,3 +1,4 @@
+using Control.Api.Features.Organizations;
 using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
@@ -36,7 +37,7 @@ public static class SetupEndpoint
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/setup")]
     public static async Task<IResult> Post(
-        SetupRequest request, IDocumentStore store, Passwords passwords, BootstrapToken bootstrap, TimeProvider clock, HttpContext http,
+        SetupRequest request, IDocumentStore store, OrganizationFounding founding, BootstrapToken bootstrap, TimeProvider clock, HttpContext http,
         CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
@@ -52,26 +53,18 @@ public static class SetupEndpoint
         }
 
         var actor = Actor.System("bootstrap");
-        var organizationId = Guid.CreateVersion7();
-        var ownerId = Guid.CreateVersion7();
-        var created = OrganizationDecider.Decide(new CreateOrganization(organizationId, request.Slug!, request.Name!), slugTaken: false, actor, now);
-        var owner = OperatorDecider.Decide(
-            new RegisterOperator(ownerId, organizationId, request.Slug!, request.OwnerUsername!, OperatorRole.Owner, passwords.Hash(request.OwnerPassword!)),
-            usernameTaken: false, actor, now);
-        if ((created.Refusal ?? owner.Refusal) is { } refusal)
+        session.RecordAs(actor, "initial setup", http);
+        var (created, refusal) = founding.Found(session, request.Slug!, request.Name!, request.OwnerUsername!, request.OwnerPassword!, slugTaken: false, actor, now);
+        if (refusal is not null)
         {
             return Problems.From(refusal).ToResult();
         }
 
-        session.RecordAs(actor, "initial setup", http);
-        session.Insert(new OrganizationRegistration { Id = request.Slug!, OrganizationId = organizationId, Name = request.Name!.Trim(), CreatedAt = now });
-        session.Events.StartStream<Organization>(organizationId, created.Events.ToArray());
-        session.Events.StartStream<Operator>(ownerId, owner.Events.ToArray());
         state.UsedAt = now;
         session.Update(state);
         await session.SaveChangesAsync(cancellation);
         bootstrap.Forget();
 
-        return Results.Created($"/operators/{ownerId}", new SetupResponse(organizationId, request.Slug!, ownerId, request.OwnerUsername!));
+        return Results.Created($"/operators/{created!.OwnerId}", created);
     }
 }

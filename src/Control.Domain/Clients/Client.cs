@@ -1,0 +1,97 @@
+using Control.Domain.Security;
+
+namespace Control.Domain.Clients;
+
+public enum ClientStatus
+{
+    Active,
+    Removed,
+}
+
+public sealed record UnattendedState(bool Enabled, bool Exclusive, ScramVerifier? Verifier)
+{
+    public static UnattendedState Off { get; } = new(false, false, null);
+}
+
+public sealed record ClientTwoFactorState(bool Enabled, string? ProtectedSecret, string? PendingProtectedSecret)
+{
+    public static ClientTwoFactorState Off { get; } = new(false, null, null);
+}
+
+/// <summary>
+/// A managed machine's security state, folded from its stream. <see cref="PolicyRevision"/> counts the events that
+/// change what the agent enforces; with the organization's revision it forms the policy version.
+/// </summary>
+public sealed record Client
+{
+    public required Guid Id { get; init; }
+    public required Guid OrganizationId { get; init; }
+    public required string OrganizationSlug { get; init; }
+    public required long Number { get; init; }
+    public required string PublicKey { get; init; }
+    public required string KeyFingerprint { get; init; }
+    public required string CredentialHash { get; init; }
+    public string? Alias { get; init; }
+    public Guid? CustomClientId { get; init; }
+    public string? Hostname { get; init; }
+    public ClientStatus Status { get; init; }
+    public bool Licensed { get; init; } = true;
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public bool AclEnabled { get; init; }
+    public IReadOnlyList<string> AclEntries { get; init; } = [];
+    public UnattendedState Unattended { get; init; } = UnattendedState.Off;
+    public long TokenEpoch { get; init; }
+    public ClientTwoFactorState TwoFactor { get; init; } = ClientTwoFactorState.Off;
+    public SessionPermissions Permissions { get; init; } = SessionPermissions.All;
+    public long PolicyRevision { get; init; }
+    public DateTimeOffset EnrolledAt { get; init; }
+
+    /// <summary>Stream version, set by the event store when it loads the aggregate.</summary>
+    public long Version { get; set; }
+
+    public string NumberText => Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static Client Start(ClientEnrolled e) => new()
+    {
+        Id = e.ClientId,
+        OrganizationId = e.OrganizationId,
+        OrganizationSlug = e.OrganizationSlug,
+        Number = e.Number,
+        PublicKey = e.PublicKey,
+        KeyFingerprint = e.KeyFingerprint,
+        CredentialHash = e.CredentialHash,
+        Alias = e.Alias,
+        CustomClientId = e.CustomClientId,
+        Hostname = e.Hostname,
+        EnrolledAt = e.At,
+        PolicyRevision = 1,
+    };
+
+    public static Client? Evolve(Client? state, object @event) => @event switch
+    {
+        ClientEnrolled e => Start(e),
+        _ when state is null => null,
+        ClientTagsSet e => state with { Tags = e.Tags },
+        ClientRemoved => state.Changed() with { Status = ClientStatus.Removed },
+        ClientLicenseRemoved => state.Changed() with { Licensed = false, Alias = null },
+        Clients.AclEnabled => state.Changed() with { AclEnabled = true },
+        AclDisabled => state.Changed() with { AclEnabled = false },
+        AclEntryAdded e => state.Changed() with { AclEntries = [.. state.AclEntries, e.Entry] },
+        AclEntryRemoved e => state.Changed() with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList() },
+        UnattendedAccessEnabled => state.Changed() with { Unattended = state.Unattended with { Enabled = true } },
+        UnattendedAccessDisabled => state.Changed() with { Unattended = state.Unattended with { Enabled = false } },
+        ExclusiveUnattendedAccessSet e => state.Changed() with { Unattended = state.Unattended with { Exclusive = e.Exclusive } },
+        UnattendedPasswordSet e => state.Changed() with { Unattended = state.Unattended with { Verifier = e.Verifier } },
+        TokensCleared e => state.Changed() with { TokenEpoch = e.Epoch },
+        ClientTwoFactorEnrollmentStarted e => state with { TwoFactor = state.TwoFactor with { PendingProtectedSecret = e.ProtectedSecret } },
+        ClientTwoFactorEnabled => state.Changed() with
+        {
+            TwoFactor = new ClientTwoFactorState(true, state.TwoFactor.PendingProtectedSecret, null),
+        },
+        ClientTwoFactorDisabled => state.Changed() with { TwoFactor = ClientTwoFactorState.Off },
+        SessionPermissionsSet e => state.Changed() with { Permissions = e.Permissions },
+        _ => state,
+    };
+
+    private Client Changed() => this with { PolicyRevision = PolicyRevision + 1 };
+}

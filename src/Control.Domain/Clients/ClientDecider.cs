@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Control.Domain.Access;
+using Control.Domain.Common;
+using Control.Domain.Operators;
+
+namespace Control.Domain.Clients;
+
+/// <summary>Pure decisions about a client's security settings. A command that is already satisfied is a no-op.</summary>
+public static partial class ClientDecider
+{
+    public const int MaxAclEntries = 200;
+    public const int MaxTags = 20;
+
+    public static Decision Decide(ClientCommand command, Client state, Actor actor, DateTimeOffset now)
+    {
+        if (state.Status == ClientStatus.Removed)
+        {
+            return Decision.Refuse(RefusalKind.Conflict, "client.removed", "The client was removed from the organization; it has no settings any more.");
+        }
+
+        var id = state.Id;
+        switch (command)
+        {
+            case EnableAcl:
+                return state.AclEnabled ? Decision.NothingToDo : Decision.Accept(new AclEnabled(id, actor, now));
+            case DisableAcl:
+                return !state.AclEnabled ? Decision.NothingToDo : Decision.Accept(new AclDisabled(id, actor, now));
+            case AddAclEntry add:
+                if (!AclEntry.TryParse(add.Entry, out var entry, out var error))
+                {
+                    return Decision.Refuse(RefusalKind.Invalid, "acl.entry_invalid", error);
+                }
+
+                if (entry.Kind == AclEntryKind.Everyone && !add.AllowEveryone)
+                {
+                    return Decision.Refuse(RefusalKind.Invalid, "acl.everyone_not_confirmed",
+                        "'*' admits anyone at all; confirm it explicitly (--allow-everyone) if that is really meant.");
+                }
+
+                if (state.AclEntries.Contains(entry.Value))
+                {
+                    return Decision.NothingToDo;
+                }
+
+                return state.AclEntries.Count >= MaxAclEntries
+                    ? Decision.Refuse(RefusalKind.Invalid, "acl.too_many", $"An ACL holds at most {MaxAclEntries} entries; use a wildcard alias.")
+                    : Decision.Accept(new AclEntryAdded(id, entry.Value, actor, now));
+            case RemoveAclEntry remove:
+                var normalized = remove.Entry.Trim().ToLowerInvariant();
+                return state.AclEntries.Contains(normalized) ? Decision.Accept(new AclEntryRemoved(id, normalized, actor, now)) : Decision.NothingToDo;
+            case EnableUnattendedAccess:
+                return state.Unattended.Enabled ? Decision.NothingToDo : Decision.Accept(new UnattendedAccessEnabled(id, actor, now));
+            case DisableUnattendedAccess:
+                return !state.Unattended.Enabled ? Decision.NothingToDo : Decision.Accept(new UnattendedAccessDisabled(id, actor, now));
+            case SetExclusiveUnattendedAccess exclusive:
+                if (exclusive.Exclusive && state.Unattended.Verifier is null)
+                {
+                    return Decision.Refuse(RefusalKind.Conflict, "unattended.no_password",
+                        "Exclusive unattended access needs an unattended password first (control unattended rotate-password).");
+                }
+
+                return state.Unattended.Exclusive == exclusive.Exclusive
+                    ? Decision.NothingToDo
+                    : Decision.Accept(new ExclusiveUnattendedAccessSet(id, exclusive.Exclusive, actor, now));
+            case SetUnattendedPassword password:
+                return Decision.Accept(new UnattendedPasswordSet(id, password.Verifier, password.Generated, actor, now));
+            case ClearTokens:
+                return Decision.Accept(new TokensCleared(id, state.TokenEpoch + 1, actor, now));
+            case StartClientTwoFactor start:
+                return state.TwoFactor.Enabled
+                    ? Decision.Refuse(RefusalKind.Conflict, "client_two_factor.already_enabled", "Two-factor authentication is already on for this client; disable it first.")
+                    : Decision.Accept(new ClientTwoFactorEnrollmentStarted(id, start.ProtectedSecret, actor, now));
+            case ConfirmClientTwoFactor confirm:
+                if (state.TwoFactor.Enabled)
+                {
+                    return Decision.NothingToDo;
+                }
+
+                if (state.TwoFactor.PendingProtectedSecret is null)
+                {
+                    return Decision.Refuse(RefusalKind.Conflict, "client_two_factor.not_started", "Start the enrolment first (control client-2fa enroll).");
+                }
+
+                return TotpRules.TryAccept(confirm.PendingSecret, confirm.Code, now, 0, out _)
+                    ? Decision.Accept(new ClientTwoFactorEnabled(id, actor, now))
+                    : Decision.Refuse(RefusalKind.Invalid, "client_two_factor.code_invalid", "The code is not valid for this client's new secret.");
+            case DisableClientTwoFactor:
+                return state.TwoFactor.Enabled || state.TwoFactor.PendingProtectedSecret is not null
+                    ? Decision.Accept(new ClientTwoFactorDisabled(id, actor, now))
+                    : Decision.NothingToDo;
+            case SetSessionPermissions permissions:
+                return state.Permissions == permissions.Permissions
+                    ? Decision.NothingToDo
+                    : Decision.Accept(new SessionPermissionsSet(id, permissions.Permissions, actor, now));
+            case SetClientTags tags:
+                var normalizedTags = tags.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
+                if (normalizedTags.Count > MaxTags || normalizedTags.Any(t => !TagPattern().IsMatch(t)))
+                {
+                    return Decision.Refuse(RefusalKind.Invalid, "client.tags_invalid",
+                        $"Up to {MaxTags} tags of 1-40 lowercase letters, digits, '-', '_' or '.'.");
+                }
+
+                return state.Tags.SequenceEqual(normalizedTags) ? Decision.NothingToDo : Decision.Accept(new ClientTagsSet(id, normalizedTags, actor, now));
+            case RemoveClient:
+                return Decision.Accept(new ClientRemoved(id, actor, now));
+            case RemoveClientLicense:
+                return !state.Licensed ? Decision.NothingToDo : Decision.Accept(new ClientLicenseRemoved(id, state.Alias, actor, now));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown client command.");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,39}$")]
+    public static partial Regex TagPattern();
+
+    /// <summary>The name part of an alias: what <c>--alias NAME</c> may be (the namespace is added by the server).</summary>
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,31}$")]
+    public static partial Regex AliasNamePattern();
+}

@@ -1,0 +1,39 @@
+using Control.Domain.Security;
+
+namespace Control.Domain.Clients;
+
+public abstract record ClientCommand;
+
+public sealed record EnableAcl : ClientCommand;
+
+public sealed record DisableAcl : ClientCommand;
+
+/// <param name="AllowEveryone">The explicit confirmation needed to add "*".</param>
+public sealed record AddAclEntry(string Entry, bool AllowEveryone) : ClientCommand;
+
+public sealed record RemoveAclEntry(string Entry) : ClientCommand;
+
+public sealed record EnableUnattendedAccess : ClientCommand;
+
+public sealed record DisableUnattendedAccess : ClientCommand;
+
+public sealed record SetExclusiveUnattendedAccess(bool Exclusive) : ClientCommand;
+
+public sealed record SetUnattendedPassword(ScramVerifier Verifier, bool Generated) : ClientCommand;
+
+public sealed record ClearTokens : ClientCommand;
+
+public sealed record StartClientTwoFactor(string ProtectedSecret) : ClientCommand;
+
+/// <summary>Confirm with a code computed from the decrypted pending seed.</summary>
+public sealed record ConfirmClientTwoFactor(byte[] PendingSecret, string Code) : ClientCommand;
+
+public sealed record DisableClientTwoFactor : ClientCommand;
+
+public sealed record SetSessionPermissions(SessionPermissions Permissions) : ClientCommand;
+
+public sealed record SetClientTags(IReadOnlyList<string> Tags) : ClientCommand;
+
+public sealed record RemoveClient : ClientCommand;
+
+public sealed record RemoveClientLicense : ClientCommand;

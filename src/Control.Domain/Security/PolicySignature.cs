@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Control.Domain.Contracts;
+
+namespace Control.Domain.Security;
+
+/// <summary>
+/// Signing and verifying client policies: ECDSA P-256 with SHA-256 over the policy's canonical JSON, signature in
+/// IEEE P1363 form (r || s), base64. The server signs with the organization's key; the agent verifies with the public
+/// key it pinned at enrolment.
+/// </summary>
+public static class PolicySignature
+{
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    public static byte[] CanonicalBytes(ClientPolicy policy) => CanonicalJson.Serialize(policy, Json);
+
+    public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId) =>
+        new(policy, Convert.ToBase64String(key.SignData(CanonicalBytes(policy), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), keyId);
+
+    public static bool Verify(SignedPolicy signed, string publicKeySpki)
+    {
+        byte[] signature;
+        try
+        {
+            signature = Convert.FromBase64String(signed.Signature);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKeySpki), out _);
+        return key.VerifyData(CanonicalBytes(signed.Policy), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    /// <summary>SHA-256 of a public key's SubjectPublicKeyInfo, lower-case hex: the fingerprint the directory and viewers pin.</summary>
+    public static string Fingerprint(string publicKeySpki) => Convert.ToHexStringLower(SHA256.HashData(Convert.FromBase64String(publicKeySpki)));
+
+    /// <summary>Whether the text is a P-256 public key in SubjectPublicKeyInfo form (what agents send at enrolment).</summary>
+    public static bool IsP256PublicKey(string? publicKeySpki)
+    {
+        if (string.IsNullOrWhiteSpace(publicKeySpki) || publicKeySpki.Length > 512)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var key = ECDsa.Create();
+            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKeySpki), out _);
+            return key.ExportParameters(false).Curve.Oid.Value == ECCurve.NamedCurves.nistP256.Oid.Value;
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public static string AcknowledgementText(Guid clientId, long version) => $"ack:{clientId:N}:{version}";
+}
