@@ -11,19 +11,37 @@ public static class Policies
     public const string ReadOperators = "read-operators";
     public const string ReadAudit = "read-audit";
     public const string CreateOrganizations = "create-organizations";
+    public const string ManageClients = "manage-clients";
+    public const string ReadClients = "read-clients";
+    public const string ManageLicense = "manage-license";
+
+    /// <summary>An enrolled agent (credential from enrolment), including a removed one asking for its tombstone.</summary>
+    public const string Agent = "agent";
+
+    /// <summary>An enrolled agent that has not been removed.</summary>
+    public const string ActiveAgent = "active-agent";
 
     public static void Configure(AuthorizationOptions options)
     {
-        options.AddPolicy(AnyOperator, p => p.RequireAuthenticatedUser());
+        options.AddPolicy(AnyOperator, p => p.AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser());
         options.AddPolicy(ManageOperators, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ReadOperators, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Hr));
         options.AddPolicy(ReadAudit, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor));
         options.AddPolicy(CreateOrganizations, p => Roles(p, OperatorRole.Owner));
+        options.AddPolicy(ManageClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
+        options.AddPolicy(ReadClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Technician));
+        options.AddPolicy(ManageLicense, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
+        options.AddPolicy(Agent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole));
+        options.AddPolicy(ActiveAgent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName)
+            .RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole)
+            .RequireAssertion(c => !c.User.HasClaim(x => x.Type == AgentAuthentication.ClientRemovedClaim)));
 
         // Deny by default: an endpoint that forgot its policy still requires a signed-in operator.
         options.FallbackPolicy = options.GetPolicy(AnyOperator);
     }
 
+    // Operator policies accept only the operator scheme, so an agent credential never passes as an operator.
     private static void Roles(AuthorizationPolicyBuilder policy, params OperatorRole[] roles) =>
-        policy.RequireAuthenticatedUser().RequireClaim(ControlClaims.Role, roles.Select(r => r.ToName()));
+        policy.AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().RequireClaim(ControlClaims.Role, roles.Select(r => r.ToName()));
 }

@@ -57,6 +57,12 @@ public static class ControlHost
         services.AddSingleton<TokenService>();
         services.AddSingleton<BootstrapToken>();
         services.AddSingleton<Features.Organizations.OrganizationFounding>();
+        services.AddSingleton<Features.Clients.ClientChanges>();
+        services.AddSingleton<Features.Agents.PolicyService>();
+        services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PolicyChangeNotifier>());
+        services.AddSingleton<Features.Agents.PresenceTracker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
 
         services.AddNpgsqlDataSource(connectionString);
         services.AddMarten(opts =>
@@ -76,6 +82,11 @@ public static class ControlHost
 
                 opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);
+                opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);
+                opts.Schema.For<Features.Agents.ClientNumberRegistration>().SingleTenanted();
+                opts.Schema.For<Features.Clients.ClientPresence>();
+                opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener());
                 opts.Schema.For<Operator>().UniqueIndex(UniqueIndexType.Computed, "ux_operator_username", TenancyScope.PerTenant, x => x.Username);
                 opts.Schema.For<OrganizationRegistration>().SingleTenanted();
                 opts.Schema.For<BootstrapState>().SingleTenanted().UseOptimisticConcurrency(true);
@@ -110,7 +121,14 @@ public static class ControlHost
         });
         services.AddWolverineHttp();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // One default scheme that picks by header: operators send "Bearer <jwt>", agents "ControlAgent <credential>".
+        services.AddAuthentication("control")
+            .AddPolicyScheme("control", "operator or agent", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith(AgentAuthentication.SchemeName + " ", StringComparison.Ordinal)
+                    ? AgentAuthentication.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((jwt, tokens) =>
         {
             jwt.MapInboundClaims = false;

@@ -1,3 +1,4 @@
+using Control.Domain.Clients;
 using Control.Domain.Operators;
 using Control.Domain.Organizations;
 using JasperFx.Events;
@@ -16,4 +17,9 @@ public sealed class OperatorProjection : SingleStreamProjection<Operator, Guid>
 public sealed class OrganizationProjection : SingleStreamProjection<Organization, Guid>
 {
     public override Organization? Evolve(Organization? snapshot, Guid id, IEvent e) => Organization.Evolve(snapshot, e.Data);
+}
+
+public sealed class ClientProjection : SingleStreamProjection<Client, Guid>
+{
+    public override Client? Evolve(Client? snapshot, Guid id, IEvent e) => Client.Evolve(snapshot, e.Data);
 }

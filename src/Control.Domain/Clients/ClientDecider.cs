@@ -110,6 +110,30 @@ public static partial class ClientDecider
         }
     }
 
+    /// <summary>Enrolment of a new machine. The alias (when asked for and licensed) is <c>name@namespace</c>.</summary>
+    public static Decision Enroll(EnrollClient c, bool aliasTaken, Actor actor, DateTimeOffset now)
+    {
+        string? alias = null;
+        if (!string.IsNullOrWhiteSpace(c.AliasName))
+        {
+            var name = c.AliasName.Trim().ToLowerInvariant() + (c.AliasSuffix ?? "");
+            if (!AliasNamePattern().IsMatch(name))
+            {
+                return Decision.Refuse(RefusalKind.Invalid, "client.alias_invalid", "An alias name is 1-32 lowercase letters, digits, '.', '_' or '-'.");
+            }
+
+            alias = $"{name}@{c.OrganizationSlug}";
+            if (aliasTaken)
+            {
+                return Decision.Refuse(RefusalKind.Conflict, "client.alias_taken", $"The alias {alias} is already in use.");
+            }
+        }
+
+        return Decision.Accept(new ClientEnrolled(
+            c.ClientId, c.OrganizationId, c.OrganizationSlug, c.Number, c.PublicKey, Security.PolicySignature.Fingerprint(c.PublicKey), c.CredentialHash,
+            alias, c.CustomClientId, c.Hostname, actor, now));
+    }
+
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,39}$")]
     public static partial Regex TagPattern();
 

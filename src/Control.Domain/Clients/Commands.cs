@@ -4,6 +4,11 @@ namespace Control.Domain.Clients;
 
 public abstract record ClientCommand;
 
+/// <param name="AliasSuffix">Appended to the requested name by a custom client's configuration (e.g. "-support").</param>
+public sealed record EnrollClient(
+    Guid ClientId, Guid OrganizationId, string OrganizationSlug, long Number, string PublicKey, string CredentialHash,
+    string? AliasName, string? AliasSuffix, Guid? CustomClientId, string? Hostname);
+
 public sealed record EnableAcl : ClientCommand;
 
 public sealed record DisableAcl : ClientCommand;

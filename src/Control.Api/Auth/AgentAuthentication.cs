@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Control.Domain.Clients;
+using Control.Domain.Common;
+using Control.Domain.Organizations;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Control.Api.Auth;
+
+/// <summary>
+/// Agents authenticate with the credential issued at enrolment: <c>Authorization: ControlAgent ctl-agent.{org}.{client id}.{secret}</c>.
+/// Only the SHA-256 of the secret is stored. A removed client still authenticates, but only to learn (from a signed
+/// tombstone policy) that it was removed; the <see cref="ClientRemovedClaim"/> lets every other endpoint refuse it.
+/// </summary>
+public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ControlAgent";
+    public const string CredentialPrefix = "ctl-agent.";
+    public const string ClientRemovedClaim = "client-removed";
+    public const string AgentRole = "agent";
+
+    public static string NewCredential(string organization, Guid clientId) => $"{CredentialPrefix}{organization}.{clientId:N}.{Secrets.NewToken()}";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith(SchemeName + " ", StringComparison.Ordinal))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var credential = header[(SchemeName.Length + 1)..].Trim();
+        var parts = credential.StartsWith(CredentialPrefix, StringComparison.Ordinal) ? credential[CredentialPrefix.Length..].Split('.') : [];
+        if (parts.Length != 3 || !OrganizationRules.IsValidSlug(parts[0]) || !Guid.TryParseExact(parts[1], "N", out var clientId))
+        {
+            return AuthenticateResult.Fail("Malformed agent credential.");
+        }
+
+        await using var session = store.QuerySession(parts[0]);
+        var client = await session.LoadAsync<Client>(clientId, Context.RequestAborted);
+        if (client is null || !Secrets.TokenMatches(credential, client.CredentialHash))
+        {
+            return AuthenticateResult.Fail("Unknown agent credential.");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ControlClaims.Subject, clientId.ToString()),
+            new(ControlClaims.Organization, parts[0]),
+            new(ControlClaims.Role, AgentRole),
+        };
+        if (client.Status == ClientStatus.Removed)
+        {
+            claims.Add(new Claim(ClientRemovedClaim, "true"));
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Response.WriteAsJsonAsync(
+            new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Title = "Agent not recognized.", Detail = "The agent credential is missing, malformed or revoked; enrol again." },
+            options: null, contentType: "application/problem+json");
+    }
+}

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Control.Api.Auth;
+using Control.Api.Features.Organizations;
+using Control.Api.Infrastructure;
+using Control.Domain.Clients;
+using Control.Domain.Common;
+using Control.Domain.Contracts;
+using Control.Domain.Security;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Wolverine.Http;
+
+namespace Control.Api.Features.Agents;
+
+/// <summary>
+/// A machine joins the organization with a license key: it sends its own P-256 public key and receives its client id,
+/// its API credential (shown only now; the server keeps its hash) and the organization's policy-signing key to pin.
+/// </summary>
+public static class EnrollEndpoint
+{
+    public sealed class Validator : AbstractValidator<EnrollRequest>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Token).NotEmpty().MaximumLength(200).WithMessage("A license key or registration token is required.");
+            RuleFor(x => x.PublicKey).Must(PolicySignature.IsP256PublicKey).WithMessage("The public key must be an ECDSA P-256 key (SubjectPublicKeyInfo, base64).");
+            RuleFor(x => x.Alias).Matches(ClientDecider.AliasNamePattern()).When(x => !string.IsNullOrEmpty(x.Alias))
+                .WithMessage("An alias name is 1-32 lowercase letters, digits, '.', '_' or '-' (the namespace is added for you).");
+            RuleFor(x => x.Hostname).MaximumLength(255);
+        }
+    }
+
+    private static readonly Validator Rules = new();
+
+    public static ProblemDetails Validate(EnrollRequest request) => Problems.Validate(Rules, request);
+
+    [AllowAnonymous]
+    [EnableRateLimiting(RateLimits.SignIn)]
+    [WolverinePost("/agent/enroll")]
+    public static async Task<IResult> Post(
+        EnrollRequest request, IDocumentStore store, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    {
+        if (!LicenseKeys.TryParse(request.Token, out var slug))
+        {
+            return InvalidToken();
+        }
+
+        await using var session = store.LightweightSession(slug);
+        var organization = await session.Query<Domain.Organizations.Organization>().SingleOrDefaultAsync(cancellation);
+        if (organization is null || !organization.LicenseKeyMatches(request.Token!))
+        {
+            return InvalidToken();
+        }
+
+        var aliasName = string.IsNullOrWhiteSpace(request.Alias) ? null : request.Alias.Trim().ToLowerInvariant();
+        var alias = aliasName is null ? null : $"{aliasName}@{slug}";
+        var aliasTaken = alias is not null && await session.Query<Client>().AnyAsync(c => c.Alias == alias && c.Status == ClientStatus.Active, cancellation);
+
+        var clientId = Guid.CreateVersion7();
+        var number = NewClientNumber();
+        var credential = AgentAuthentication.NewCredential(slug, clientId);
+        var actor = Actor.System("enrolment");
+        var decision = ClientDecider.Enroll(
+            new EnrollClient(clientId, organization.Id, slug, number, request.PublicKey!, Secrets.HashToken(credential), aliasName, null, null, request.Hostname),
+            aliasTaken, actor, clock.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+        {
+            return Problems.From(refusal).ToResult();
+        }
+
+        session.RecordAs(actor, "enrolment with the license key", http);
+        // The deployment-wide registry makes the 9-digit number unique; a collision (1 in 900 million) is a 409 to retry.
+        session.Insert(new ClientNumberRegistration { Id = number, OrganizationSlug = slug, ClientId = clientId });
+        session.Events.StartStream<Client>(clientId, decision.Events.ToArray());
+        await session.SaveChangesAsync(cancellation);
+
+        var enrolled = (ClientEnrolled)decision.Events[0];
+        return Results.Ok(new EnrollResponse(clientId, number.ToString(System.Globalization.CultureInfo.InvariantCulture), slug, enrolled.Alias, credential,
+            organization.SigningKey!.PublicKey, enrolled.KeyFingerprint));
+    }
+
+    private static long NewClientNumber() => RandomNumberGenerator.GetInt32(100_000_000, 1_000_000_000);
+
+    private static IResult InvalidToken() => Results.Problem(
+        statusCode: StatusCodes.Status401Unauthorized, title: "Enrolment refused.",
+        detail: "The license key or registration token is not valid (wrong, reset or rotated).",
+        extensions: new Dictionary<string, object?> { ["code"] = "enrolment.token_invalid" });
+}
+
+/// <summary>Deployment-wide registry of client numbers (single-tenanted): a number is unique across organizations.</summary>
+public sealed class ClientNumberRegistration
+{
+    public long Id { get; set; }
+    public string OrganizationSlug { get; set; } = "";
+    public Guid ClientId { get; set; }
+}

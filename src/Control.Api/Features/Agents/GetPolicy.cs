@@ -1,0 +1,67 @@
+using Control.Api.Auth;
+using Control.Api.Features.Clients;
+using Control.Api.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace Control.Api.Features.Agents;
+
+/// <summary>
+/// The agent's signed policy. <c>If-None-Match: "VERSION"</c> answers 304 when nothing changed; with <c>?wait=SECONDS</c>
+/// (at most 60) the request parks until a newer version exists or the time is up, so a change reaches an online agent
+/// as soon as it is committed, through whichever API process the agent is connected to.
+/// </summary>
+public static class GetPolicyEndpoint
+{
+    public const int MaxWaitSeconds = 60;
+
+    [Authorize(Policy = Policies.Agent)]
+    [WolverineGet("/agent/policy")]
+    public static async Task<IResult> Get(
+        HttpContext http, IQuerySession session, PolicyService policies, PolicyChangeNotifier notifier, PresenceTracker presence, CancellationToken cancellation,
+        int? wait = null)
+    {
+        if (wait is < 0 or > MaxWaitSeconds)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["wait"] = [$"wait is 0-{MaxWaitSeconds} seconds."] });
+        }
+
+        var clientId = http.User.OperatorId();
+        var organization = http.User.OrganizationSlug();
+        var known = http.Request.Headers.IfNoneMatch.ToString().Trim('"', ' ');
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(wait ?? 0);
+        presence.Seen(organization, clientId, AuditMetadata.SourceAddress(http));
+        while (true)
+        {
+            var changed = notifier.Subscribe(organization, clientId);
+            var signed = await policies.Current(session, clientId, cancellation);
+            if (signed is null)
+            {
+                return Problems.NotFound("client").ToResult();
+            }
+
+            var etag = signed.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.ETag = $"\"{etag}\"";
+            if (known != etag)
+            {
+                return Results.Ok(signed);
+            }
+
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, cancellation);
+            }
+            catch (TimeoutException)
+            {
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Control.Domain.Contracts;
+
+public sealed record ClientSummary(
+    Guid Id, string Number, string? Alias, string? Hostname, string Status, bool Licensed, IReadOnlyList<string> Tags,
+    long LatestPolicyVersion, long? EnforcedPolicyVersion, DateTimeOffset? LastSeenAt, long Version);
+
+public sealed record ClientDetail(
+    ClientSummary Summary, string KeyFingerprint, DateTimeOffset EnrolledAt, bool AclEnabled, IReadOnlyList<string> AclEntries,
+    bool UnattendedEnabled, bool UnattendedExclusive, bool UnattendedPasswordSet, long TokenEpoch, bool TwoFactorEnabled,
+    PolicyPermissions Permissions);
+
+/// <summary>
+/// Body of every change to a client's settings (<c>POST /clients/{client}/{action}</c>), and of bulk changes
+/// (<c>POST /clients/bulk/{action}</c> with <see cref="Tag"/> selecting the clients). Each action reads the fields it needs.
+/// </summary>
+public sealed record ClientChangeRequest(
+    string? Reason,
+    long? ExpectedVersion = null,
+    string? Entry = null,
+    bool? AllowEveryone = null,
+    bool? Exclusive = null,
+    string? Password = null,
+    IReadOnlyList<string>? Tags = null,
+    bool? Exec = null,
+    bool? Shell = null,
+    bool? FileTransfer = null,
+    string? Code = null,
+    string? Tag = null);
+
+/// <param name="RevealedPassword">A server-generated unattended password, shown only now.</param>
+public sealed record ClientChangeResponse(Guid ClientId, string Number, long Version, bool Changed, string? RevealedPassword = null);
+
+public sealed record BulkChangeResponse(string CorrelationId, IReadOnlyList<ClientChangeResponse> Clients);
+
+public sealed record ClientTwoFactorEnrollmentResponse(string Secret, string OtpAuthUri);
+
+public sealed record LicenseKeyResponse(string LicenseKey);
+
+public sealed record ReasonRequest(string? Reason);
