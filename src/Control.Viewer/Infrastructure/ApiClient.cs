@@ -106,7 +106,7 @@ internal sealed class ApiClient : IDisposable
             catch (JsonException e)
             {
                 throw CliException.Failure(
-                    $"the server at {Server} answered {method} /{path} with something this version of control cannot read ({e.Message}); is it a Control API of the same version?");
+                    $"the server at {Server.ToString().TrimEnd('/')} answered {method} /{path} with something this version of control cannot read ({e.Message}); is it a Control API of the same version?");
             }
         }
     }

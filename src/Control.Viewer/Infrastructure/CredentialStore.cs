@@ -98,6 +98,39 @@ internal sealed class CredentialStore(string directory)
         }
     }
 
+    /// <summary>
+    /// Holds an exclusive lock (an advisory <c>flock</c> on Unix) on <c>credentials.lock</c> until disposed, so that two
+    /// <c>control</c> processes never redeem the same refresh token: the server would see the second use as a stolen copy
+    /// and end the session. Waits at most <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<IDisposable> LockAsync(TimeSpan timeout, CancellationToken cancellation)
+    {
+        CreateDirectory();
+        var path = Path.Combine(Directory, "credentials.lock");
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, options);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellation);
+            }
+            catch (IOException e)
+            {
+                throw CliException.Failure($"another control process has held {path} for over {timeout.TotalSeconds:0} s ({e.Message}); try again");
+            }
+        }
+    }
+
     /// <summary>Removes the credentials file; true when there was one.</summary>
     public bool Delete()
     {

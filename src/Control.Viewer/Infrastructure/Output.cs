@@ -7,7 +7,12 @@ namespace Control.Viewer.Infrastructure;
 /// <summary>Tables for people, JSON for machines, and one time format for both (UTC, ISO 8601).</summary>
 internal static class Output
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed escaping: this JSON goes to terminals and pipes, never into HTML, and "&" should stay readable in URIs.
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static void WriteJson<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Json));
 

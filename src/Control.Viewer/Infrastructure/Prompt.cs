@@ -14,7 +14,9 @@ internal static class Prompt
         context.Error.Flush();
         if (!context.InputIsTerminal)
         {
-            return ReadLine(context, label);
+            var answer = ReadLine(context, label);
+            context.Error.WriteLine();
+            return answer;
         }
 
         var secret = new StringBuilder();
@@ -66,7 +68,13 @@ internal static class Prompt
     {
         context.Error.Write(label);
         context.Error.Flush();
-        return ReadLine(context, label).Trim();
+        var answer = ReadLine(context, label).Trim();
+        if (!context.InputIsTerminal)
+        {
+            context.Error.WriteLine();
+        }
+
+        return answer;
     }
 
     private static string ReadLine(CliContext context, string label)

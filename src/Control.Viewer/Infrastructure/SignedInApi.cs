@@ -34,7 +34,17 @@ internal sealed class SignedInApi : IDisposable
     {
         var store = CredentialStore.For(context);
         var credentials = store.Load() ?? throw CliException.NotSignedIn(new LoginHint(serverOverride, null, null));
-        return new SignedInApi(context, store, credentials, serverOverride ?? credentials.Server);
+
+        // Tokens go only to the server that issued them: a mistyped or planted --server must not receive them.
+        if (serverOverride is not null && !SameServer(serverOverride, credentials.Server))
+        {
+            throw CliException.Failure(
+                $"you are signed in to {credentials.Server.ToString().TrimEnd('/')}, not {serverOverride.ToString().TrimEnd('/')}; " +
+                $"the stored tokens are sent only to the server that issued them. To use the other one, run " +
+                new LoginHint(serverOverride, credentials.Organization, credentials.Username));
+        }
+
+        return new SignedInApi(context, store, credentials, credentials.Server);
     }
 
     public async Task<T> GetAsync<T>(string path, CancellationToken cancellation) =>
@@ -74,6 +84,17 @@ internal sealed class SignedInApi : IDisposable
 
     private async Task RefreshAsync(CancellationToken cancellation)
     {
+        using var exclusive = await _store.LockAsync(ApiClient.Timeout, cancellation);
+
+        // Another control process may have refreshed since this one read the file: its tokens are the live ones now.
+        if (_store.Load() is { } latest && latest.RefreshToken != Credentials.RefreshToken && latest.Server == Credentials.Server
+            && latest.Organization == Credentials.Organization && latest.Username == Credentials.Username
+            && latest.AccessTokenExpiresAt > _context.Clock.GetUtcNow() + ExpiryMargin)
+        {
+            Credentials = latest;
+            return;
+        }
+
         if (Credentials.RefreshTokenExpiresAt <= _context.Clock.GetUtcNow())
         {
             Forget();
@@ -94,6 +115,9 @@ internal sealed class SignedInApi : IDisposable
         Credentials = FromTokens(Credentials.Server, tokens);
         _store.Save(Credentials);
     }
+
+    private static bool SameServer(Uri a, Uri b) =>
+        string.Equals(a.GetLeftPart(UriPartial.Path).TrimEnd('/'), b.GetLeftPart(UriPartial.Path).TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
     public static Credentials FromTokens(Uri server, TokenResponse tokens) => new(
         server, tokens.Operator.Organization, tokens.Operator.Username, tokens.Operator.Role,

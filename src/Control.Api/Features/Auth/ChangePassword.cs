@@ -6,6 +6,7 @@ using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace Control.Api.Features.Auth;
@@ -29,7 +30,9 @@ public static class ChangePasswordEndpoint
         Problems.Validate(Rules, request,
             ("newPassword", passwords.Check(request?.NewPassword, http.User.FindFirst(ControlClaims.Username)?.Value, http.User.OrganizationSlug())));
 
+    // Rate-limited like sign-in: a stolen access token must not become a free password oracle.
     [Authorize(Policy = Policies.AnyOperator)]
+    [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/password")]
     public static async Task<IResult> Post(
         ChangePasswordRequest request, IDocumentSession session, Passwords passwords, TimeProvider clock, HttpContext http, CancellationToken cancellation)

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Control.Viewer.Commands.Account;
+using Control.Viewer.Commands.Audit;
+using Control.Viewer.Commands.Operators;
+using Control.Viewer.Commands.Password;
+using Control.Viewer.Commands.Session;
+using Control.Viewer.Commands.Setup;
+using Control.Viewer.Commands.TwoFactor;
+using Control.Viewer.Infrastructure;
+
+namespace Control.Viewer;
+
+/// <summary>The command tree and the one place where failures become messages and exit codes.</summary>
+internal static class Cli
+{
+    public const string Name = "control";
+    public const int Success = 0;
+    public const int Cancelled = 130;
+
+    public static RootCommand Build(CliContext context)
+    {
+        var globals = new GlobalOptions();
+        var root = new RootCommand("control: sign in to a Control API and manage operators, two-factor authentication and the audit trail.")
+        {
+            globals.Server,
+            SetupCommand.Create(context, globals),
+            LoginCommand.Create(context, globals),
+            LogoutCommand.Create(context, globals),
+            WhoAmICommand.Create(context, globals),
+            ActivateCommand.Create(context, globals),
+            PasswordCommands.Create(context, globals),
+            OperatorsCommands.Create(context, globals),
+            TwoFactorCommands.Create(context, globals),
+            AuditCommands.Create(context, globals),
+        };
+        return root;
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellation = default)
+    {
+        var parse = Build(context).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await context.Error.WriteLineAsync("error: " + error.Message);
+            }
+
+            await context.Error.WriteLineAsync($"Run '{CommandPath(parse)} --help' for usage.");
+            return CliException.UsageExitCode;
+        }
+
+        try
+        {
+            var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(configuration, cancellation);
+        }
+        catch (CliException e)
+        {
+            await context.Error.WriteLineAsync(e.Message);
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await context.Error.WriteLineAsync("cancelled");
+            return Cancelled;
+        }
+        catch (Exception e)
+        {
+            // No stack trace: it helps no operator and may carry paths or request data.
+            await context.Error.WriteLineAsync($"error: unexpected failure ({e.GetType().Name}): {e.Message}");
+            return CliException.FailureExitCode;
+        }
+    }
+
+    /// <summary><c>control operators list</c> for the command the parser got to, whatever the executable is called.</summary>
+    public static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (SymbolResult? result = parse.CommandResult; result is CommandResult command; result = command.Parent)
+        {
+            names.Add(command.Parent is null ? Name : command.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+
+namespace Control.Viewer.Commands.Audit;
+
+/// <summary><c>control audit ...</c>: the security history of your organization.</summary>
+internal static class AuditCommands
+{
+    public static Command Create(CliContext context, GlobalOptions globals) =>
+        new("audit", "Read the audit trail: who changed what, when, why") { EventsCommand.Create(context, globals) };
+}
