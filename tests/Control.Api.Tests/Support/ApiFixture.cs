@@ -1,5 +1,6 @@
 using Alba;
 using Control.Domain.Contracts;
+using Client = Control.Api.Tests.Support.Client;
 
 namespace Control.Api.Tests.Support;
 
@@ -38,7 +39,7 @@ public sealed class ApiFixture : IAsyncLifetime
         var created = await root.PostOk<SetupResponse>("/organizations", new CreateOrganizationRequest(slug, "Test " + slug, "owner", Password, "test"));
         var owner = new Client(Host);
         owner.Token = (await owner.Login(slug, "owner", Password)).AccessToken;
-        return new Organization(this, slug, created.OwnerId, owner);
+        return new Organization(this, slug, created.OwnerId, owner, created.LicenseKey);
     }
 
     public async Task DisposeAsync()
@@ -57,8 +58,16 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 }
 
-public sealed record Organization(ApiFixture Fixture, string Slug, Guid OwnerId, Client Owner)
+public sealed record Organization(ApiFixture Fixture, string Slug, Guid OwnerId, Client Owner, string LicenseKey)
 {
+    public Task<TestAgent> Agent(string? alias = null) => TestAgent.Enroll(Fixture.Anonymous(), LicenseKey, alias);
+
+    public async Task<ClientChangeResponse> Change(TestAgent agent, string action, ClientChangeRequest request)
+    {
+        var response = await Owner.Post($"/clients/{agent.Enrolment.ClientId}/{action}", request);
+        return await Client.Read<ClientChangeResponse>(response, System.Net.HttpStatusCode.OK);
+    }
+
     /// <summary>Invites an operator, activates the account and signs it in.</summary>
     public async Task<(Guid Id, Client Client)> Operator(string username, string role, string password = ApiFixture.Password)
     {

@@ -21,6 +21,13 @@ public sealed class Client(IAlbaHost host, string? token = null)
 
     public Client As(string? bearer) => new(host, bearer);
 
+    /// <summary>The same caller speaking as an enrolled agent.</summary>
+    public Client AsAgent(string credential) => new(host) { _agentCredential = credential };
+
+    private string? _agentCredential;
+
+    public Task<HttpResponseMessage> Get(string path, string? ifNoneMatch) => Send(HttpMethod.Get, path, null, null, ifNoneMatch);
+
     public Task<HttpResponseMessage> Post(string path, object? body = null, string? correlation = null) =>
         Send(HttpMethod.Post, path, body, correlation);
 
@@ -55,13 +62,22 @@ public sealed class Client(IAlbaHost host, string? token = null)
         return await Read<TokenResponse>(response, HttpStatusCode.OK);
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body, string? correlation)
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body, string? correlation, string? ifNoneMatch = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add(ApiHost.TestSourceHeader, SourceAddress);
-        if (Token is not null)
+        if (_agentCredential is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", _agentCredential);
+        }
+        else if (Token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{ifNoneMatch}\"");
         }
 
         if (correlation is not null)
