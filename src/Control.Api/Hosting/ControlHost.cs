@@ -83,6 +83,9 @@ public static class ControlHost
                 opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<CustomClientProjection>(ProjectionLifecycle.Inline);
+                opts.Schema.For<Domain.CustomClients.CustomClient>().Index(x => x.TokenHash);
+                opts.Schema.For<Features.CustomClients.EnrolmentTicket>().UseOptimisticConcurrency(true);
                 opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);
                 opts.Schema.For<Features.Agents.ClientNumberRegistration>().SingleTenanted();
                 opts.Schema.For<Features.Clients.ClientPresence>();

@@ -1,4 +1,5 @@
 using Control.Domain.Clients;
+using Control.Domain.CustomClients;
 using Control.Domain.Operators;
 using Control.Domain.Organizations;
 using JasperFx.Events;
@@ -22,4 +23,9 @@ public sealed class OrganizationProjection : SingleStreamProjection<Organization
 public sealed class ClientProjection : SingleStreamProjection<Client, Guid>
 {
     public override Client? Evolve(Client? snapshot, Guid id, IEvent e) => Client.Evolve(snapshot, e.Data);
+}
+
+public sealed class CustomClientProjection : SingleStreamProjection<CustomClient, Guid>
+{
+    public override CustomClient? Evolve(CustomClient? snapshot, Guid id, IEvent e) => CustomClient.Evolve(snapshot, e.Data);
 }

@@ -72,6 +72,13 @@ public sealed record Client
         ClientEnrolled e => Start(e),
         _ when state is null => null,
         ClientTagsSet e => state with { Tags = e.Tags },
+        ClientPresetApplied e => state.Changed() with
+        {
+            AclEnabled = e.Preset.AclEnabled,
+            AclEntries = e.Preset.AclEntries,
+            Unattended = state.Unattended with { Enabled = e.Preset.UnattendedEnabled },
+            Permissions = e.Preset.Permissions,
+        },
         ClientRemoved => state.Changed() with { Status = ClientStatus.Removed },
         ClientLicenseRemoved => state.Changed() with { Licensed = false, Alias = null },
         Clients.AclEnabled => state.Changed() with { AclEnabled = true },

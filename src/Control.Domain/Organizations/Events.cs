@@ -13,3 +13,6 @@ public sealed record LicenseKeyReset(Guid OrganizationId, string KeyHash, Actor 
 
 /// <summary>The organization's ECDSA P-256 policy-signing key; the private half is encrypted at rest (Data Protection).</summary>
 public sealed record PolicySigningKeyCreated(Guid OrganizationId, string KeyId, string PublicKey, string ProtectedPrivateKey, DateTimeOffset At);
+
+/// <summary>The settings every client enrolled from now on with the license key starts with.</summary>
+public sealed record OrganizationClientDefaultsSet(Guid OrganizationId, Clients.ClientPreset Defaults, Actor By, DateTimeOffset At);

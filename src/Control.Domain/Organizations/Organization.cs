@@ -8,6 +8,7 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
 {
     public string? LicenseKeyHash { get; init; }
     public PolicySigningKey? SigningKey { get; init; }
+    public Clients.ClientPreset ClientDefaults { get; init; } = Clients.ClientPreset.Open;
 
     /// <summary>Counts changes that alter every client's policy (part of each policy's version).</summary>
     public long PolicyRevision { get; init; }
@@ -23,6 +24,7 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
         LicenseKeyIssued e => state with { LicenseKeyHash = e.KeyHash },
         LicenseKeyReset e => state with { LicenseKeyHash = e.KeyHash },
         PolicySigningKeyCreated e => state with { SigningKey = new PolicySigningKey(e.KeyId, e.PublicKey, e.ProtectedPrivateKey), PolicyRevision = state.PolicyRevision + 1 },
+        OrganizationClientDefaultsSet e => state with { ClientDefaults = e.Defaults },
         _ => state,
     };
 

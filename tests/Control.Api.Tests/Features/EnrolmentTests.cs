@@ -66,7 +66,7 @@ public class EnrolmentTests(ApiFixture api)
         var taken = await Client.Problem(await api.Anonymous().Post("/agent/enroll",
             new EnrollRequest(org.LicenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), "desk", null)), HttpStatusCode.Conflict);
         Assert.Equal("client.alias_taken", taken.GetProperty("code").GetString());
-        Assert.Equal(before + 1, await api.Database.Scalar($"select count(*) from control.mt_events where tenant_id = '{org.Slug}'"));
+        Assert.Equal(before + 2, await api.Database.Scalar($"select count(*) from control.mt_events where tenant_id = '{org.Slug}'"));
     }
 
     [Fact]

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using Control.Api.Auth;
 using Control.Api.Features.Organizations;
+using Control.Api.Features.CustomClients;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
+using Control.Domain.CustomClients;
 using Control.Domain.Security;
 using FluentValidation;
 using Marten;
@@ -16,7 +18,7 @@ using Wolverine.Http;
 namespace Control.Api.Features.Agents;
 
 /// <summary>
-/// A machine joins the organization with a license key: it sends its own P-256 public key and receives its client id,
+/// A machine joins the organization with its license key, a public custom client's link, or a one-time ticket: it sends its own P-256 public key and receives its client id,
 /// its API credential (shown only now; the server keeps its hash) and the organization's policy-signing key to pin.
 /// </summary>
 public static class EnrollEndpoint
@@ -43,20 +45,52 @@ public static class EnrollEndpoint
     public static async Task<IResult> Post(
         EnrollRequest request, IDocumentStore store, TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
-        if (!LicenseKeys.TryParse(request.Token, out var slug))
+        if (!RegistrationTokens.TryParse(request.Token, out var kind, out var slug))
         {
             return InvalidToken();
         }
 
+        var now = clock.GetUtcNow();
         await using var session = store.LightweightSession(slug);
         var organization = await session.Query<Domain.Organizations.Organization>().SingleOrDefaultAsync(cancellation);
-        if (organization is null || !organization.LicenseKeyMatches(request.Token!))
+        if (organization is null)
         {
             return InvalidToken();
+        }
+
+        // Which configuration the machine joins with: the organization's defaults (license key), or a custom client's.
+        CustomClient? customClient = null;
+        switch (kind)
+        {
+            case RegistrationTokenKind.LicenseKey when organization.LicenseKeyMatches(request.Token!):
+                break;
+            case RegistrationTokenKind.CustomClientLink:
+                var hash = Secrets.HashToken(request.Token!);
+                customClient = await session.Query<CustomClient>().FirstOrDefaultAsync(c => c.TokenHash == hash, cancellation);
+                if (customClient is null || !customClient.LinkEnrols(request.Token!))
+                {
+                    return InvalidToken();
+                }
+
+                break;
+            case RegistrationTokenKind.EnrolmentTicket:
+                var ticket = await session.LoadAsync<EnrolmentTicket>(Secrets.HashToken(request.Token!), cancellation);
+                customClient = ticket is { UsedAt: null } && now < ticket.ExpiresAt ? await session.LoadAsync<CustomClient>(ticket.CustomClientId, cancellation) : null;
+                if (customClient is null || customClient.Deleted)
+                {
+                    return InvalidToken();
+                }
+
+                // Optimistic concurrency on the ticket: of two enrolments racing with one ticket, one gets a 409.
+                ticket!.UsedAt = now;
+                session.Update(ticket);
+                break;
+            default:
+                return InvalidToken();
         }
 
         var aliasName = string.IsNullOrWhiteSpace(request.Alias) ? null : request.Alias.Trim().ToLowerInvariant();
-        var alias = aliasName is null ? null : $"{aliasName}@{slug}";
+        var alias = aliasName is null ? null : $"{aliasName}{customClient?.AliasSuffix}@{slug}";
         var aliasTaken = alias is not null && await session.Query<Client>().AnyAsync(c => c.Alias == alias && c.Status == ClientStatus.Active, cancellation);
 
         var clientId = Guid.CreateVersion7();
@@ -64,17 +98,20 @@ public static class EnrollEndpoint
         var credential = AgentAuthentication.NewCredential(slug, clientId);
         var actor = Actor.System("enrolment");
         var decision = ClientDecider.Enroll(
-            new EnrollClient(clientId, organization.Id, slug, number, request.PublicKey!, Secrets.HashToken(credential), aliasName, null, null, request.Hostname),
-            aliasTaken, actor, clock.GetUtcNow());
+            new EnrollClient(clientId, organization.Id, slug, number, request.PublicKey!, Secrets.HashToken(credential), aliasName, customClient?.AliasSuffix,
+                customClient?.Id, request.Hostname),
+            aliasTaken, actor, now);
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal).ToResult();
         }
 
-        session.RecordAs(actor, "enrolment with the license key", http);
+        var preset = customClient?.Preset ?? organization.ClientDefaults;
+        var source = customClient is null ? "organization-defaults" : $"custom-client:{customClient.Name}";
+        session.RecordAs(actor, $"enrolment ({source})", http);
         // The deployment-wide registry makes the 9-digit number unique; a collision (1 in 900 million) is a 409 to retry.
         session.Insert(new ClientNumberRegistration { Id = number, OrganizationSlug = slug, ClientId = clientId });
-        session.Events.StartStream<Client>(clientId, decision.Events.ToArray());
+        session.Events.StartStream<Client>(clientId, [.. decision.Events, new ClientPresetApplied(clientId, preset, source, now)]);
         await session.SaveChangesAsync(cancellation);
 
         var enrolled = (ClientEnrolled)decision.Events[0];

@@ -24,7 +24,7 @@ public static class ResetLicenseKeyEndpoint
 
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
         var stream = await session.Events.FetchForWriting<Organization>(organization.Id, cancellation);
-        var key = LicenseKeys.New(organization.Slug);
+        var key = RegistrationTokens.New(RegistrationTokenKind.LicenseKey, organization.Slug);
         var actor = http.User.Actor();
         var now = clock.GetUtcNow();
         var decision = OrganizationDecider.Decide(new ResetLicenseKey(Secrets.HashToken(key)), organization, actor, now);

@@ -21,7 +21,7 @@ public sealed class OrganizationFounding(Passwords passwords, SecretProtector pr
     {
         var organizationId = Guid.CreateVersion7();
         var ownerId = Guid.CreateVersion7();
-        var licenseKey = LicenseKeys.New(slug);
+        var licenseKey = RegistrationTokens.New(RegistrationTokenKind.LicenseKey, slug);
         var created = OrganizationDecider.Decide(
             new CreateOrganization(organizationId, slug, name, Secrets.HashToken(licenseKey), NewSigningKey(organizationId)), slugTaken, actor, now);
         var owner = OperatorDecider.Decide(
@@ -50,29 +50,44 @@ public sealed class OrganizationFounding(Passwords passwords, SecretProtector pr
     }
 }
 
-/// <summary>License keys read <c>ctl-lic.{namespace}.{256 random bits}</c>: the namespace tells the server whose key it is.</summary>
-public static class LicenseKeys
+public enum RegistrationTokenKind
 {
-    public const string Prefix = "ctl-lic.";
+    LicenseKey,
+    CustomClientLink,
+    EnrolmentTicket,
+}
 
-    public static string New(string slug) => $"{Prefix}{slug}.{Secrets.NewToken()}";
-
-    public static bool TryParse(string? token, out string slug)
+/// <summary>
+/// Tokens that enrol agents read <c>{kind prefix}{namespace}.{256 random bits}</c>: the namespace tells the server whose
+/// token it is; only the SHA-256 of the whole token is stored.
+/// </summary>
+public static class RegistrationTokens
+{
+    private static readonly Dictionary<RegistrationTokenKind, string> Prefixes = new()
     {
+        [RegistrationTokenKind.LicenseKey] = "ctl-lic.",
+        [RegistrationTokenKind.CustomClientLink] = "ctl-reg.",
+        [RegistrationTokenKind.EnrolmentTicket] = "ctl-tkt.",
+    };
+
+    public static string New(RegistrationTokenKind kind, string slug) => $"{Prefixes[kind]}{slug}.{Secrets.NewToken()}";
+
+    public static bool TryParse(string? token, out RegistrationTokenKind kind, out string slug)
+    {
+        kind = default;
         slug = "";
-        if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        foreach (var (candidate, prefix) in Prefixes)
         {
-            return false;
+            if (token is not null && token.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                var rest = token[prefix.Length..];
+                var dot = rest.IndexOf('.', StringComparison.Ordinal);
+                kind = candidate;
+                slug = dot > 0 ? rest[..dot] : "";
+                return OrganizationRules.IsValidSlug(slug);
+            }
         }
 
-        var rest = token[Prefix.Length..];
-        var dot = rest.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0)
-        {
-            return false;
-        }
-
-        slug = rest[..dot];
-        return OrganizationRules.IsValidSlug(slug);
+        return false;
     }
 }
