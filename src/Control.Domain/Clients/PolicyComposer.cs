@@ -6,7 +6,9 @@ namespace Control.Domain.Clients;
 
 /// <summary>What the organization contributes to every client's policy.</summary>
 /// <param name="Revision">Counts the organization's policy-relevant changes; part of every client's policy version.</param>
-public sealed record OrganizationPolicyContext(string Slug, bool Licensed, long Revision, string? ViewerCa, IReadOnlyList<string> RevokedViewerSerials);
+/// <param name="AclEntries">Organization-wide entries every client admits in addition to its own.</param>
+public sealed record OrganizationPolicyContext(
+    string Slug, bool Licensed, long Revision, IReadOnlyList<string> AclEntries, string? ViewerCa, IReadOnlyList<string> RevokedViewerSerials);
 
 /// <summary>Composes the policy document an agent enforces from its client's state and its organization's context.</summary>
 public static class PolicyComposer
@@ -34,7 +36,7 @@ public static class PolicyComposer
             licensed ? client.Alias : null,
             licensed,
             removed,
-            new PolicyAcl(removed || client.AclEnabled, removed ? [] : client.AclEntries.Order(StringComparer.Ordinal).ToList()),
+            new PolicyAcl(removed || client.AclEnabled, removed ? [] : client.AclEntries.Union(organization.AclEntries).Order(StringComparer.Ordinal).ToList()),
             unattended,
             client.TokenEpoch,
             new PolicyTwoFactor(twoFactorOn, "SHA1", TotpRules.Digits, TotpRules.StepSeconds, twoFactorOn ? encryptedTotpSecret : null),

@@ -16,3 +16,8 @@ public sealed record PolicySigningKeyCreated(Guid OrganizationId, string KeyId, 
 
 /// <summary>The settings every client enrolled from now on with the license key starts with.</summary>
 public sealed record OrganizationClientDefaultsSet(Guid OrganizationId, Clients.ClientPreset Defaults, Actor By, DateTimeOffset At);
+
+/// <summary>An ACL entry that every client of the organization admits, on top of its own entries (organization-wide ACL).</summary>
+public sealed record OrganizationAclEntryAdded(Guid OrganizationId, string Entry, Actor By, DateTimeOffset At);
+
+public sealed record OrganizationAclEntryRemoved(Guid OrganizationId, string Entry, Actor By, DateTimeOffset At);

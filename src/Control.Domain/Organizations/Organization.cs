@@ -10,6 +10,9 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
     public PolicySigningKey? SigningKey { get; init; }
     public Clients.ClientPreset ClientDefaults { get; init; } = Clients.ClientPreset.Open;
 
+    /// <summary>Entries every client's ACL admits in addition to its own (one change reaches every client).</summary>
+    public IReadOnlyList<string> AclEntries { get; init; } = [];
+
     /// <summary>Counts changes that alter every client's policy (part of each policy's version).</summary>
     public long PolicyRevision { get; init; }
 
@@ -25,6 +28,8 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
         LicenseKeyReset e => state with { LicenseKeyHash = e.KeyHash },
         PolicySigningKeyCreated e => state with { SigningKey = new PolicySigningKey(e.KeyId, e.PublicKey, e.ProtectedPrivateKey), PolicyRevision = state.PolicyRevision + 1 },
         OrganizationClientDefaultsSet e => state with { ClientDefaults = e.Defaults },
+        OrganizationAclEntryAdded e => state with { AclEntries = [.. state.AclEntries, e.Entry], PolicyRevision = state.PolicyRevision + 1 },
+        OrganizationAclEntryRemoved e => state with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList(), PolicyRevision = state.PolicyRevision + 1 },
         _ => state,
     };
 

@@ -8,6 +8,10 @@ public sealed record CreateOrganization(Guid OrganizationId, string Slug, string
 
 public sealed record ResetLicenseKey(string KeyHash);
 
+public sealed record AddOrganizationAclEntry(string Entry, bool AllowEveryone);
+
+public sealed record RemoveOrganizationAclEntry(string Entry);
+
 public static class OrganizationDecider
 {
     /// <param name="slugTaken">Whether another organization already holds the slug (read from the registry).</param>
@@ -28,6 +32,27 @@ public static class OrganizationDecider
             new OrganizationCreated(command.OrganizationId, command.Slug, command.Name.Trim(), actor, now),
             new LicenseKeyIssued(command.OrganizationId, command.LicenseKeyHash, actor, now),
             new PolicySigningKeyCreated(command.OrganizationId, command.SigningKey.KeyId, command.SigningKey.PublicKey, command.SigningKey.ProtectedPrivateKey, now));
+    }
+
+    public static Decision Decide(AddOrganizationAclEntry command, Organization state, Actor actor, DateTimeOffset now)
+    {
+        if (!Access.AclEntry.TryParse(command.Entry, out var entry, out var error))
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "acl.entry_invalid", error);
+        }
+
+        if (entry.Kind == Access.AclEntryKind.Everyone && !command.AllowEveryone)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "acl.everyone_not_confirmed", "'*' admits anyone at all, on every client; confirm it explicitly.");
+        }
+
+        return state.AclEntries.Contains(entry.Value) ? Decision.NothingToDo : Decision.Accept(new OrganizationAclEntryAdded(state.Id, entry.Value, actor, now));
+    }
+
+    public static Decision Decide(RemoveOrganizationAclEntry command, Organization state, Actor actor, DateTimeOffset now)
+    {
+        var entry = command.Entry.Trim().ToLowerInvariant();
+        return state.AclEntries.Contains(entry) ? Decision.Accept(new OrganizationAclEntryRemoved(state.Id, entry, actor, now)) : Decision.NothingToDo;
     }
 
     public static Decision Decide(ResetLicenseKey command, Organization state, Actor actor, DateTimeOffset now) =>

@@ -105,6 +105,42 @@ public class PolicyTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task One_organization_wide_acl_change_wakes_every_agent_with_a_new_policy()
+    {
+        var org = await api.NewOrganization();
+        using var a = await org.Agent();
+        using var b = await org.Agent();
+        await org.Change(b, "acl-add", new ClientChangeRequest("own entry", Entry: $"dave@{org.Slug}"));
+        await using var second = await ApiHost.Start(api.Database.ConnectionString, ApiHost.NewTempDirectory(), api.MasterKey, new LogCapture());
+        var agents = new[] { a, b.On(new Client(second)) };
+        var versions = new List<long>();
+        foreach (var agent in agents)
+        {
+            versions.Add((await agent.Policy()).Policy.Version);
+        }
+
+        var polls = agents.Select((agent, i) => agent.Http.Get("/agent/policy?wait=30", versions[i].ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        await Task.Delay(300);
+        var added = await org.Owner.Post("/organization/acl/add", new ClientChangeRequest("support everywhere", Entry: $"*-support@{org.Slug}"));
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+
+        var policies = new List<ClientPolicy>();
+        foreach (var (poll, agent) in polls.Zip(agents))
+        {
+            var signed = await Client.Read<SignedPolicy>(await poll.WaitAsync(TimeSpan.FromSeconds(10)), HttpStatusCode.OK);
+            Assert.True(PolicySignature.Verify(signed, agent.Enrolment.PolicyPublicKey));
+            policies.Add(signed.Policy);
+        }
+
+        Assert.Equal([$"*-support@{org.Slug}"], policies[0].Acl.Entries);
+        Assert.Equal([$"*-support@{org.Slug}", $"dave@{org.Slug}"], policies[1].Acl.Entries);
+        Assert.All(policies.Zip(versions), p => Assert.True(p.First.Version > p.Second));
+
+        await Client.Problem(await org.Owner.Post("/organization/acl/add", new ClientChangeRequest("x", Entry: "*")), HttpStatusCode.BadRequest);
+        await Client.Problem(await org.Owner.Post("/organization/acl/frob", new ClientChangeRequest("x", Entry: "a@b-c")), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Stale_version_is_a_conflict_and_changes_nothing()
     {
         var org = await api.NewOrganization();

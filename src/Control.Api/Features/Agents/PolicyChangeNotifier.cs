@@ -13,7 +13,7 @@ namespace Control.Api.Features.Agents;
 /// policy-relevant events also issues <c>pg_notify('control_policy', 'org:client')</c> (delivered only on commit), and
 /// each API process LISTENs on one dedicated connection and completes the waiters it holds.
 /// </summary>
-public sealed class PolicyChangeNotifier(NpgsqlDataSource database, ILogger<PolicyChangeNotifier> logger) : BackgroundService
+public sealed class PolicyChangeNotifier(NpgsqlDataSource database, PolicyService policies, ILogger<PolicyChangeNotifier> logger) : BackgroundService
 {
     public const string Channel = "control_policy";
     public const string EveryClient = "*";
@@ -29,6 +29,8 @@ public sealed class PolicyChangeNotifier(NpgsqlDataSource database, ILogger<Poli
 
     public void Signal(string organization, string client)
     {
+        // Snapshots first, waiters second: a woken poll must not read the cache from before the change.
+        policies.Invalidate(organization, client);
         if (!_waiters.TryGetValue(organization, out var clients))
         {
             return;
@@ -49,6 +51,7 @@ public sealed class PolicyChangeNotifier(NpgsqlDataSource database, ILogger<Poli
 
     private void SignalEveryone()
     {
+        policies.InvalidateAll();
         foreach (var organization in _waiters.Keys)
         {
             Signal(organization, EveryClient);
@@ -116,7 +119,9 @@ public sealed class PolicyChangeSessionListener : DocumentSessionListenerBase
         {
             var target = stream.Events.Any(e => e.Data.GetType().Namespace == typeof(Client).Namespace && e.Data is not ClientTagsSet)
                 ? stream.Id.ToString()
-                : stream.Events.Any(e => e.Data is PolicySigningKeyCreated) ? PolicyChangeNotifier.EveryClient : null;
+                : stream.Events.Any(e => e.Data is PolicySigningKeyCreated or OrganizationAclEntryAdded or OrganizationAclEntryRemoved)
+                    ? PolicyChangeNotifier.EveryClient
+                    : null;
             if (target is not null)
             {
                 session.QueueSqlCommand($"select pg_notify('{PolicyChangeNotifier.Channel}', ?)", $"{session.TenantId}:{target}");

@@ -12,24 +12,71 @@ using Marten;
 namespace Control.Api.Features.Agents;
 
 /// <summary>
-/// Builds a client's signed policy from the event-sourced state. Signing keys are decrypted once per process, and the
-/// signed document is cached per (client, version), so thousands of agents waking at once cost one signature each.
+/// Builds a client's signed policy from the event-sourced state. Client and organization snapshots are cached in
+/// memory and dropped when PostgreSQL notifies a change (see <see cref="PolicyChangeNotifier"/>); signing keys are
+/// decrypted once per process; the signed document is cached per (client, version). So when one organization-wide
+/// change wakes thousands of agents, the database is read once and each agent costs one signature.
 /// </summary>
 public sealed class PolicyService(SecretProtector protector, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, ECDsa> _signingKeys = new();
     private readonly ConcurrentDictionary<Guid, SignedPolicy> _latest = new();
+    private readonly ConcurrentDictionary<Guid, Client> _clients = new();
+    private readonly ConcurrentDictionary<string, Organization> _organizations = new();
+
+    // Bumped by every invalidation: a snapshot loaded while one happened is not cached (it may predate the change).
+    private long _invalidations;
 
     public async Task<SignedPolicy?> Current(IQuerySession session, Guid clientId, CancellationToken cancellation)
     {
-        var client = await session.LoadAsync<Client>(clientId, cancellation);
-        if (client is null)
+        var generation = Interlocked.Read(ref _invalidations);
+        if (!_clients.TryGetValue(clientId, out var client))
         {
-            return null;
+            client = await session.LoadAsync<Client>(clientId, cancellation);
+            if (client is null)
+            {
+                return null;
+            }
+
+            Remember(_clients, clientId, client, generation);
         }
 
-        var organization = await session.LoadAsync<Organization>(client.OrganizationId, cancellation);
-        return Sign(client, organization!);
+        if (!_organizations.TryGetValue(client.OrganizationSlug, out var organization))
+        {
+            organization = (await session.LoadAsync<Organization>(client.OrganizationId, cancellation))!;
+            Remember(_organizations, client.OrganizationSlug, organization, generation);
+        }
+
+        return Sign(client, organization);
+    }
+
+    /// <summary>A change was committed: forget the snapshots it touched ("*" = the organization itself).</summary>
+    public void Invalidate(string organization, string client)
+    {
+        Interlocked.Increment(ref _invalidations);
+        if (client == PolicyChangeNotifier.EveryClient)
+        {
+            _organizations.TryRemove(organization, out _);
+        }
+        else if (Guid.TryParse(client, out var id))
+        {
+            _clients.TryRemove(id, out _);
+        }
+    }
+
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _invalidations);
+        _clients.Clear();
+        _organizations.Clear();
+    }
+
+    private void Remember<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value, long generation) where TKey : notnull
+    {
+        if (Interlocked.Read(ref _invalidations) == generation)
+        {
+            cache[key] = value;
+        }
     }
 
     public SignedPolicy Sign(Client client, Organization organization)
@@ -47,7 +94,8 @@ public sealed class PolicyService(SecretProtector protector, TimeProvider clock)
             encryptedTotp = PolicySecrets.EncryptFor(client.PublicKey, seed, PolicySecrets.TotpContext(client.Id));
         }
 
-        var context = new OrganizationPolicyContext(organization.Slug, Licensed: true, organization.PolicyRevision, ViewerCa: null, RevokedViewerSerials: []);
+        var context = new OrganizationPolicyContext(
+            organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, ViewerCa: null, RevokedViewerSerials: []);
         var policy = PolicyComposer.Compose(client, context, encryptedTotp, clock.GetUtcNow());
         var key = organization.SigningKey!;
         var signed = PolicySignature.Sign(policy, SigningKey(organization.Id, key), key.KeyId);
