@@ -1,17 +1,14 @@
 using System.CommandLine;
-using System.Reflection;
+using Control.Agent;
+using Control.Agent.Commands;
 
-// control-agent: the daemon on a managed client. This foundation provides only its command-line frame; enrolment,
-// the signed policy and sessions are built on it next (see the README's roadmap).
+// control-agent: the daemon on a managed client. It enrols once, then keeps this machine's signed policy (verified
+// against the key pinned at enrolment, cached on disk, acknowledged to the API) and shows what is in force.
 var root = new RootCommand("control-agent: keeps this machine's signed Control policy and enforces it.");
-var version = new Command("version", "Print the agent's version.");
-version.SetAction(_ =>
-{
-    var informational = Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-    Console.WriteLine($"control-agent {informational.Split('+')[0]}");
-    return 0;
-});
-root.Subcommands.Add(version);
+root.Subcommands.Add(EnrollCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(VersionCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -22,7 +19,26 @@ if (parsed.Errors.Count > 0)
     }
 
     Console.Error.WriteLine("Run 'control-agent --help' for usage.");
-    return 2;
+    return ExitCodes.Usage;
 }
 
-return await parsed.InvokeAsync();
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (AgentFailure failure)
+{
+    Console.Error.WriteLine(failure.Message);
+    return ExitCodes.Failure;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("cancelled");
+    return ExitCodes.Failure;
+}
+catch (Exception unexpected)
+{
+    // One line, no stack trace: it helps no user and may carry request data.
+    Console.Error.WriteLine($"error: unexpected failure ({unexpected.GetType().Name}): {unexpected.Message}");
+    return ExitCodes.Failure;
+}

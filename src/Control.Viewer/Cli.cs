@@ -1,12 +1,19 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Control.Viewer.Commands.Account;
+using Control.Viewer.Commands.Acl;
 using Control.Viewer.Commands.Audit;
+using Control.Viewer.Commands.Clients;
+using Control.Viewer.Commands.ClientTwoFactor;
+using Control.Viewer.Commands.License;
 using Control.Viewer.Commands.Operators;
 using Control.Viewer.Commands.Password;
 using Control.Viewer.Commands.Session;
+using Control.Viewer.Commands.Permissions;
 using Control.Viewer.Commands.Setup;
+using Control.Viewer.Commands.Tokens;
 using Control.Viewer.Commands.TwoFactor;
+using Control.Viewer.Commands.Unattended;
 using Control.Viewer.Infrastructure;
 
 namespace Control.Viewer;
@@ -21,7 +28,10 @@ internal static class Cli
     public static RootCommand Build(CliContext context)
     {
         var globals = new GlobalOptions();
-        var root = new RootCommand("control: sign in to a Control API and manage operators, two-factor authentication and the audit trail.")
+        var root = new RootCommand(
+            "control: sign in to a Control API; manage operators and your two-factor authentication; manage enrolled clients (tags, ACL, " +
+            "unattended access and its password and 2FA, tokens, session permissions, removal) one at a time or by tag; reset the license key; " +
+            "read the audit trail.")
         {
             globals.Server,
             SetupCommand.Create(context, globals),
@@ -32,6 +42,13 @@ internal static class Cli
             PasswordCommands.Create(context, globals),
             OperatorsCommands.Create(context, globals),
             TwoFactorCommands.Create(context, globals),
+            ClientsCommands.Create(context, globals),
+            AclCommands.Create(context, globals),
+            UnattendedCommands.Create(context, globals),
+            TokensCommands.Create(context, globals),
+            ClientTwoFactorCommands.Create(context, globals),
+            PermissionsCommands.Create(context, globals),
+            LicenseCommands.Create(context, globals),
             AuditCommands.Create(context, globals),
         };
         return root;

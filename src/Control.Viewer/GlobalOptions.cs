@@ -27,9 +27,9 @@ internal sealed class GlobalOptions
         Required = true,
     };
 
-    public static Option<long?> ExpectedVersion() => new("--expected-version")
+    public static Option<long?> ExpectedVersion(string subject = "the operator", string source = "'control operators list'") => new("--expected-version")
     {
-        Description = "Refuse the change (409) unless the operator is still at this version (see 'control operators list')",
+        Description = $"Refuse the change (409) unless {subject} is still at this version (see {source})",
         HelpName = "N",
         Validators = { r => { if (r.GetValueOrDefault<long?>() is < 1) r.AddError("--expected-version is a positive version number."); } },
     };

@@ -21,6 +21,21 @@ public class AgentCommandLineTests
         Assert.Contains("--help", errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("enroll", "--token", "t")]
+    [InlineData("enroll", "--server", "https://control.example.com")]
+    [InlineData("enroll", "--server", "https://control.example.com", "--token", "t", "--token-file", "f")]
+    [InlineData("enroll", "--server", "ftp://control.example.com", "--token", "t")]
+    [InlineData("enroll", "--server", "https://control.example.com", "--token", "t", "--alias", "kiosk1@acme")]
+    [InlineData("status", "--frobnicate")]
+    public async Task Bad_arguments_are_a_usage_error_with_exit_two(params string[] args)
+    {
+        var (code, _, errors) = await Run([.. args, "--state-dir", Path.Combine(Path.GetTempPath(), $"control-agent-usage-{Guid.NewGuid():N}")]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", errors, StringComparison.Ordinal);
+        Assert.Contains("--help", errors, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Output, string Errors)> Run(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "control-agent.dll"), .. args])

@@ -73,7 +73,8 @@ internal sealed class StubServer : HttpMessageHandler
 {
     private readonly Dictionary<string, Queue<(HttpStatusCode Status, string Body)>> _routes = new(StringComparer.Ordinal);
 
-    public List<(string Route, string? Authorization, string Body)> Requests { get; } = [];
+    /// <summary>Route is "METHOD /path" (what the script matches); Query is the query string, "" or "?a=b".</summary>
+    public List<(string Route, string? Authorization, string Body, string Query)> Requests { get; } = [];
 
     public StubServer On(string route, HttpStatusCode status, string body = "")
     {
@@ -90,7 +91,7 @@ internal sealed class StubServer : HttpMessageHandler
     {
         var route = $"{request.Method} {request.RequestUri!.AbsolutePath}";
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
-        Requests.Add((route, request.Headers.Authorization?.ToString(), body));
+        Requests.Add((route, request.Headers.Authorization?.ToString(), body, request.RequestUri.Query));
         if (!_routes.TryGetValue(route, out var answers) || answers.Count == 0)
         {
             throw new InvalidOperationException($"The test did not expect {route}.");

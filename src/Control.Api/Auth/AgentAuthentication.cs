@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Control.Domain.Clients;
 using Control.Domain.Common;
 using Control.Domain.Organizations;
-using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ namespace Control.Api.Auth;
 /// Only the SHA-256 of the secret is stored. A removed client still authenticates, but only to learn (from a signed
 /// tombstone policy) that it was removed; the <see cref="ClientRemovedClaim"/> lets every other endpoint refuse it.
 /// </summary>
-public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
+public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Features.Agents.PolicyService policies)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ControlAgent";
@@ -39,8 +38,9 @@ public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
             return AuthenticateResult.Fail("Malformed agent credential.");
         }
 
-        await using var session = store.QuerySession(parts[0]);
-        var client = await session.LoadAsync<Client>(clientId, Context.RequestAborted);
+        // The cached snapshot is dropped on every committed change of the client (LISTEN/NOTIFY), so a removal or a
+        // re-enrolment takes effect at once without a database read per poll.
+        var client = await policies.Client(parts[0], clientId);
         if (client is null || !Secrets.TokenMatches(credential, client.CredentialHash))
         {
             return AuthenticateResult.Fail("Unknown agent credential.");

@@ -64,6 +64,8 @@ public static class ControlHost
         services.AddSingleton<Features.Agents.PresenceTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
 
+        var policyInvalidations = new Features.Agents.PolicyInvalidations();
+        services.AddSingleton(policyInvalidations);
         services.AddNpgsqlDataSource(connectionString);
         services.AddMarten(opts =>
             {
@@ -89,7 +91,7 @@ public static class ControlHost
                 opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);
                 opts.Schema.For<Features.Agents.ClientNumberRegistration>().SingleTenanted();
                 opts.Schema.For<Features.Clients.ClientPresence>();
-                opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener());
+                opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener(policyInvalidations));
                 opts.Schema.For<Operator>().UniqueIndex(UniqueIndexType.Computed, "ux_operator_username", TenancyScope.PerTenant, x => x.Username);
                 opts.Schema.For<OrganizationRegistration>().SingleTenanted();
                 opts.Schema.For<BootstrapState>().SingleTenanted().UseOptimisticConcurrency(true);

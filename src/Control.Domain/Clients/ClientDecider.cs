@@ -11,6 +11,9 @@ public static partial class ClientDecider
     public const int MaxAclEntries = 200;
     public const int MaxTags = 20;
 
+    /// <summary>Names that would read as API paths or commands (e.g. /clients/bulk/...).</summary>
+    public static readonly IReadOnlySet<string> ReservedAliasNames = new HashSet<string>(StringComparer.Ordinal) { "bulk", "all", "me" };
+
     public static Decision Decide(ClientCommand command, Client state, Actor actor, DateTimeOffset now)
     {
         if (state.Status == ClientStatus.Removed)
@@ -120,6 +123,11 @@ public static partial class ClientDecider
             if (!AliasNamePattern().IsMatch(name))
             {
                 return Decision.Refuse(RefusalKind.Invalid, "client.alias_invalid", "An alias name is 1-32 lowercase letters, digits, '.', '_' or '-'.");
+            }
+
+            if (ReservedAliasNames.Contains(name))
+            {
+                return Decision.Refuse(RefusalKind.Invalid, "client.alias_reserved", $"'{name}' is reserved; choose another alias.");
             }
 
             alias = $"{name}@{c.OrganizationSlug}";

@@ -68,12 +68,10 @@ public static class CanonicalJson
 
     private static void WriteValue(StringBuilder output, JsonValue value)
     {
-        // Normalize however the node was built (parsed, serialized or created from a primitive).
-        var element = JsonSerializer.SerializeToElement(value);
-        switch (element.ValueKind)
+        switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                WriteString(output, element.GetString()!);
+                WriteString(output, value.GetValue<string>());
                 break;
             case JsonValueKind.True:
                 output.Append("true");
@@ -84,11 +82,11 @@ public static class CanonicalJson
             case JsonValueKind.Null:
                 output.Append("null");
                 break;
-            case JsonValueKind.Number when element.TryGetInt64(out var integer):
+            case JsonValueKind.Number when long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer):
                 output.Append(integer.ToString(CultureInfo.InvariantCulture));
                 break;
             default:
-                throw new ArgumentException($"Canonical JSON here carries strings, booleans, null and integers only, not {element.ValueKind} '{element}'.");
+                throw new ArgumentException($"Canonical JSON here carries strings, booleans, null and integers only, not {value.GetValueKind()} '{value.ToJsonString()}'.");
         }
     }
 

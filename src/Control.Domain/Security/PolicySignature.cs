@@ -20,6 +20,13 @@ public static class PolicySignature
 
     public static bool Verify(SignedPolicy signed, string publicKeySpki)
     {
+        using var key = ImportPublicKey(publicKeySpki);
+        return Verify(signed, key);
+    }
+
+    /// <summary>Verification with an already imported key (importing costs more than verifying: keep pinned keys loaded).</summary>
+    public static bool Verify(SignedPolicy signed, ECDsa publicKey)
+    {
         byte[] signature;
         try
         {
@@ -30,9 +37,14 @@ public static class PolicySignature
             return false;
         }
 
-        using var key = ECDsa.Create();
+        return publicKey.VerifyData(CanonicalBytes(signed.Policy), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    public static ECDsa ImportPublicKey(string publicKeySpki)
+    {
+        var key = ECDsa.Create();
         key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKeySpki), out _);
-        return key.VerifyData(CanonicalBytes(signed.Policy), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return key;
     }
 
     /// <summary>SHA-256 of a public key's SubjectPublicKeyInfo, lower-case hex: the fingerprint the directory and viewers pin.</summary>

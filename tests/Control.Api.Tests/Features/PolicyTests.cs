@@ -205,7 +205,17 @@ public class PolicyTests(ApiFixture api)
         await Client.Problem(await agent.Http.Post("/agent/ack", new PolicyAcknowledgement(policy.Version, Convert.ToBase64String(new byte[64]))), HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(policy.Version))).StatusCode);
 
-        var listed = Assert.Single(await org.Owner.GetOk<List<ClientSummary>>("/clients"));
+        // Receipts are written in batches (about every second).
+        ClientSummary listed;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(200);
+            listed = Assert.Single(await org.Owner.GetOk<List<ClientSummary>>("/clients"));
+        }
+        while (listed.EnforcedPolicyVersion is null && waited.Elapsed < TimeSpan.FromSeconds(10));
+
         Assert.Equal(policy.Version, listed.EnforcedPolicyVersion);
+        Assert.NotNull(listed.LastSeenAt);
     }
 }

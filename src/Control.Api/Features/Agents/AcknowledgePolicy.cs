@@ -1,11 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Control.Api.Auth;
-using Control.Api.Features.Clients;
-using Control.Domain.Clients;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
@@ -19,33 +16,25 @@ public static class AcknowledgePolicyEndpoint
 {
     [Authorize(Policy = Policies.ActiveAgent)]
     [WolverinePost("/agent/ack")]
-    public static async Task<IResult> Post(PolicyAcknowledgement request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    public static async Task<IResult> Post(PolicyAcknowledgement request, PolicyService policies, PresenceTracker presence, HttpContext http)
     {
         var clientId = http.User.OperatorId();
-        var client = await session.LoadAsync<Client>(clientId, cancellation);
-        if (client is null || !SignatureValid(client.PublicKey, clientId, request))
+        var organization = http.User.OrganizationSlug();
+        var client = await policies.Client(organization, clientId);
+        if (client is null || request is null || !SignatureValid(policies.PublicKey(client), clientId, request))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["signature"] = ["The receipt is not signed by this client's key."] });
         }
 
-        var presence = await session.LoadAsync<ClientPresence>(clientId, cancellation) ?? new ClientPresence { Id = clientId };
-        if (presence.EnforcedVersion is null || request.Version > presence.EnforcedVersion)
-        {
-            presence.EnforcedVersion = request.Version;
-            presence.EnforcedAt = clock.GetUtcNow();
-            presence.LastSeenAt = presence.EnforcedAt;
-            session.Store(presence);
-        }
-
+        // Thousands of receipts arrive together after an organization-wide change: they are batched, not written one by one.
+        presence.Enforced(organization, clientId, request.Version);
         return Results.NoContent();
     }
 
-    private static bool SignatureValid(string publicKey, Guid clientId, PolicyAcknowledgement receipt)
+    private static bool SignatureValid(ECDsa key, Guid clientId, PolicyAcknowledgement receipt)
     {
         try
         {
-            using var key = ECDsa.Create();
-            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKey), out _);
             return key.VerifyData(Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(clientId, receipt.Version)),
                 Convert.FromBase64String(receipt.Signature ?? ""), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }

@@ -1,7 +1,6 @@
 using Control.Api.Auth;
 using Control.Api.Features.Clients;
 using Control.Api.Infrastructure;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
@@ -19,7 +18,7 @@ public static class GetPolicyEndpoint
     [Authorize(Policy = Policies.Agent)]
     [WolverineGet("/agent/policy")]
     public static async Task<IResult> Get(
-        HttpContext http, IQuerySession session, PolicyService policies, PolicyChangeNotifier notifier, PresenceTracker presence, CancellationToken cancellation,
+        HttpContext http, PolicyService policies, PolicyChangeNotifier notifier, PresenceTracker presence, CancellationToken cancellation,
         int? wait = null)
     {
         if (wait is < 0 or > MaxWaitSeconds)
@@ -35,7 +34,7 @@ public static class GetPolicyEndpoint
         while (true)
         {
             var changed = notifier.Subscribe(organization, clientId);
-            var signed = await policies.Current(session, clientId, cancellation);
+            var signed = await policies.Current(organization, clientId);
             if (signed is null)
             {
                 return Problems.NotFound("client").ToResult();

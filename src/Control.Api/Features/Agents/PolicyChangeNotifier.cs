@@ -110,24 +110,52 @@ public sealed class PolicyChangeNotifier(NpgsqlDataSource database, PolicyServic
     }
 }
 
-/// <summary>Adds the pg_notify to every transaction that changes a client's or an organization's policy.</summary>
-public sealed class PolicyChangeSessionListener : DocumentSessionListenerBase
+/// <summary>
+/// Adds the pg_notify to every transaction that changes a client's or an organization's policy, and after the commit
+/// drops this process's cached snapshots at once (read-your-writes here; other processes learn it from the notification).
+/// </summary>
+public sealed class PolicyChangeSessionListener(PolicyInvalidations invalidations) : DocumentSessionListenerBase
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        foreach (var stream in session.PendingChanges.Streams())
+        foreach (var target in Targets(session.PendingChanges.Streams()))
         {
-            var target = stream.Events.Any(e => e.Data.GetType().Namespace == typeof(Client).Namespace && e.Data is not ClientTagsSet)
-                ? stream.Id.ToString()
-                : stream.Events.Any(e => e.Data is PolicySigningKeyCreated or OrganizationAclEntryAdded or OrganizationAclEntryRemoved)
-                    ? PolicyChangeNotifier.EveryClient
-                    : null;
-            if (target is not null)
-            {
-                session.QueueSqlCommand($"select pg_notify('{PolicyChangeNotifier.Channel}', ?)", $"{session.TenantId}:{target}");
-            }
+            session.QueueSqlCommand($"select pg_notify('{PolicyChangeNotifier.Channel}', ?)", $"{session.TenantId}:{target}");
         }
 
         return Task.CompletedTask;
     }
+
+    public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+    {
+        foreach (var target in Targets(commit.GetStreams()))
+        {
+            invalidations.Committed(session.TenantId, target);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<string> Targets(IEnumerable<StreamAction> streams)
+    {
+        foreach (var stream in streams)
+        {
+            if (stream.Events.Any(e => e.Data.GetType().Namespace == typeof(Client).Namespace && e.Data is not ClientTagsSet))
+            {
+                yield return stream.Id.ToString();
+            }
+            else if (stream.Events.Any(e => e.Data is PolicySigningKeyCreated or OrganizationAclEntryAdded or OrganizationAclEntryRemoved))
+            {
+                yield return PolicyChangeNotifier.EveryClient;
+            }
+        }
+    }
+}
+
+/// <summary>Hands committed policy changes from the event store's listener (built with the store) to the policy cache.</summary>
+public sealed class PolicyInvalidations
+{
+    public event Action<string, string>? Changed;
+
+    public void Committed(string organization, string target) => Changed?.Invoke(organization, target);
 }

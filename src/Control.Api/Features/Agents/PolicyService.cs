@@ -13,70 +13,92 @@ namespace Control.Api.Features.Agents;
 
 /// <summary>
 /// Builds a client's signed policy from the event-sourced state. Client and organization snapshots are cached in
-/// memory and dropped when PostgreSQL notifies a change (see <see cref="PolicyChangeNotifier"/>); signing keys are
-/// decrypted once per process; the signed document is cached per (client, version). So when one organization-wide
-/// change wakes thousands of agents, the database is read once and each agent costs one signature.
+/// memory (one load in flight per key, however many requests want it) and dropped when PostgreSQL notifies a change
+/// (see <see cref="PolicyChangeNotifier"/>), or after a few seconds at most in case a notification was lost. Signing
+/// keys are decrypted once per process; the signed document is cached per (client, version). So when one
+/// organization-wide change wakes thousands of agents, the database is read once and each agent costs one signature.
 /// </summary>
-public sealed class PolicyService(SecretProtector protector, TimeProvider clock)
+public sealed class PolicyService
 {
+    private readonly IDocumentStore store;
+    private readonly SecretProtector protector;
+    private readonly TimeProvider clock;
+
+    public PolicyService(IDocumentStore store, SecretProtector protector, TimeProvider clock, PolicyInvalidations invalidations)
+    {
+        this.store = store;
+        this.protector = protector;
+        this.clock = clock;
+        invalidations.Changed += Invalidate;
+    }
+
+    private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, ECDsa> _signingKeys = new();
     private readonly ConcurrentDictionary<Guid, SignedPolicy> _latest = new();
-    private readonly ConcurrentDictionary<Guid, Client> _clients = new();
-    private readonly ConcurrentDictionary<string, Organization> _organizations = new();
+    private readonly ConcurrentDictionary<(string Organization, Guid Id), Snapshot<Client>> _clients = new();
+    private readonly ConcurrentDictionary<string, Snapshot<Organization>> _organizations = new();
+    private readonly ConcurrentDictionary<string, ECDsa> _clientKeys = new();
 
-    // Bumped by every invalidation: a snapshot loaded while one happened is not cached (it may predate the change).
-    private long _invalidations;
+    private sealed record Snapshot<T>(Task<T?> Value, long LoadedAt);
 
-    public async Task<SignedPolicy?> Current(IQuerySession session, Guid clientId, CancellationToken cancellation)
+    /// <summary>The client's current state (cached; see the class remarks). Also used to check agent credentials.</summary>
+    public Task<Client?> Client(string organization, Guid clientId) =>
+        Cached(_clients, (organization, clientId), async () =>
+        {
+            await using var session = store.QuerySession(organization);
+            return await session.LoadAsync<Client>(clientId);
+        });
+
+    public async Task<SignedPolicy?> Current(string organization, Guid clientId)
     {
-        var generation = Interlocked.Read(ref _invalidations);
-        if (!_clients.TryGetValue(clientId, out var client))
+        var client = await Client(organization, clientId);
+        if (client is null)
         {
-            client = await session.LoadAsync<Client>(clientId, cancellation);
-            if (client is null)
-            {
-                return null;
-            }
-
-            Remember(_clients, clientId, client, generation);
+            return null;
         }
 
-        if (!_organizations.TryGetValue(client.OrganizationSlug, out var organization))
+        var owner = await Cached(_organizations, organization, async () =>
         {
-            organization = (await session.LoadAsync<Organization>(client.OrganizationId, cancellation))!;
-            Remember(_organizations, client.OrganizationSlug, organization, generation);
-        }
-
-        return Sign(client, organization);
+            await using var session = store.QuerySession(organization);
+            return await session.LoadAsync<Organization>(client.OrganizationId);
+        });
+        return Sign(client, owner!);
     }
+
+    /// <summary>The client's enrolment public key, imported once (importing costs more than verifying a signature).</summary>
+    public ECDsa PublicKey(Client client) => _clientKeys.GetOrAdd(client.PublicKey, PolicySignature.ImportPublicKey);
 
     /// <summary>A change was committed: forget the snapshots it touched ("*" = the organization itself).</summary>
     public void Invalidate(string organization, string client)
     {
-        Interlocked.Increment(ref _invalidations);
         if (client == PolicyChangeNotifier.EveryClient)
         {
             _organizations.TryRemove(organization, out _);
         }
         else if (Guid.TryParse(client, out var id))
         {
-            _clients.TryRemove(id, out _);
+            _clients.TryRemove((organization, id), out _);
         }
     }
 
     public void InvalidateAll()
     {
-        Interlocked.Increment(ref _invalidations);
         _clients.Clear();
         _organizations.Clear();
     }
 
-    private void Remember<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value, long generation) where TKey : notnull
+    private Task<T?> Cached<TKey, T>(ConcurrentDictionary<TKey, Snapshot<T>> cache, TKey key, Func<Task<T?>> load) where TKey : notnull
     {
-        if (Interlocked.Read(ref _invalidations) == generation)
+        var now = clock.GetTimestamp();
+        var snapshot = cache.GetOrAdd(key, _ => new Snapshot<T>(load(), now));
+        if (snapshot.Value.IsFaulted || snapshot.Value.IsCanceled || clock.GetElapsedTime(snapshot.LoadedAt) > MaxSnapshotAge)
         {
-            cache[key] = value;
+            var fresh = new Snapshot<T>(load(), now);
+            cache.AddOrUpdate(key, fresh, (_, existing) => ReferenceEquals(existing, snapshot) ? fresh : existing);
+            return cache.TryGetValue(key, out var current) ? current.Value : fresh.Value;
         }
+
+        return snapshot.Value;
     }
 
     public SignedPolicy Sign(Client client, Organization organization)

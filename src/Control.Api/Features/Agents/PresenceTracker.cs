@@ -5,55 +5,93 @@ using Marten;
 namespace Control.Api.Features.Agents;
 
 /// <summary>
-/// Records when each agent was last seen without a database write per poll: at most one write per client and
-/// minute, batched in the background.
+/// Records when each agent was last seen and which policy version it enforces (from its signed receipts) without a
+/// database write per request: changes collect in memory and are written in one batch per organization every second.
+/// A crash loses at most that second; the agent's next receipt (at its next policy) corrects it.
 /// </summary>
 public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, ILogger<PresenceTracker> logger) : BackgroundService
 {
-    private static readonly TimeSpan Resolution = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<(string Organization, Guid Client), (DateTimeOffset At, string From)> _pending = new();
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _written = new();
+    private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<(string Organization, Guid Client), Update> _pending = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastSeenWritten = new();
+
+    private sealed record Update(DateTimeOffset? SeenAt, string? SeenFrom, long? EnforcedVersion, DateTimeOffset? EnforcedAt);
 
     public void Seen(string organization, Guid clientId, string from)
     {
         var now = clock.GetUtcNow();
-        if (_written.TryGetValue(clientId, out var last) && now - last < Resolution)
+        if (_lastSeenWritten.TryGetValue(clientId, out var last) && now - last < SeenResolution)
         {
             return;
         }
 
-        _written[clientId] = now;
-        _pending[(organization, clientId)] = (now, from);
+        _lastSeenWritten[clientId] = now;
+        _pending.AddOrUpdate((organization, clientId), new Update(now, from, null, null), (_, u) => u with { SeenAt = now, SeenFrom = from });
+    }
+
+    public void Enforced(string organization, Guid clientId, long version)
+    {
+        var now = clock.GetUtcNow();
+        _pending.AddOrUpdate(
+            (organization, clientId),
+            new Update(now, null, version, now),
+            (_, u) => u with { SeenAt = now, EnforcedVersion = Math.Max(version, u.EnforcedVersion ?? 0), EnforcedAt = now });
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
-            {
-                foreach (var group in _pending.Keys.GroupBy(k => k.Organization))
-                {
-                    await using var session = store.LightweightSession(group.Key);
-                    foreach (var key in group)
-                    {
-                        if (_pending.TryRemove(key, out var seen))
-                        {
-                            var presence = await session.LoadAsync<ClientPresence>(key.Client, stoppingToken) ?? new ClientPresence { Id = key.Client };
-                            presence.LastSeenAt = seen.At;
-                            presence.LastSeenFrom = seen.From;
-                            session.Store(presence);
-                        }
-                    }
-
-                    await session.SaveChangesAsync(stoppingToken);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning("Could not record agent presence: {Message}", e.Message);
-            }
+            await Flush(stoppingToken);
         }
     }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await Flush(cancellationToken);
+    }
+
+    private async Task Flush(CancellationToken cancellation)
+    {
+        try
+        {
+            foreach (var organization in _pending.Keys.Select(k => k.Organization).Distinct().ToList())
+            {
+                var updates = new Dictionary<Guid, Update>();
+                foreach (var key in _pending.Keys.Where(k => k.Organization == organization))
+                {
+                    if (_pending.TryRemove(key, out var update))
+                    {
+                        updates[key.Client] = update;
+                    }
+                }
+
+                await using var session = store.LightweightSession(organization);
+                var existing = (await session.LoadManyAsync<ClientPresence>(cancellation, updates.Keys)).ToDictionary(p => p.Id);
+                foreach (var (clientId, update) in updates)
+                {
+                    var presence = existing.GetValueOrDefault(clientId) ?? new ClientPresence { Id = clientId };
+                    presence.LastSeenAt = Later(presence.LastSeenAt, update.SeenAt);
+                    presence.LastSeenFrom = update.SeenFrom ?? presence.LastSeenFrom;
+                    if (update.EnforcedVersion is { } version && version > (presence.EnforcedVersion ?? 0))
+                    {
+                        presence.EnforcedVersion = version;
+                        presence.EnforcedAt = update.EnforcedAt;
+                    }
+
+                    session.Store(presence);
+                }
+
+                await session.SaveChangesAsync(cancellation);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not record agent presence: {Message}", e.Message);
+        }
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

@@ -22,7 +22,7 @@ public static class EnrollClientTwoFactorEndpoint
         string client, ReasonRequest request, IDocumentSession session, SecretProtector protector, IOptions<ControlOptions> options, TimeProvider clock,
         HttpContext http, CancellationToken cancellation)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason))
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > ValidationRules.MaxReasonLength)
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["A reason is required for every security change."] });
         }
@@ -58,9 +58,20 @@ public static class ConfirmClientTwoFactorEndpoint
         string client, ClientChangeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
         CancellationToken cancellation)
     {
-        if (string.IsNullOrWhiteSpace(request.Code) || string.IsNullOrWhiteSpace(request.Reason))
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Code))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The 6-digit code and a reason are required."] });
+            errors["code"] = ["The 6-digit code from the authenticator app is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > ValidationRules.MaxReasonLength)
+        {
+            errors["reason"] = ["A reason is required for every security change."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "The request is not valid.");
         }
 
         var target = await ClientLookup.Find(session, client, cancellation);
@@ -71,7 +82,7 @@ public static class ConfirmClientTwoFactorEndpoint
 
         var stream = await session.Events.FetchForWriting<Client>(target.Id, cancellation);
         var pending = target.TwoFactor.PendingProtectedSecret is { } p ? protector.Unprotect(p, ClientTwoFactorSecrets.Purpose(target.Id)) : [];
-        var decision = ClientDecider.Decide(new ConfirmClientTwoFactor(pending, request.Code), stream.Aggregate!, http.User.Actor(), clock.GetUtcNow());
+        var decision = ClientDecider.Decide(new ConfirmClientTwoFactor(pending, request.Code!), stream.Aggregate!, http.User.Actor(), clock.GetUtcNow());
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal).ToResult();

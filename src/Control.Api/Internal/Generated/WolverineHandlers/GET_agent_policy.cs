@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -18,17 +16,13 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Control.Api.Features.Agents.PolicyChangeNotifier _policyChangeNotifier;
         private readonly Control.Api.Features.Agents.PolicyService _policyService;
         private readonly Control.Api.Features.Agents.PresenceTracker _presenceTracker;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_agent_policy(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Agents.PolicyChangeNotifier policyChangeNotifier, Control.Api.Features.Agents.PolicyService policyService, Control.Api.Features.Agents.PresenceTracker presenceTracker, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_agent_policy(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Agents.PolicyChangeNotifier policyChangeNotifier, Control.Api.Features.Agents.PolicyService policyService, Control.Api.Features.Agents.PresenceTracker presenceTracker) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _policyChangeNotifier = policyChangeNotifier;
             _policyService = policyService;
             _presenceTracker = presenceTracker;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -36,10 +30,6 @@ namespace Internal.Generated.WolverineHandlers
             // Tenant Id detection
             // 1. Tenant Id is value of claim 'org'
             var tenantId = await TryDetectTenantId(httpContext);
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            messageContext.TenantId = tenantId;
-            // Building the Marten session using the detected tenant id
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Agents.GetPolicyEndpoint").SetTag("http.route", "/agent/policy").SetTag("http.request.method", "GET");
             string wait_rawValue = httpContext.Request.Query["wait"];
             System.Nullable<int> wait = default;
@@ -56,7 +46,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Agents.GetPolicyEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _policyService, _policyChangeNotifier, _presenceTracker, httpContext.RequestAborted, wait).ConfigureAwait(false);
+            var result = await Control.Api.Features.Agents.GetPolicyEndpoint.Get(httpContext, _policyService, _policyChangeNotifier, _presenceTracker, httpContext.RequestAborted, wait).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

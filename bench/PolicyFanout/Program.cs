@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Control.Domain.Contracts;
+using Control.Domain.Security;
+
+// Simulated agents for the policy fan-out benchmark. Each one enrols with its own P-256 key, then behaves like the real
+// daemon: long-poll, verify the signature with the pinned key, acknowledge with a signed receipt, poll again. One
+// organization-wide ACL change is made; for every agent we record the time from just before the change request was
+// sent (so the figure includes the change's own processing) to the agent holding the verified new policy.
+var options = Options.Parse(args);
+var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+using var handler = new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = int.MaxValue,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    ConnectTimeout = TimeSpan.FromSeconds(30),
+};
+using var http = new HttpClient(handler) { BaseAddress = new Uri(options.Server), Timeout = TimeSpan.FromSeconds(120) };
+
+var login = await (await http.PostAsJsonAsync("/auth/login", new LoginRequest(options.Organization, options.User, options.Password, null, null), json))
+    .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TokenResponse>(json);
+
+Console.Error.WriteLine($"enrolling {options.Agents} agents ...");
+var enrolWatch = Stopwatch.StartNew();
+var agents = new Agent[options.Agents];
+await Parallel.ForAsync(0, options.Agents, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellation) =>
+{
+    var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    var request = new EnrollRequest(options.LicenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), null, $"bench-{i}");
+    var response = await http.PostAsJsonAsync("/agent/enroll", request, json, cancellation);
+    response.EnsureSuccessStatusCode();
+    agents[i] = new Agent(key, (await response.Content.ReadFromJsonAsync<EnrollResponse>(json, cancellation))!);
+});
+Console.Error.WriteLine($"enrolled in {enrolWatch.Elapsed.TotalSeconds:F1} s; fetching initial policies ...");
+
+await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (agent, cancellation) =>
+{
+    var signed = await Fetch(agent, wait: 0, cancellation);
+    agent.Version = signed!.Policy.Version;
+});
+
+var entry = $"bench-{Guid.NewGuid():N}"[..20] + "@" + options.Organization;
+var latencies = new ConcurrentBag<double>();
+var wrong = 0;
+long changeStartTicks = 0;
+using var stop = new CancellationTokenSource();
+var parked = 0;
+
+async Task Poll(Agent agent)
+{
+    var received = false;
+    while (!stop.IsCancellationRequested)
+    {
+        SignedPolicy? signed;
+        try
+        {
+            Interlocked.Increment(ref parked);
+            signed = await Fetch(agent, wait: 55, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref parked);
+        }
+
+        if (signed is null)
+        {
+            continue;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        if (!PolicySignature.Verify(signed, agent.PinnedKey) || signed.Policy.Version <= agent.Version)
+        {
+            Interlocked.Increment(ref wrong);
+            continue;
+        }
+
+        agent.Version = signed.Policy.Version;
+        if (!received && signed.Policy.Acl.Entries.Contains(entry))
+        {
+            received = true;
+            latencies.Add(Stopwatch.GetElapsedTime(Interlocked.Read(ref changeStartTicks), now).TotalMilliseconds);
+        }
+
+        if (options.AckJitterMs > 0)
+        {
+            try
+            {
+                await Task.Delay(Random.Shared.Next(options.AckJitterMs), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        var receipt = new PolicyAcknowledgement(signed.Policy.Version, Convert.ToBase64String(agent.Key.SignData(
+            Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, signed.Policy.Version)),
+            HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+        using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack") { Content = JsonContent.Create(receipt, options: json) };
+        ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
+        try
+        {
+            (await http.SendAsync(ack, stop.Token)).Dispose();
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+    }
+}
+
+async Task<SignedPolicy?> Fetch(Agent agent, int wait, CancellationToken cancellation)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, $"/agent/policy?wait={wait}");
+    request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
+    if (agent.Version > 0)
+    {
+        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{agent.Version}\"");
+    }
+
+    using var response = await http.SendAsync(request, cancellation);
+    if (response.StatusCode == HttpStatusCode.NotModified)
+    {
+        return null;
+    }
+
+    response.EnsureSuccessStatusCode();
+    return await response.Content.ReadFromJsonAsync<SignedPolicy>(json, cancellation);
+}
+
+// Open the long polls in batches: the listen backlog is finite.
+var pollers = new List<Task>();
+foreach (var batch in agents.Chunk(500))
+{
+    pollers.AddRange(batch.Select(Poll));
+    await Task.Delay(100);
+}
+
+var settle = Stopwatch.StartNew();
+while (Volatile.Read(ref parked) < options.Agents && settle.Elapsed < TimeSpan.FromSeconds(30))
+{
+    await Task.Delay(100);
+}
+
+await Task.Delay(TimeSpan.FromSeconds(2 + options.Agents / 5000.0));
+var cpuBefore = ProcessCpuSeconds(options.ApiPid);
+Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; making the change ...");
+
+Interlocked.Exchange(ref changeStartTicks, Stopwatch.GetTimestamp());
+using (var change = new HttpRequestMessage(HttpMethod.Post, "/organization/acl/add")
+       {
+           Content = JsonContent.Create(new ClientChangeRequest("policy fan-out benchmark", Entry: entry), options: json),
+       })
+{
+    change.Headers.Authorization = new AuthenticationHeaderValue("Bearer", login!.AccessToken);
+    (await http.SendAsync(change)).EnsureSuccessStatusCode();
+}
+
+var changeAnswered = Stopwatch.GetElapsedTime(changeStartTicks).TotalMilliseconds;
+var deadline = Stopwatch.StartNew();
+while (latencies.Count < options.Agents && deadline.Elapsed < TimeSpan.FromSeconds(30))
+{
+    await Task.Delay(20);
+}
+
+var cpuAfter = ProcessCpuSeconds(options.ApiPid);
+var windowSeconds = Stopwatch.GetElapsedTime(changeStartTicks).TotalSeconds;
+var memory = ProcessMemory(options.ApiPid);
+await stop.CancelAsync();
+await Task.WhenAll(pollers.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+var sorted = latencies.Order().ToArray();
+double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+var result = new
+{
+    benchmark = "policy-fanout",
+    date = DateTimeOffset.UtcNow,
+    machine = $"{Environment.ProcessorCount} cores",
+    agents = options.Agents,
+    ackJitterMs = options.AckJitterMs,
+    received = sorted.Length,
+    missed = options.Agents - sorted.Length,
+    rejected = wrong,
+    changeRequestMs = Math.Round(changeAnswered, 1),
+    latencyMs = new { min = Math.Round(sorted.FirstOrDefault(), 1), p50 = Math.Round(Percentile(0.50), 1), p90 = Math.Round(Percentile(0.90), 1), p99 = Math.Round(Percentile(0.99), 1), max = Math.Round(sorted.LastOrDefault(), 1) },
+    api = new { cpuSeconds = Math.Round(cpuAfter - cpuBefore, 2), windowSeconds = Math.Round(windowSeconds, 2), rssMb = memory.Rss, peakRssMb = memory.Peak },
+    enrolSeconds = Math.Round(enrolWatch.Elapsed.TotalSeconds, 1),
+};
+var text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+Directory.CreateDirectory(Path.GetDirectoryName(options.Output)!);
+await File.WriteAllTextAsync(options.Output, text);
+Console.WriteLine(
+    $"policy-fanout: {options.Agents} agents, {sorted.Length} received, {options.Agents - sorted.Length} missed, {wrong} rejected; " +
+    $"p50 {result.latencyMs.p50} ms, p99 {result.latencyMs.p99} ms, max {result.latencyMs.max} ms; " +
+    $"API {result.api.cpuSeconds} CPU-s in {result.api.windowSeconds} s, RSS {memory.Rss} MB (peak {memory.Peak} MB) -> {options.Output}");
+return sorted.Length == options.Agents && wrong == 0 ? 0 : 1;
+
+static double ProcessCpuSeconds(int pid)
+{
+    if (pid <= 0 || !File.Exists($"/proc/{pid}/stat"))
+    {
+        return double.NaN;
+    }
+
+    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    // utime and stime are fields 14 and 15 of /proc/PID/stat (11 and 12 after the command name), in clock ticks (100 Hz).
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+}
+
+static (long Rss, long Peak) ProcessMemory(int pid)
+{
+    if (pid <= 0 || !File.Exists($"/proc/{pid}/status"))
+    {
+        return (-1, -1);
+    }
+
+    var lines = File.ReadAllLines($"/proc/{pid}/status");
+    long Read(string name) => long.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+    return (Read("VmRSS"), Read("VmHWM"));
+}
+
+sealed class Agent(ECDsa key, EnrollResponse enrolment)
+{
+    public ECDsa Key { get; } = key;
+    public EnrollResponse Enrolment { get; } = enrolment;
+
+    /// <summary>Like the real agent, the pinned policy key is imported once.</summary>
+    public ECDsa PinnedKey { get; } = PolicySignature.ImportPublicKey(enrolment.PolicyPublicKey);
+    public long Version { get; set; }
+}
+
+sealed record Options(string Server, string Organization, string User, string Password, string LicenseKey, int Agents, int ApiPid, string Output, int AckJitterMs)
+{
+    public static Options Parse(string[] args)
+    {
+        string Get(string name, string? fallback = null)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"missing {name}");
+        }
+
+        return new Options(Get("--server"), Get("--org"), Get("--user"), Get("--password"), Get("--license"),
+            int.Parse(Get("--agents", "1000"), CultureInfo.InvariantCulture), int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture),
+            Get("--output", "bench/results/policy-fanout.json"), int.Parse(Get("--ack-jitter-ms", "0"), CultureInfo.InvariantCulture));
+    }
+}

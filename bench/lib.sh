@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Shared by the bench/ scripts: a throwaway PostgreSQL cluster and a Release API on it. Source after setting OPS_NAME.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+# shellcheck source=ops/lib.sh
+source "$ROOT/ops/lib.sh"
+
+bench_work=""
+bench_api_pid=""
+bench_cleanup() {
+    [[ -n $bench_api_pid ]] && kill "$bench_api_pid" 2>/dev/null && wait "$bench_api_pid" 2>/dev/null
+    [[ -n ${BENCH_KEEP_LOG:-} && -n $bench_work ]] && cp "$bench_work"/api-*.log /tmp/ 2>/dev/null
+    [[ -n $bench_work ]] && { stop_cluster "$bench_work/pg" >/dev/null 2>&1 || true; rm -rf -- "$bench_work"; }
+    return 0
+}
+
+# bench_cluster: starts a cluster; sets bench_pg_port and bench_pg_password.
+bench_cluster() {
+    ensure_postgres
+    bench_work=$(mktemp -d "${TMPDIR:-/tmp}/control-bench.XXXXXXXX")
+    chmod 0755 "$bench_work"
+    trap bench_cleanup EXIT
+    PG_INITDB_OPTS="--no-sync"
+    PG_SERVER_OPTS="-c max_connections=300"
+    bench_pg_port=$(free_port 20000 32000)
+    start_cluster "$bench_work/pg" "$bench_pg_port" "$bench_work/pg-password" "$bench_work/pg-superuser-password" >/dev/null
+    bench_pg_password=$(read_password "$bench_work/pg-password")
+    dotnet build "$ROOT/src/Control.Api/Control.Api.csproj" -c Release -nologo -v q >/dev/null
+}
+
+# bench_api DATABASE [extra env assignments...]: creates the database, starts the API on it, waits for ready;
+# sets bench_api_pid, bench_url, bench_data.
+bench_api() {
+    local db=$1
+    shift
+    PGPASSWORD=$bench_pg_password psql -q -h 127.0.0.1 -p "$bench_pg_port" -U control -d control -c "create database $db" >/dev/null
+    bench_data="$bench_work/data-$db"
+    mkdir -p "$bench_data"
+    bench_url="http://127.0.0.1:$(free_port 32001 40000)"
+    env ConnectionStrings__Control="Host=127.0.0.1;Port=$bench_pg_port;Database=$db;Username=control;Password=$bench_pg_password" \
+        Control__DataDirectory="$bench_data" Control__MasterKey="$(head -c 32 /dev/urandom | base64)" \
+        ASPNETCORE_URLS="$bench_url" ASPNETCORE_ENVIRONMENT=Production "$@" \
+        dotnet "$ROOT/src/Control.Api/bin/Release/net10.0/Control.Api.dll" >"$bench_work/api-$db.log" 2>&1 &
+    bench_api_pid=$!
+    until [[ $(curl -s -o /dev/null -w '%{http_code}' "$bench_url/health/ready" || true) == 200 ]]; do
+        kill -0 "$bench_api_pid" 2>/dev/null || { tail -20 "$bench_work/api-$db.log"; die "API exited during start"; }
+        sleep 0.02
+    done
+}
+
+bench_stop_api() {
+    kill "$bench_api_pid" 2>/dev/null || true
+    wait "$bench_api_pid" 2>/dev/null || true
+    bench_api_pid=""
+}
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }

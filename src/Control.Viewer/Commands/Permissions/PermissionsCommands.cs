@@ -1,0 +1,10 @@
+using System.CommandLine;
+
+namespace Control.Viewer.Commands.Permissions;
+
+/// <summary><c>control permissions ...</c>: what a session on a client may do.</summary>
+internal static class PermissionsCommands
+{
+    public static Command Create(CliContext context, GlobalOptions globals) =>
+        new("permissions", "What sessions on a client may do: run commands, open a shell, transfer files") { SetCommand.Create(context, globals) };
+}

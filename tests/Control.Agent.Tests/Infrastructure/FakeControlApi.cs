@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Control.Domain.Contracts;
+using Control.Domain.Security;
+
+namespace Control.Agent.Tests.Infrastructure;
+
+/// <summary>
+/// Plays the Control API's agent endpoints on a real loopback socket (<see cref="HttpListener"/>): enrolment, the
+/// long-polled signed policy with entity tags, and receipts. Tests decide what it serves, including documents a real
+/// server would never send (mis-signed, tampered, foreign, older), and can take it away and bring it back on the same port.
+/// </summary>
+internal sealed class FakeControlApi : IDisposable
+{
+    public const string Organization = "acme";
+    public const string LicenseKey = "ctl-lic.acme.0123456789abcdef0123456789abcdef";
+
+    private readonly ConcurrentQueue<PolicyAcknowledgement> _acks = new();
+    private readonly ServedPolicy _served = new();
+    private HttpListener? _listener;
+    private CancellationTokenSource _stopping = new();
+    private int _parked;
+    private int _policyRequests;
+    private int _inFlight;
+
+    public FakeControlApi(ECDsa organizationKey)
+    {
+        OrganizationKey = organizationKey;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        Start();
+    }
+
+    public ECDsa OrganizationKey { get; }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public Guid ClientId { get; set; } = Guid.CreateVersion7();
+
+    public string ClientNumber { get; set; } = "123456789";
+
+    public string Credential => $"ctl-agent.{Organization}.{ClientId:N}.secret-{ClientNumber}-do-not-print";
+
+    /// <summary>The public key the agent sent at its last enrolment (SPKI, base64).</summary>
+    public string? EnrolledPublicKey { get; private set; }
+
+    public EnrollRequest? LastEnrollRequest { get; private set; }
+
+    /// <summary>Overrides the enrolment answer: status and JSON body (a problem, or a doctored response).</summary>
+    public Func<EnrollRequest, (HttpStatusCode Status, object Body)>? EnrollAnswer { get; set; }
+
+    public bool RefuseCredential { get; set; }
+
+    public HttpStatusCode AckStatus { get; set; } = HttpStatusCode.NoContent;
+
+    public IReadOnlyList<PolicyAcknowledgement> Acks => [.. _acks];
+
+    public int ParkedPolls => Volatile.Read(ref _parked);
+
+    public int PolicyRequests => Volatile.Read(ref _policyRequests);
+
+    public void ServePolicy(SignedPolicy signed) => ServeRaw(signed.Policy.Version, JsonSerializer.Serialize(signed, PolicySignature.Json));
+
+    /// <summary>Serves this exact body with ETag "<paramref name="version"/>" and wakes parked polls.</summary>
+    public void ServeRaw(long version, string json) => _served.Serve(version, json);
+
+    /// <summary>Parked polls answer now (304 when nothing changed), as if their wait had run out.</summary>
+    public void ReleaseParkedPolls() => _served.Release();
+
+    /// <summary>Closes the listening socket and drops every parked request: the API is gone.</summary>
+    public void Stop()
+    {
+        _stopping.Cancel();
+
+        // Let the parked handlers answer before the listener closes their connections (bounded: 2 s).
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (Volatile.Read(ref _inFlight) > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        _listener?.Close();
+        _listener = null;
+    }
+
+    public void Start()
+    {
+        _stopping = new CancellationTokenSource();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                listener.Start();
+                _listener = listener;
+                break;
+            }
+            catch (HttpListenerException) when (DateTime.UtcNow < deadline)
+            {
+                listener.Close();
+                Thread.Sleep(100);
+            }
+        }
+
+        _ = AcceptAsync(_listener, _stopping.Token);
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptAsync(HttpListener listener, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => HandleAsync(context, stopping), CancellationToken.None);
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context, CancellationToken stopping)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            var path = context.Request.Url!.AbsolutePath;
+            switch (context.Request.HttpMethod, path)
+            {
+                case ("POST", "/agent/enroll"):
+                    await EnrollAsync(context);
+                    break;
+                case ("GET", "/agent/policy"):
+                    await PolicyAsync(context, stopping);
+                    break;
+                case ("POST", "/agent/ack"):
+                    await AcknowledgeAsync(context);
+                    break;
+                default:
+                    await WriteJsonAsync(context, HttpStatusCode.NotFound, new { title = "Not found." });
+                    break;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException or IOException)
+        {
+            Abort(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task EnrollAsync(HttpListenerContext context)
+    {
+        var request = await JsonSerializer.DeserializeAsync<EnrollRequest>(context.Request.InputStream, PolicySignature.Json);
+        LastEnrollRequest = request;
+        if (EnrollAnswer is { } answer)
+        {
+            var (status, body) = answer(request!);
+            await WriteJsonAsync(context, status, body);
+            return;
+        }
+
+        EnrolledPublicKey = request!.PublicKey;
+        await WriteJsonAsync(context, HttpStatusCode.OK, new EnrollResponse(
+            ClientId, ClientNumber, Organization, request.Alias is null ? null : $"{request.Alias}@{Organization}", Credential,
+            Convert.ToBase64String(OrganizationKey.ExportSubjectPublicKeyInfo()), PolicySignature.Fingerprint(request.PublicKey!)));
+    }
+
+    private async Task PolicyAsync(HttpListenerContext context, CancellationToken stopping)
+    {
+        Interlocked.Increment(ref _policyRequests);
+        if (!Authorized(context))
+        {
+            await WriteJsonAsync(context, HttpStatusCode.Unauthorized, new { status = 401, title = "Agent not recognized." });
+            return;
+        }
+
+        var wait = int.TryParse(context.Request.QueryString["wait"], out var seconds) ? seconds : 0;
+        var deadline = DateTime.UtcNow.AddSeconds(wait);
+        var known = context.Request.Headers["If-None-Match"];
+        while (true)
+        {
+            var (body, tag, changed) = _served.Current();
+            if (body is null)
+            {
+                await WriteJsonAsync(context, HttpStatusCode.NotFound, new { title = "No policy yet." });
+                return;
+            }
+
+            if (known != tag)
+            {
+                context.Response.Headers["ETag"] = tag;
+                await WriteAsync(context, HttpStatusCode.OK, body);
+                return;
+            }
+
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                await WriteAsync(context, HttpStatusCode.NotModified, []);
+                return;
+            }
+
+            Interlocked.Increment(ref _parked);
+            try
+            {
+                var woken = await Task.WhenAny(changed, Task.Delay(remaining, stopping));
+                stopping.ThrowIfCancellationRequested();
+                if (woken == changed && ReferenceEquals(body, _served.Current().Body))
+                {
+                    await WriteAsync(context, HttpStatusCode.NotModified, []);
+                    return;
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _parked);
+            }
+        }
+    }
+
+    private async Task AcknowledgeAsync(HttpListenerContext context)
+    {
+        if (!Authorized(context))
+        {
+            await WriteJsonAsync(context, HttpStatusCode.Unauthorized, new { status = 401, title = "Agent not recognized." });
+            return;
+        }
+
+        var receipt = await JsonSerializer.DeserializeAsync<PolicyAcknowledgement>(context.Request.InputStream, PolicySignature.Json);
+        _acks.Enqueue(receipt!);
+        if (AckStatus == HttpStatusCode.NoContent)
+        {
+            await WriteAsync(context, AckStatus, []);
+        }
+        else
+        {
+            await WriteJsonAsync(context, AckStatus, new { status = (int)AckStatus, title = "Forbidden." });
+        }
+    }
+
+    private bool Authorized(HttpListenerContext context) =>
+        !RefuseCredential && context.Request.Headers["Authorization"] == $"ControlAgent {Credential}";
+
+    private static Task WriteJsonAsync(HttpListenerContext context, HttpStatusCode status, object body) =>
+        WriteAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body, PolicySignature.Json), "application/json");
+
+    private static async Task WriteAsync(HttpListenerContext context, HttpStatusCode status, byte[] body, string contentType = "application/json")
+    {
+        context.Response.StatusCode = (int)status;
+        if (body.Length > 0)
+        {
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body);
+        }
+
+        context.Response.Close();
+    }
+
+    /// <summary>
+    /// The managed HttpListener cannot reset a connection: Abort still writes the response headers (200 by default).
+    /// A parked poll of a server that goes away therefore gets a 503, as a reverse proxy in front of it would answer.
+    /// </summary>
+    private static void Abort(HttpListenerContext context)
+    {
+        try
+        {
+            context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
+            context.Response.Abort();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or HttpListenerException)
+        {
+        }
+    }
+}
