@@ -18,6 +18,7 @@ public sealed class ApiProcess : IAsyncLifetime, IDisposable
     private readonly ConcurrentQueue<string> _log = new();
     private readonly string _adminConnection;
     private Process? _process;
+    private Dictionary<string, string?> _environment = [];
 
     public ApiProcess()
     {
@@ -56,7 +57,7 @@ public sealed class ApiProcess : IAsyncLifetime, IDisposable
 
         var port = FreeLoopbackPort();
         Server = new Uri($"http://127.0.0.1:{port}");
-        var environment = new Dictionary<string, string?>
+        _environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Control"] = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString,
             ["Control__DataDirectory"] = DataDirectory,
@@ -65,13 +66,33 @@ public sealed class ApiProcess : IAsyncLifetime, IDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_NOLOGO"] = "1",
         };
-        _process = new Process { StartInfo = ProcessRun.StartInfo(Artifacts.DotnetHost, [Artifacts.ApiDll], environment, Root) };
+        await StartAsync(firstStart: true);
+    }
+
+    /// <summary>Starts the API (again, after <see cref="KillAsync"/>) on the same database, port and master key.</summary>
+    public async Task StartAsync(bool firstStart = false)
+    {
+        _process = new Process { StartInfo = ProcessRun.StartInfo(Artifacts.DotnetHost, [Artifacts.ApiDll], _environment, Root) };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitUntilReadyAsync();
+        await WaitUntilReadyAsync(firstStart);
+    }
+
+    /// <summary>Kills the API process for real (SIGKILL), as a crash or a pulled plug would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _process.WaitForExitAsync(exit.Token);
+        }
+
+        _process?.Dispose();
+        _process = null;
     }
 
     public async Task DisposeAsync()
@@ -115,7 +136,7 @@ public sealed class ApiProcess : IAsyncLifetime, IDisposable
         _process = null;
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilReadyAsync(bool firstStart)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
@@ -130,7 +151,7 @@ public sealed class ApiProcess : IAsyncLifetime, IDisposable
             {
                 using var response = await http.GetAsync(new Uri(Server, "/health/ready"));
                 // The bootstrap token is written by a hosted service during start; setup needs it.
-                if (response.StatusCode == HttpStatusCode.OK && File.Exists(BootstrapTokenFile))
+                if (response.StatusCode == HttpStatusCode.OK && (!firstStart || File.Exists(BootstrapTokenFile)))
                 {
                     return;
                 }

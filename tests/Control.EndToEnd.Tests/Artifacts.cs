@@ -11,6 +11,8 @@ internal static class Artifacts
 
     public static string ViewerDll => Output("src/Control.Viewer", "control.dll");
 
+    public static string AgentDll => Output("src/Control.Agent", "control-agent.dll");
+
     /// <summary>The <c>dotnet</c> host that runs these tests, so the processes use the same runtime.</summary>
     public static string DotnetHost
     {

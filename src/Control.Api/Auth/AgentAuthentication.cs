@@ -10,15 +10,14 @@ namespace Control.Api.Auth;
 
 /// <summary>
 /// Agents authenticate with the credential issued at enrolment: <c>Authorization: ControlAgent ctl-agent.{org}.{client id}.{secret}</c>.
-/// Only the SHA-256 of the secret is stored. A removed client still authenticates, but only to learn (from a signed
-/// tombstone policy) that it was removed; the <see cref="ClientRemovedClaim"/> lets every other endpoint refuse it.
+/// Only the SHA-256 of the secret is stored. A removed client still authenticates, to learn from its signed tombstone
+/// policy that it was removed and to acknowledge it (the proof that the removal took effect on the machine).
 /// </summary>
 public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Features.Agents.PolicyService policies)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ControlAgent";
     public const string CredentialPrefix = "ctl-agent.";
-    public const string ClientRemovedClaim = "client-removed";
     public const string AgentRole = "agent";
 
     public static string NewCredential(string organization, Guid clientId) => $"{CredentialPrefix}{organization}.{clientId:N}.{Secrets.NewToken()}";
@@ -52,11 +51,6 @@ public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
             new(ControlClaims.Organization, parts[0]),
             new(ControlClaims.Role, AgentRole),
         };
-        if (client.Status == ClientStatus.Removed)
-        {
-            claims.Add(new Claim(ClientRemovedClaim, "true"));
-        }
-
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 

@@ -18,9 +18,6 @@ public static class Policies
     /// <summary>An enrolled agent (credential from enrolment), including a removed one asking for its tombstone.</summary>
     public const string Agent = "agent";
 
-    /// <summary>An enrolled agent that has not been removed.</summary>
-    public const string ActiveAgent = "active-agent";
-
     public static void Configure(AuthorizationOptions options)
     {
         options.AddPolicy(AnyOperator, p => p.AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme)
@@ -33,9 +30,6 @@ public static class Policies
         options.AddPolicy(ReadClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Technician));
         options.AddPolicy(ManageLicense, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(Agent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole));
-        options.AddPolicy(ActiveAgent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName)
-            .RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole)
-            .RequireAssertion(c => !c.User.HasClaim(x => x.Type == AgentAuthentication.ClientRemovedClaim)));
 
         // Deny by default: an endpoint that forgot its policy still requires a signed-in operator.
         options.FallbackPolicy = options.GetPolicy(AnyOperator);

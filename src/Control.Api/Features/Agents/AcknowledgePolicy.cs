@@ -14,7 +14,8 @@ namespace Control.Api.Features.Agents;
 /// </summary>
 public static class AcknowledgePolicyEndpoint
 {
-    [Authorize(Policy = Policies.ActiveAgent)]
+    // A removed client may still acknowledge: its receipt for the tombstone proves the removal took effect there.
+    [Authorize(Policy = Policies.Agent)]
     [WolverinePost("/agent/ack")]
     public static async Task<IResult> Post(PolicyAcknowledgement request, PolicyService policies, PresenceTracker presence, HttpContext http)
     {
