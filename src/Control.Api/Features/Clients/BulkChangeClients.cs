@@ -1,7 +1,6 @@
 using Control.Api.Auth;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;
-using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -53,21 +52,13 @@ public static class BulkChangeClientsEndpoint
         foreach (var client in targets)
         {
             var stream = await session.Events.FetchForWriting<Client>(client.Id, cancellation);
-            var (command, generated) = changes.Command(action, request);
-            var decision = ClientDecider.Decide(command, stream.Aggregate!, actor, now);
-            if (decision.Refusal is { } refusal)
+            var (changed, refusal) = changes.Apply(stream, action, request, actor, now);
+            if (refusal is not null)
             {
                 return Problems.From(refusal with { Message = $"{client.Alias ?? client.NumberText}: {refusal.Message}" }).ToResult();
             }
 
-            stream.AppendMany(decision.Events.ToArray());
-            if (generated is not null)
-            {
-                stream.AppendOne(new SecretRevealed(client.Id, SecretKind.UnattendedPassword, actor, now));
-            }
-
-            var version = (stream.StartingVersion ?? 0) + decision.Events.Count + (generated is null ? 0 : 1);
-            results.Add(new ClientChangeResponse(client.Id, client.NumberText, version, decision.Events.Count > 0, generated));
+            results.Add(changed!);
         }
 
         return Results.Ok(new BulkChangeResponse(session.CorrelationId!, results));

@@ -1,7 +1,6 @@
 using Control.Api.Auth;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;
-using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -33,23 +32,9 @@ public static class ChangeClientEndpoint
         var stream = request.ExpectedVersion is { } expected
             ? await session.Events.FetchForWriting<Client>(target.Id, expected, cancellation)
             : await session.Events.FetchForWriting<Client>(target.Id, cancellation);
-        var (command, generated) = changes.Command(action, request);
         var actor = http.User.Actor();
-        var now = clock.GetUtcNow();
-        var decision = ClientDecider.Decide(command, stream.Aggregate!, actor, now);
-        if (decision.Refusal is { } refusal)
-        {
-            return Problems.From(refusal).ToResult();
-        }
-
         session.RecordAs(actor, request.Reason, http);
-        stream.AppendMany(decision.Events.ToArray());
-        if (generated is not null)
-        {
-            stream.AppendOne(new SecretRevealed(target.Id, SecretKind.UnattendedPassword, actor, now));
-        }
-
-        var version = (stream.StartingVersion ?? 0) + decision.Events.Count + (generated is null ? 0 : 1);
-        return Results.Ok(new ClientChangeResponse(target.Id, target.NumberText, version, decision.Events.Count > 0, generated));
+        var (changed, refusal) = changes.Apply(stream, action, request, actor, clock.GetUtcNow());
+        return refusal is null ? Results.Ok(changed) : Problems.From(refusal).ToResult();
     }
 }

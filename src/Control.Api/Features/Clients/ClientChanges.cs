@@ -93,6 +93,28 @@ public sealed class ClientChanges(Passwords passwords)
         return (command, generated);
     }
 
+    /// <summary>Decides one validated change on one client's stream and appends its events (and the reveal of a generated password).</summary>
+    public (ClientChangeResponse? Changed, Refusal? Refusal) Apply(
+        JasperFx.Events.IEventStream<Client> stream, string action, ClientChangeRequest request, Actor actor, DateTimeOffset now)
+    {
+        var client = stream.Aggregate!;
+        var (command, generated) = Command(action, request);
+        var decision = ClientDecider.Decide(command, client, actor, now);
+        if (decision.Refusal is { } refusal)
+        {
+            return (null, refusal);
+        }
+
+        stream.AppendMany(decision.Events.ToArray());
+        if (generated is not null)
+        {
+            stream.AppendOne(new SecretRevealed(client.Id, SecretKind.UnattendedPassword, actor, now));
+        }
+
+        var version = (stream.StartingVersion ?? 0) + decision.Events.Count + (generated is null ? 0 : 1);
+        return (new ClientChangeResponse(client.Id, client.NumberText, version, decision.Events.Count > 0, generated), null);
+    }
+
     private static SetUnattendedPassword Password(string? supplied, out string? generated)
     {
         generated = supplied is null ? Secrets.NewCode(5) : null;
