@@ -31,3 +31,9 @@ public sealed record ResetTwoFactor;
 
 /// <param name="Secret">The decrypted TOTP secret when 2FA is on, else null.</param>
 public sealed record SignIn(bool PasswordMatches, string? TotpCode, string? RecoveryCode, byte[]? Secret, string Source);
+
+/// <summary>Record a viewer certificate the caller built and signed (the decider checks the account may have one).</summary>
+public sealed record IssueViewerCertificate(string Serial, string PublicKeyFingerprint, DateTimeOffset NotAfter);
+
+/// <summary>Revoke every unexpired viewer certificate of the operator (on disable, password reset, 2FA reset).</summary>
+public sealed record RevokeViewerCertificates;

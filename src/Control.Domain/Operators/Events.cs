@@ -59,3 +59,12 @@ public enum SignInFailureCause
 /// <summary>A failed sign-in with the operator's name; <see cref="LockedUntil"/> is set when the failures reached the lockout threshold.</summary>
 public sealed record OperatorSignInFailed(
     Guid OperatorId, string Source, SignInFailureCause Cause, int ConsecutiveFailures, DateTimeOffset? LockedUntil, DateTimeOffset At);
+
+/// <summary>
+/// The operator received a short-lived viewer certificate (signed by the organization's viewer CA) for a key they hold.
+/// </summary>
+/// <param name="Serial">Uppercase hex, as <c>X509Certificate2.SerialNumber</c> prints it.</param>
+/// <param name="Alias">The viewer identity the certificate names, <c>username@namespace</c>.</param>
+/// <param name="PublicKeyFingerprint">SHA-256 (lowercase hex) of the certified SubjectPublicKeyInfo.</param>
+public sealed record ViewerCertificateIssued(
+    Guid OperatorId, string Serial, string Alias, string PublicKeyFingerprint, DateTimeOffset NotAfter, Actor By, DateTimeOffset At);

@@ -4,6 +4,9 @@ public sealed record RecoveryCode(string Hash, bool Used);
 
 public sealed record PendingActivation(string CodeHash, DateTimeOffset ExpiresAt);
 
+/// <summary>A viewer certificate issued to the operator, remembered until it expires so that it can be revoked.</summary>
+public sealed record IssuedViewerCertificate(string Serial, DateTimeOffset NotAfter);
+
 public sealed record TwoFactorState(
     bool Enabled,
     string? ProtectedSecret,
@@ -38,6 +41,9 @@ public sealed record Operator
     public DateTimeOffset? LockedUntil { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? LastSignInAt { get; init; }
+
+    /// <summary>Viewer certificates not yet expired when the last one was issued (expired ones are dropped then).</summary>
+    public IReadOnlyList<IssuedViewerCertificate> ViewerCertificates { get; init; } = [];
 
     /// <summary>Stream version, set by the event store when it loads the aggregate (the one mutable member, by design of the store).</summary>
     public long Version { get; set; }
@@ -123,6 +129,11 @@ public sealed record Operator
         },
     };
 
+    public Operator When(ViewerCertificateIssued e) => this with
+    {
+        ViewerCertificates = [.. ViewerCertificates.Where(c => c.NotAfter > e.At), new IssuedViewerCertificate(e.Serial, e.NotAfter)],
+    };
+
     public Operator When(OperatorSignInFailed e) => this with { ConsecutiveFailures = e.ConsecutiveFailures, LockedUntil = e.LockedUntil };
 
     /// <summary>The one fold over the stream: the event store's projection and the API's in-flight responses both use it.</summary>
@@ -142,6 +153,7 @@ public sealed record Operator
         TwoFactorReset e => state.When(e),
         OperatorSignedIn e => state.When(e),
         OperatorSignInFailed e => state.When(e),
+        ViewerCertificateIssued e => state.When(e),
         _ => state,
     };
 

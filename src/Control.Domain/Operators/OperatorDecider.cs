@@ -136,6 +136,38 @@ public static class OperatorDecider
         return hasAnything ? Decision.Accept(new TwoFactorReset(state.Id, actor, now)) : Decision.NothingToDo;
     }
 
+    /// <summary>Only an active account gets a viewer identity; the certificate names it as <c>username@namespace</c>.</summary>
+    public static Decision Decide(IssueViewerCertificate c, Operator state, Actor actor, DateTimeOffset now)
+    {
+        if (state.Status != OperatorStatus.Active)
+        {
+            return Decision.Refuse(RefusalKind.Forbidden, "viewer_certificate.account_inactive", "Only an active operator account gets a viewer certificate.");
+        }
+
+        if (c.NotAfter <= now)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "viewer_certificate.expired", "The certificate would already be expired.");
+        }
+
+        return Decision.Accept(new ViewerCertificateIssued(state.Id, c.Serial, state.QualifiedName, c.PublicKeyFingerprint, c.NotAfter, actor, now));
+    }
+
+    /// <summary>
+    /// The operator's certificates that are unexpired and not yet revoked, as one revocation on the organization's stream
+    /// (every client's policy lists them). Repeating it is a no-op.
+    /// </summary>
+    public static Decision Decide(RevokeViewerCertificates c, Operator state, Organizations.Organization organization, Actor actor, DateTimeOffset now)
+    {
+        var revoked = organization.RevokedViewerCertificates.Select(r => r.Serial).ToHashSet(StringComparer.Ordinal);
+        var certificates = state.ViewerCertificates
+            .Where(v => v.NotAfter > now && !revoked.Contains(v.Serial))
+            .Select(v => new Organizations.RevokedViewerCertificate(v.Serial, v.NotAfter))
+            .ToList();
+        return certificates.Count == 0
+            ? Decision.NothingToDo
+            : Decision.Accept(new Organizations.ViewerCertificatesRevoked(organization.Id, state.Id, certificates, actor, now));
+    }
+
     public static SignInResult Decide(SignIn c, Operator state, DateTimeOffset now)
     {
         // Disabled, not yet activated and locked accounts answer exactly like a wrong password (no enumeration),

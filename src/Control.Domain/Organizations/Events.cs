@@ -21,3 +21,18 @@ public sealed record OrganizationClientDefaultsSet(Guid OrganizationId, Clients.
 public sealed record OrganizationAclEntryAdded(Guid OrganizationId, string Entry, Actor By, DateTimeOffset At);
 
 public sealed record OrganizationAclEntryRemoved(Guid OrganizationId, string Entry, Actor By, DateTimeOffset At);
+
+/// <summary>
+/// The organization's viewer CA (ECDSA P-256, self-signed): it signs operators' short-lived viewer certificates and every
+/// client's policy carries it. The private half is encrypted at rest (Data Protection).
+/// </summary>
+/// <param name="Certificate">The CA certificate, base64 DER.</param>
+public sealed record ViewerCaCreated(Guid OrganizationId, string Certificate, string ProtectedPrivateKey, DateTimeOffset At);
+
+/// <summary>A viewer certificate that no agent may accept any more, listed until it would have expired anyway.</summary>
+/// <param name="Serial">Uppercase hex, as <c>X509Certificate2.SerialNumber</c> prints it.</param>
+public sealed record RevokedViewerCertificate(string Serial, DateTimeOffset NotAfter);
+
+/// <summary>An operator's unexpired viewer certificates were revoked (the operator was disabled, or lost their password or second factor).</summary>
+public sealed record ViewerCertificatesRevoked(
+    Guid OrganizationId, Guid OperatorId, IReadOnlyList<RevokedViewerCertificate> Certificates, Actor By, DateTimeOffset At);

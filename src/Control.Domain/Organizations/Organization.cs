@@ -4,6 +4,9 @@ namespace Control.Domain.Organizations;
 
 public sealed record PolicySigningKey(string KeyId, string PublicKey, string ProtectedPrivateKey);
 
+/// <param name="Certificate">Base64 DER of the self-signed CA certificate.</param>
+public sealed record ViewerCa(string Certificate, string ProtectedPrivateKey);
+
 public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOffset CreatedAt)
 {
     public string? LicenseKeyHash { get; init; }
@@ -12,6 +15,11 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
 
     /// <summary>Entries every client's ACL admits in addition to its own (one change reaches every client).</summary>
     public IReadOnlyList<string> AclEntries { get; init; } = [];
+
+    public ViewerCa? ViewerCa { get; init; }
+
+    /// <summary>Revoked viewer certificates that had not expired when last revoked into (expired ones are dropped then).</summary>
+    public IReadOnlyList<RevokedViewerCertificate> RevokedViewerCertificates { get; init; } = [];
 
     /// <summary>Counts changes that alter every client's policy (part of each policy's version).</summary>
     public long PolicyRevision { get; init; }
@@ -30,8 +38,19 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
         OrganizationClientDefaultsSet e => state with { ClientDefaults = e.Defaults },
         OrganizationAclEntryAdded e => state with { AclEntries = [.. state.AclEntries, e.Entry], PolicyRevision = state.PolicyRevision + 1 },
         OrganizationAclEntryRemoved e => state with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList(), PolicyRevision = state.PolicyRevision + 1 },
+        ViewerCaCreated e => state with { ViewerCa = new ViewerCa(e.Certificate, e.ProtectedPrivateKey), PolicyRevision = state.PolicyRevision + 1 },
+        ViewerCertificatesRevoked e => state with
+        {
+            // An expired certificate fails validation on its own; listing it for ever would only grow every policy.
+            RevokedViewerCertificates = [.. state.RevokedViewerCertificates.Where(c => c.NotAfter > e.At), .. e.Certificates],
+            PolicyRevision = state.PolicyRevision + 1,
+        },
         _ => state,
     };
+
+    /// <summary>Serials of revoked certificates still valid at <paramref name="now"/>, ordinal order (a canonical policy field).</summary>
+    public IReadOnlyList<string> RevokedViewerSerials(DateTimeOffset now) =>
+        RevokedViewerCertificates.Where(c => c.NotAfter > now).Select(c => c.Serial).Distinct().Order(StringComparer.Ordinal).ToList();
 
     public bool LicenseKeyMatches(string presented) => LicenseKeyHash is { } hash && Secrets.TokenMatches(presented, hash);
 }
