@@ -15,6 +15,9 @@ public static class Policies
     public const string ReadClients = "read-clients";
     public const string ManageLicense = "manage-license";
 
+    /// <summary>Looking up where a client accepts sessions (the people who connect to clients).</summary>
+    public const string UseDirectory = "use-directory";
+
     /// <summary>An enrolled agent (credential from enrolment), including a removed one asking for its tombstone.</summary>
     public const string Agent = "agent";
 
@@ -29,6 +32,7 @@ public static class Policies
         options.AddPolicy(ManageClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ReadClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Technician));
         options.AddPolicy(ManageLicense, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
+        options.AddPolicy(UseDirectory, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Technician));
         options.AddPolicy(Agent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole));
 
         // Deny by default: an endpoint that forgot its policy still requires a signed-in operator.

@@ -57,6 +57,7 @@ public static class ControlHost
         services.AddSingleton<TokenService>();
         services.AddSingleton<BootstrapToken>();
         services.AddSingleton<Features.Organizations.OrganizationFounding>();
+        services.AddSingleton<Features.Viewers.ViewerCertificateAuthority>();
         services.AddSingleton<Features.Clients.ClientChanges>();
         services.AddSingleton<Features.Agents.PolicyService>();
         services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
@@ -91,6 +92,7 @@ public static class ControlHost
                 opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);
                 opts.Schema.For<Features.Agents.ClientNumberRegistration>().SingleTenanted();
                 opts.Schema.For<Features.Clients.ClientPresence>();
+                opts.Schema.For<Features.Agents.AgentEndpoint>();
                 opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener(policyInvalidations));
                 opts.Schema.For<Operator>().UniqueIndex(UniqueIndexType.Computed, "ux_operator_username", TenancyScope.PerTenant, x => x.Username);
                 opts.Schema.For<OrganizationRegistration>().SingleTenanted();

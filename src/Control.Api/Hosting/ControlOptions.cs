@@ -26,6 +26,9 @@ public sealed class ControlOptions
 
     public TimeSpan ActivationCodeLifetime { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>How long a viewer certificate (<c>POST /me/viewer-certificate</c>) is valid; short, so a leaked one soon dies on its own.</summary>
+    public TimeSpan ViewerCertificateLifetime { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>Anonymous authentication attempts (login, refresh, activate, setup) allowed per source address and minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 30;
 

@@ -144,7 +144,8 @@ public sealed class PolicyChangeSessionListener(PolicyInvalidations invalidation
             {
                 yield return stream.Id.ToString();
             }
-            else if (stream.Events.Any(e => e.Data is PolicySigningKeyCreated or OrganizationAclEntryAdded or OrganizationAclEntryRemoved))
+            else if (stream.Events.Any(e => e.Data is PolicySigningKeyCreated or OrganizationAclEntryAdded or OrganizationAclEntryRemoved
+                         or ViewerCaCreated or ViewerCertificatesRevoked))
             {
                 yield return PolicyChangeNotifier.EveryClient;
             }

@@ -116,9 +116,12 @@ public sealed class PolicyService
             encryptedTotp = PolicySecrets.EncryptFor(client.PublicKey, seed, PolicySecrets.TotpContext(client.Id));
         }
 
+        // Revoked serials whose certificate has expired anyway are left out, so the list does not grow for ever.
+        var now = clock.GetUtcNow();
         var context = new OrganizationPolicyContext(
-            organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, ViewerCa: null, RevokedViewerSerials: []);
-        var policy = PolicyComposer.Compose(client, context, encryptedTotp, clock.GetUtcNow());
+            organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, organization.ViewerCa?.Certificate,
+            organization.RevokedViewerSerials(now));
+        var policy = PolicyComposer.Compose(client, context, encryptedTotp, now);
         var key = organization.SigningKey!;
         var signed = PolicySignature.Sign(policy, SigningKey(organization.Id, key), key.KeyId);
         _latest[client.Id] = signed;

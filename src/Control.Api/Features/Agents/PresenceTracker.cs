@@ -29,6 +29,10 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
         _pending.AddOrUpdate((organization, clientId), new Update(now, from, null, null), (_, u) => u with { SeenAt = now, SeenFrom = from });
     }
 
+    /// <summary>When this process last saw the agent, if that is not yet written (the database has the rest).</summary>
+    public DateTimeOffset? UnwrittenSeen(string organization, Guid clientId) =>
+        _pending.TryGetValue((organization, clientId), out var update) ? update.SeenAt : null;
+
     public void Enforced(string organization, Guid clientId, long version)
     {
         var now = clock.GetUtcNow();

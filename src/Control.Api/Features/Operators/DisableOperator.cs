@@ -23,7 +23,9 @@ public static class DisableOperatorEndpoint
             return problem!;
         }
 
-        var decision = OperatorDecider.Decide(new DisableOperator(), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var decision = OperatorDecider.Decide(new DisableOperator(), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
+        await ViewerCertificateRevocation.Append(session, stream.Aggregate!, decision, http.User.Actor(), now, cancellation);
         return OperatorAction.Apply(session, stream, decision, request, http);
     }
 }

@@ -33,6 +33,7 @@ public static class ResetPasswordOfOperatorEndpoint
         var expires = now + options.Value.ActivationCodeLifetime;
         var decision = OperatorDecider.Decide(
             new ResetPassword(Secrets.HashCode(code), expires), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
+        await ViewerCertificateRevocation.Append(session, stream.Aggregate!, decision, http.User.Actor(), now, cancellation);
         return OperatorAction.Apply(session, stream, decision, request, http, (state, version) => new PasswordResetResponse(state.Id, code, expires, version));
     }
 }

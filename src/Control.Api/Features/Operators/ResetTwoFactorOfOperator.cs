@@ -24,7 +24,9 @@ public static class ResetTwoFactorOfOperatorEndpoint
             return problem!;
         }
 
-        var decision = OperatorDecider.Decide(new ResetTwoFactor(), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var decision = OperatorDecider.Decide(new ResetTwoFactor(), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
+        await ViewerCertificateRevocation.Append(session, stream.Aggregate!, decision, http.User.Actor(), now, cancellation);
         return OperatorAction.Apply(session, stream, decision, request, http);
     }
 }

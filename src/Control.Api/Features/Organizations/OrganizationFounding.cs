@@ -12,9 +12,9 @@ namespace Control.Api.Features.Organizations;
 
 /// <summary>
 /// Founding an organization (at setup, or by an owner where allowed): its namespace registration, its stream with
-/// the first license key and its policy-signing key, and its owner. The license key is revealed once, to the owner.
+/// the first license key, its policy-signing key and its viewer CA, and its owner. The license key is revealed once, to the owner.
 /// </summary>
-public sealed class OrganizationFounding(Passwords passwords, SecretProtector protector)
+public sealed class OrganizationFounding(Passwords passwords, SecretProtector protector, Viewers.ViewerCertificateAuthority viewerCa)
 {
     public (SetupResponse? Created, Refusal? Refusal) Found(
         IDocumentSession session, string slug, string name, string ownerUsername, string ownerPassword, bool slugTaken, Actor actor, DateTimeOffset now)
@@ -23,7 +23,9 @@ public sealed class OrganizationFounding(Passwords passwords, SecretProtector pr
         var ownerId = Guid.CreateVersion7();
         var licenseKey = RegistrationTokens.New(RegistrationTokenKind.LicenseKey, slug);
         var created = OrganizationDecider.Decide(
-            new CreateOrganization(organizationId, slug, name, Secrets.HashToken(licenseKey), NewSigningKey(organizationId)), slugTaken, actor, now);
+            new CreateOrganization(
+                organizationId, slug, name, Secrets.HashToken(licenseKey), NewSigningKey(organizationId), viewerCa.NewCa(organizationId, slug, now)),
+            slugTaken, actor, now);
         var owner = OperatorDecider.Decide(
             new RegisterOperator(ownerId, organizationId, slug, ownerUsername, OperatorRole.Owner, passwords.Hash(ownerPassword)), usernameTaken: false, actor, now);
         if ((created.Refusal ?? owner.Refusal) is { } refusal)
