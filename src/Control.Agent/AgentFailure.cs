@@ -22,7 +22,11 @@ internal sealed class AgentFailure : Exception
     {
     }
 
+    public int ExitCode { get; private init; } = ExitCodes.Failure;
+
     public static AgentFailure Error(string message) => new("error: " + message);
+
+    public static AgentFailure Usage(string message) => new("error: " + message) { ExitCode = ExitCodes.Usage };
 
     public static AgentFailure NotEnrolled(StateDirectory state) =>
         new($"not enrolled: run control-agent enroll --server URL --token TOKEN (state directory {state.Path})"

@@ -29,7 +29,7 @@ try
 catch (AgentFailure failure)
 {
     Console.Error.WriteLine(failure.Message);
-    return ExitCodes.Failure;
+    return failure.ExitCode;
 }
 catch (OperationCanceledException)
 {

@@ -9,6 +9,7 @@ using Control.Viewer.Commands.License;
 using Control.Viewer.Commands.Operators;
 using Control.Viewer.Commands.Password;
 using Control.Viewer.Commands.Session;
+using Control.Viewer.Commands.Sessions;
 using Control.Viewer.Commands.Permissions;
 using Control.Viewer.Commands.Setup;
 using Control.Viewer.Commands.Tokens;
@@ -31,7 +32,7 @@ internal static class Cli
         var root = new RootCommand(
             "control: sign in to a Control API; manage operators and your two-factor authentication; manage enrolled clients (tags, ACL, " +
             "unattended access and its password and 2FA, tokens, session permissions, removal) one at a time or by tag; reset the license key; " +
-            "read the audit trail.")
+            "read the audit trail; open encrypted sessions to clients (connect, exec).")
         {
             globals.Server,
             SetupCommand.Create(context, globals),
@@ -50,6 +51,8 @@ internal static class Cli
             PermissionsCommands.Create(context, globals),
             LicenseCommands.Create(context, globals),
             AuditCommands.Create(context, globals),
+            ConnectCommand.Create(context, globals),
+            ExecCommand.Create(context, globals),
         };
         return root;
     }

@@ -22,6 +22,11 @@ internal sealed class CliContext
 
     public Func<HttpMessageHandler> CreateHttpHandler { get; init; } = () => new SocketsHttpHandler();
 
+    /// <summary>Raw standard output for bytes from a session (a program's output is not necessarily text).</summary>
+    public Func<Stream> OpenStandardOutput { get; init; } = Console.OpenStandardOutput;
+
+    public Func<Stream> OpenStandardError { get; init; } = Console.OpenStandardError;
+
     public static CliContext FromConsole() => new()
     {
         In = Console.In,

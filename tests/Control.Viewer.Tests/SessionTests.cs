@@ -31,9 +31,11 @@ public sealed class SessionTests
     public async Task Login_WhenSecondFactorRequired_AsksForACodeAndRetriesWithIt(string typed, string? totpCode, string? recoveryCode)
     {
         using var console = new TestConsole("correct horse battery", typed) { Now = Now };
+        using var ca = new TestViewerCa();
         console.Server
             .On("POST /auth/login", HttpStatusCode.Unauthorized, SecondFactorRequired)
-            .On("POST /auth/login", HttpStatusCode.OK, Tokens("new-access", "new-refresh", twoFactor: true));
+            .On("POST /auth/login", HttpStatusCode.OK, Tokens("new-access", "new-refresh", twoFactor: true))
+            .On("POST /me/viewer-certificate", body => ca.Issue(body, "alice@acme", TimeSpan.FromHours(8)));
 
         var exitCode = await console.RunAsync("login", "--server", "http://127.0.0.1:8080", "--org", "acme", "--user", "alice");
 
@@ -51,13 +53,54 @@ public sealed class SessionTests
     public async Task Login_WithoutTwoFactor_RecommendsEnrolling()
     {
         using var console = new TestConsole("correct horse battery") { Now = Now };
-        console.Server.On("POST /auth/login", HttpStatusCode.OK, Tokens("a", "r"));
+        using var ca = new TestViewerCa();
+        console.Server
+            .On("POST /auth/login", HttpStatusCode.OK, Tokens("a", "r"))
+            .On("POST /me/viewer-certificate", body => ca.Issue(body, "alice@acme", TimeSpan.FromHours(8)));
 
         var exitCode = await console.RunAsync("login", "--server", "http://127.0.0.1:8080", "--org", "acme", "--user", "alice");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("control 2fa enroll", console.Out, StringComparison.Ordinal);
-        Assert.Single(console.Server.Requests);
+        Assert.Equal(["POST /auth/login", "POST /me/viewer-certificate"], console.Server.Requests.Select(r => r.Route));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Login_CreatesAPrivateViewerKeyOnceAndAFreshCertificateEachTime()
+    {
+        using var console = new TestConsole("correct horse battery", "correct horse battery") { Now = Now };
+        using var ca = new TestViewerCa();
+        console.Server
+            .On("POST /auth/login", HttpStatusCode.OK, Tokens("a", "r"))
+            .On("POST /auth/login", HttpStatusCode.OK, Tokens("b", "s"))
+            .On("POST /me/viewer-certificate", body => ca.Issue(body, "alice@acme", TimeSpan.FromHours(8)));
+
+        Assert.Equal(0, await console.RunAsync("login", "--server", "http://127.0.0.1:8080", "--org", "acme", "--user", "alice"));
+        var keyFile = Path.Combine(console.ConfigDirectory, "viewer.key");
+        var firstKey = File.ReadAllText(keyFile);
+        var firstCertificate = File.ReadAllText(Path.Combine(console.ConfigDirectory, "viewer.crt"));
+        Assert.Equal(0, await console.RunAsync("login"));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        Assert.Equal(firstKey, File.ReadAllText(keyFile));
+        Assert.NotEqual(firstCertificate, File.ReadAllText(Path.Combine(console.ConfigDirectory, "viewer.crt")));
+        Assert.Equal(2, ca.IssuedFor.Count);
+        Assert.Equal(ca.IssuedFor[0], ca.IssuedFor[1]);
+        Assert.DoesNotContain("PRIVATE KEY", string.Join("", console.Server.Requests.Select(r => r.Body)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_WhenNoCertificateCanBeHad_StillSignsInAndSaysSessionsWillNotWork()
+    {
+        using var console = new TestConsole("correct horse battery") { Now = Now };
+        console.Server
+            .On("POST /auth/login", HttpStatusCode.OK, Tokens("a", "r"))
+            .On("POST /me/viewer-certificate", HttpStatusCode.Forbidden, """{"title":"Not allowed.","status":403,"detail":"Your role may not do this."}""");
+
+        Assert.Equal(0, await console.RunAsync("login", "--server", "http://127.0.0.1:8080", "--org", "acme", "--user", "alice"));
+        Assert.Contains("no viewer certificate", console.Error, StringComparison.Ordinal);
+        Assert.NotNull(new CredentialStore(console.ConfigDirectory).Load());
     }
 
     [Fact]

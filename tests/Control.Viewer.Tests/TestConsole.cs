@@ -72,6 +72,7 @@ internal sealed class TestConsole : IDisposable
 internal sealed class StubServer : HttpMessageHandler
 {
     private readonly Dictionary<string, Queue<(HttpStatusCode Status, string Body)>> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<string, (HttpStatusCode Status, string Body)>> _computed = new(StringComparer.Ordinal);
 
     /// <summary>Route is "METHOD /path" (what the script matches); Query is the query string, "" or "?a=b".</summary>
     public List<(string Route, string? Authorization, string Body, string Query)> Requests { get; } = [];
@@ -87,11 +88,24 @@ internal sealed class StubServer : HttpMessageHandler
         return this;
     }
 
+    /// <summary>A route whose every answer is computed from the request body (for example, a certificate for the posted key).</summary>
+    public StubServer On(string route, Func<string, (HttpStatusCode Status, string Body)> respond)
+    {
+        _computed[route] = respond;
+        return this;
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = $"{request.Method} {request.RequestUri!.AbsolutePath}";
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         Requests.Add((route, request.Headers.Authorization?.ToString(), body, request.RequestUri.Query));
+        if (_computed.TryGetValue(route, out var respond))
+        {
+            var (computedStatus, computedJson) = respond(body);
+            return new HttpResponseMessage(computedStatus) { Content = new StringContent(computedJson, Encoding.UTF8, "application/json") };
+        }
+
         if (!_routes.TryGetValue(route, out var answers) || answers.Count == 0)
         {
             throw new InvalidOperationException($"The test did not expect {route}.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Control.Agent.Policies;
 using Control.Agent.Server;
+using Control.Agent.Sessions;
 using Control.Agent.Storage;
 
 namespace Control.Agent.Commands;
@@ -11,13 +12,32 @@ internal static class RunCommand
     public static Command Create()
     {
         var stateDirectory = AgentOptions.StateDirectory();
-        var command = new Command("run", "Follow this client's signed policy: fetch each new version as soon as it exists, verify it, cache it, acknowledge it.")
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Accept viewer sessions (mutual TLS) on ADDRESS:PORT, e.g. 0.0.0.0:7441 or 127.0.0.1:0 (a free port). Without it, no sessions are accepted.",
+            HelpName = "ADDRESS:PORT",
+        };
+        var advertise = new Option<string?>("--advertise")
+        {
+            Description = "The HOST[:PORT] viewers should dial, published in the directory (default: the listening address, or this machine's name).",
+            HelpName = "HOST[:PORT]",
+        };
+        var command = new Command("run", "Follow this client's signed policy (fetch each new version as soon as it exists, verify, cache, acknowledge) and accept the sessions it permits.")
         {
             stateDirectory,
+            listen,
+            advertise,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var state = StateDirectory.Resolve(parse.GetValue(stateDirectory));
+            var listenText = parse.GetValue(listen);
+            System.Net.IPEndPoint? listenAt = null;
+            if (listenText is not null && !SessionEndpoint.TryParseListen(listenText, out listenAt))
+            {
+                throw AgentFailure.Usage($"--listen '{listenText}' is not ADDRESS:PORT (for example 0.0.0.0:7441, 127.0.0.1:0 or [::]:7441)");
+            }
+
             var enrolment = Enrolment.Load(state) ?? throw AgentFailure.NotEnrolled(state);
             using var held = state.TryLock() ?? throw AgentFailure.Error($"another control-agent is already running with {state.Path}");
             using var key = AgentKey.Load(state, enrolment);
@@ -31,7 +51,42 @@ internal static class RunCommand
 
             using var api = new AgentApi(enrolment.ServerUri, enrolment.Credential);
             var status = new StatusReporter(state, enrolment.Server, Console.Out, Console.Error, TimeProvider.System);
-            return await new PolicyFollower(enrolment, key, state, api, status, Console.Out, Console.Error).RunAsync(cancellation);
+            var inForce = new PolicyInForce();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            Task sessions = Task.CompletedTask;
+            SessionListener? listener = null;
+            if (listenAt is not null)
+            {
+                var output = TextWriter.Synchronized(Console.Out);
+                var services = new SessionServices(
+                    inForce, new RememberTokens(state), new TotpCheck(state, key, TimeProvider.System), new FailureLimiter(TimeProvider.System),
+                    TimeProvider.System, line => output.WriteLine(line));
+                listener = new SessionListener(listenAt, AgentCertificate.Create(key, enrolment, DateTimeOffset.UtcNow), services);
+                try
+                {
+                    listener.Start();
+                }
+                catch (System.Net.Sockets.SocketException e)
+                {
+                    listener.Dispose();
+                    throw AgentFailure.Error($"cannot listen on {listenText}: {e.Message}");
+                }
+
+                var endpoint = SessionEndpoint.Advertised(parse.GetValue(advertise), listener.LocalEndpoint);
+                output.WriteLine($"sessions: listening on {listener.LocalEndpoint} (mutual TLS, TLS 1.2/1.3 AEAD only)");
+                sessions = Task.WhenAll(listener.RunAsync(stop.Token), SessionEndpoint.RegisterAsync(api, endpoint, output, Console.Error, stop.Token));
+            }
+
+            try
+            {
+                return await new PolicyFollower(enrolment, key, state, api, status, Console.Out, Console.Error, inForce).RunAsync(stop.Token);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await sessions;
+                listener?.Dispose();
+            }
         });
         return command;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Control.Agent.Server;
+using Control.Agent.Sessions;
 using Control.Agent.Storage;
 using Control.Domain.Contracts;
 
@@ -12,7 +13,8 @@ namespace Control.Agent.Policies;
 /// good policy stays in force.
 /// </summary>
 internal sealed class PolicyFollower(
-    Enrolment enrolment, ECDsa agentKey, StateDirectory state, AgentApi api, StatusReporter status, TextWriter output, TextWriter errors)
+    Enrolment enrolment, ECDsa agentKey, StateDirectory state, AgentApi api, StatusReporter status, TextWriter output, TextWriter errors,
+    PolicyInForce? sessions = null)
 {
     /// <summary>A removed client has nothing left to wait for urgently.</summary>
     private static readonly TimeSpan RemovedPollInterval = TimeSpan.FromSeconds(60);
@@ -35,6 +37,7 @@ internal sealed class PolicyFollower(
         }
 
         _inForce = cached.Signed;
+        sessions?.Replace(_inForce);
         if (_inForce is not null && (status.AcknowledgedVersion ?? long.MinValue) < _inForce.Policy.Version)
         {
             _unacknowledged = _inForce.Policy.Version;
@@ -136,6 +139,7 @@ internal sealed class PolicyFollower(
         }
 
         _inForce = signed;
+        sessions?.Replace(signed);
         _unacknowledged = signed!.Policy.Version;
         _lastReported = null;
         _backoff.Reset();

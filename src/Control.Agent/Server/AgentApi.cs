@@ -87,15 +87,23 @@ internal sealed class AgentApi : IDisposable
         }
     }
 
-    public async Task<ApiAnswer<object>> AcknowledgeAsync(PolicyAcknowledgement receipt, CancellationToken cancellation)
+    public Task<ApiAnswer<object>> AcknowledgeAsync(PolicyAcknowledgement receipt, CancellationToken cancellation) =>
+        SendAsync(HttpMethod.Post, "agent/ack", receipt, cancellation);
+
+    /// <summary><c>PUT /agent/endpoint</c>: where viewers reach this agent's sessions (published in the directory).</summary>
+    public Task<ApiAnswer<object>> RegisterEndpointAsync(AgentEndpointRequest endpoint, CancellationToken cancellation) =>
+        SendAsync(HttpMethod.Put, "agent/endpoint", endpoint, cancellation);
+
+    /// <summary>A request whose answer carries no body worth reading: success, or the problem.</summary>
+    private async Task<ApiAnswer<object>> SendAsync<T>(HttpMethod method, string path, T body, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "agent/ack") { Content = Json(receipt) };
+        using var request = new HttpRequestMessage(method, path) { Content = Json(body) };
         request.Headers.Authorization = _authorization;
         using var response = await _http.SendAsync(request, cancellation);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellation);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellation);
         return response.IsSuccessStatusCode
             ? new(response.StatusCode, null, null)
-            : ApiAnswer<object>.Refused(response.StatusCode, ApiProblem.Parse(response.StatusCode, body));
+            : ApiAnswer<object>.Refused(response.StatusCode, ApiProblem.Parse(response.StatusCode, answer));
     }
 
     public void Dispose() => _http.Dispose();

@@ -23,6 +23,12 @@ internal sealed class StateDirectory(string path)
 
     public string StatusFile => Combine("status.json");
 
+    /// <summary>Hashes of the remember-tokens this agent issued (0600).</summary>
+    public string RememberTokensFile => Combine("remember-tokens.json");
+
+    /// <summary>The last TOTP time step accepted for unattended access (replay protection that survives a restart).</summary>
+    public string TotpStateFile => Combine("totp-state.json");
+
     private string LockFile => Combine("agent.lock");
 
     public static StateDirectory Resolve(string? option) =>

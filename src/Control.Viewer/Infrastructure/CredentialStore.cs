@@ -70,13 +70,17 @@ internal sealed class CredentialStore(string directory)
         }
     }
 
-    public void Save(Credentials credentials)
+    public void Save(Credentials credentials) => WritePrivate(FileName, JsonSerializer.SerializeToUtf8Bytes(credentials, Json));
+
+    /// <summary>
+    /// Writes a file of this folder through a private temporary file renamed over the old one: a reader never sees half a
+    /// file, and a secret never sits in a file with looser permissions (0600), not even for a moment.
+    /// </summary>
+    public void WritePrivate(string fileName, ReadOnlySpan<byte> content)
     {
         CreateDirectory();
-
-        // Write a private temporary file and rename it over the old one: a reader never sees half a file, and the
-        // tokens never sit in a file with looser permissions, not even for a moment.
-        var temporary = Path.Combine(Directory, $".{FileName}.{Guid.NewGuid():N}.tmp");
+        var path = Path.Combine(Directory, fileName);
+        var temporary = Path.Combine(Directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -87,16 +91,25 @@ internal sealed class CredentialStore(string directory)
         {
             using (var stream = new FileStream(temporary, options))
             {
-                JsonSerializer.Serialize(stream, credentials, Json);
+                stream.Write(content);
             }
 
-            File.Move(temporary, FilePath, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
         }
         finally
         {
             File.Delete(temporary);
         }
     }
+
+    /// <summary>The text of a file of this folder, or null when there is none.</summary>
+    public string? ReadText(string fileName)
+    {
+        var path = Path.Combine(Directory, fileName);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    public void DeleteFile(string fileName) => File.Delete(Path.Combine(Directory, fileName));
 
     /// <summary>
     /// Holds an exclusive lock (an advisory <c>flock</c> on Unix) on <c>credentials.lock</c> until disposed, so that two

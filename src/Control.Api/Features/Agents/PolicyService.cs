@@ -14,7 +14,10 @@ namespace Control.Api.Features.Agents;
 /// <summary>
 /// Builds a client's signed policy from the event-sourced state. Client and organization snapshots are cached in
 /// memory (one load in flight per key, however many requests want it) and dropped when PostgreSQL notifies a change
-/// (see <see cref="PolicyChangeNotifier"/>), or after a few seconds at most in case a notification was lost. Signing
+/// (see <see cref="PolicyChangeNotifier"/>), which also drops them all whenever its LISTEN connection is re-established;
+/// a snapshot older than a few minutes is reloaded as a last resort against a notification lost some other way. (The
+/// age limit must stay well above an agent's long-poll period, else every poll woken by an organization-wide change
+/// finds its client snapshot expired and re-reads it from PostgreSQL.) Signing
 /// keys are decrypted once per process; the signed document is cached per (client, version). So when one
 /// organization-wide change wakes thousands of agents, the database is read once and each agent costs one signature.
 /// </summary>
@@ -32,7 +35,7 @@ public sealed class PolicyService
         invalidations.Changed += Invalidate;
     }
 
-    private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, ECDsa> _signingKeys = new();
     private readonly ConcurrentDictionary<Guid, SignedPolicy> _latest = new();
     private readonly ConcurrentDictionary<(string Organization, Guid Id), Snapshot<Client>> _clients = new();
@@ -46,7 +49,15 @@ public sealed class PolicyService
         Cached(_clients, (organization, clientId), async () =>
         {
             await using var session = store.QuerySession(organization);
-            return await session.LoadAsync<Client>(clientId);
+            var client = await session.LoadAsync<Client>(clientId);
+            if (client is not null)
+            {
+                // Importing a P-256 key validates the point (~0.3 ms): do it with the load, not on the first receipt,
+                // which after an organization-wide change arrives together with thousands of others.
+                PublicKey(client);
+            }
+
+            return client;
         });
 
     public async Task<SignedPolicy?> Current(string organization, Guid clientId)

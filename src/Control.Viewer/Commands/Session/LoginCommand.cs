@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
+using Control.Viewer.Sessions;
 
 namespace Control.Viewer.Commands.Session;
 
@@ -54,6 +55,19 @@ internal static class LoginCommand
 
             var tokens = result.Require(Fields);
             store.Save(SignedInApi.FromTokens(server, tokens));
+
+            // The identity for sessions: this viewer's key (created once, 0600) and a fresh short-lived certificate.
+            try
+            {
+                using var signedIn = SignedInApi.Open(context, server);
+                using var certificate = await ViewerIdentity.EnsureAsync(context, signedIn, renew: true, cancellation);
+            }
+            catch (CliException e) when (e.Kind != CliFailureKind.NotSignedIn)
+            {
+                ViewerIdentity.Forget(context);
+                await context.Error.WriteLineAsync(
+                    $"warning: signed in, but got no viewer certificate ({e.Message.Replace("error: ", "", StringComparison.Ordinal)}); sessions (connect, exec) will not work until it is renewed");
+            }
 
             var me = tokens.Operator;
             var notes = parse.GetValue(json) ? context.Error : context.Out;

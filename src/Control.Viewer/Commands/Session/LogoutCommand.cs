@@ -34,6 +34,7 @@ internal static class LogoutCommand
             }
 
             store.Delete();
+            Control.Viewer.Sessions.ViewerIdentity.Forget(context);
             await context.Out.WriteLineAsync($"Signed out {credentials.QualifiedName}.");
             return Cli.Success;
         });

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Control.Domain.Contracts;
+using Control.Domain.Sessions;
+
+namespace Control.Agent.Sessions;
+
+/// <summary>
+/// Accepts viewer sessions on a TCP port: mutual TLS (see <see cref="SessionTransport"/>), then the session protocol
+/// (<see cref="AgentSession"/>). Every new policy re-checks every live session; one that no longer qualifies ends.
+/// </summary>
+internal sealed class SessionListener : IDisposable
+{
+    /// <summary>More concurrent connections than this are refused at once (a flood must not exhaust the machine).</summary>
+    public const int MaxConcurrentConnections = 64;
+
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly TcpListener _listener;
+    private readonly SessionServices _services;
+    private readonly SslStreamCertificateContext _certificate;
+    private readonly ConcurrentDictionary<Guid, AgentSession> _live = new();
+    private int _connections;
+
+    public SessionListener(IPEndPoint endpoint, X509Certificate2 certificate, SessionServices services)
+    {
+        _listener = new TcpListener(endpoint);
+        _certificate = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
+        _services = services;
+        services.Policy.Changed += Recheck;
+    }
+
+    public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    public IReadOnlyCollection<AgentSession> Live => _live.Values.ToList();
+
+    public void Start() => _listener.Start(backlog: 128);
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        using var stopping = stop.Register(_listener.Stop);
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient tcp;
+            try
+            {
+                tcp = await _listener.AcceptTcpClientAsync(stop);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || (e is SocketException && stop.IsCancellationRequested))
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                _services.Log($"accepting a session connection failed: {e.Message}");
+                continue;
+            }
+
+            if (Interlocked.Increment(ref _connections) > MaxConcurrentConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                tcp.Dispose();
+                continue;
+            }
+
+            _ = Task.Run(() => ServeAsync(tcp, stop), CancellationToken.None);
+        }
+
+        foreach (var session in _live.Values)
+        {
+            session.End("the agent is stopping");
+        }
+    }
+
+    private async Task ServeAsync(TcpClient tcp, CancellationToken stop)
+    {
+        var source = (tcp.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
+        try
+        {
+            tcp.NoDelay = true;
+            await using var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+            string? certificateRefusal = null;
+            var options = new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = _certificate,
+                ClientCertificateRequired = true,
+                EnabledSslProtocols = SessionTransport.Protocols,
+                CipherSuitesPolicy = new CipherSuitesPolicy(SessionTransport.CipherSuites),
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                AllowRenegotiation = false,
+                // The viewer's certificate is checked against the organization's CA and revocations from the signed
+                // policy, not the machine's trust store: a certificate any public CA issued means nothing here.
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    using var presented = certificate is null ? null : new X509Certificate2(certificate);
+                    certificateRefusal = ViewerCertificates.Check(presented, _services.Policy.Current ?? Unset, _services.Clock.GetUtcNow(), out _);
+                    return certificateRefusal is null;
+                },
+            };
+
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(stop))
+            {
+                handshake.CancelAfter(HandshakeTimeout);
+                try
+                {
+                    await ssl.AuthenticateAsServerAsync(options, handshake.Token);
+                }
+                catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
+                {
+                    _services.Log($"session from {source} refused in the TLS handshake: {certificateRefusal ?? Describe(e)}");
+                    return;
+                }
+            }
+
+            using var remote = ssl.RemoteCertificate is { } c ? new X509Certificate2(c) : null;
+            // Belt and braces: the handshake options allow nothing else, but what was negotiated is what counts.
+            if (remote is null || !SessionTransport.IsAllowed(ssl.SslProtocol, ssl.NegotiatedCipherSuite)
+                || ViewerCertificates.Check(remote, _services.Policy.Current ?? Unset, _services.Clock.GetUtcNow(), out var alias) is { } late)
+            {
+                _services.Log($"session from {source} refused after the TLS handshake: {(remote is null ? "no viewer certificate" : "transport or certificate not acceptable")}");
+                return;
+            }
+
+            using var session = new AgentSession(ssl, alias, remote.SerialNumber, source, _services);
+            _live[session.Id] = session;
+            try
+            {
+                await session.RunAsync(stop);
+            }
+            finally
+            {
+                _live.TryRemove(session.Id, out _);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            _services.Log($"session connection from {source} ended: {Describe(e)}");
+        }
+        catch (Exception e)
+        {
+            // A bug in one session must not take the agent (and every other session) down.
+            _services.Log($"session connection from {source} failed unexpectedly ({e.GetType().Name}): {e.Message}");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
+            tcp.Dispose();
+        }
+    }
+
+    private void Recheck(ClientPolicy policy)
+    {
+        foreach (var session in _live.Values)
+        {
+            session.Recheck(policy);
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "timed out",
+        _ => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message,
+    };
+
+    /// <summary>What an agent with no policy checks against: nothing passes.</summary>
+    private static readonly ClientPolicy Unset = new(
+        ClientPolicy.CurrentSchema, "", Guid.Empty, "", null, false, true, new PolicyAcl(true, []), new PolicyUnattended(false, false, null), 0,
+        new PolicyTwoFactor(false, "SHA1", 6, 30, null), new PolicyPermissions(false, false, false), null, [], 0, "");
+
+    public void Dispose()
+    {
+        _services.Policy.Changed -= Recheck;
+        _listener.Stop();
+        _listener.Dispose();
+    }
+}
+
+/// <summary>What every session of this agent shares.</summary>
+internal sealed record SessionServices(
+    PolicyInForce Policy, RememberTokens RememberTokens, TotpCheck Totp, FailureLimiter Failures, TimeProvider Clock, Action<string> Log);

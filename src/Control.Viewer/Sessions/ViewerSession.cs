@@ -1,0 +1,289 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Control.Domain.Contracts;
+using Control.Domain.Security;
+using Control.Domain.Sessions;
+using Control.Sessions;
+using Control.Viewer.Infrastructure;
+
+namespace Control.Viewer.Sessions;
+
+/// <summary>How the viewer answers the agent's authentication questions.</summary>
+/// <param name="Password">Asked only when the agent needs the unattended password.</param>
+/// <param name="TotpCode">Asked only when the client has 2FA on.</param>
+internal sealed record SessionCredentials(
+    Func<string> Password, Func<string> TotpCode, string? RememberToken, bool Remember, string? Justification, string Device);
+
+/// <summary>
+/// The viewer's end of a session: TCP, TLS (1.3, or 1.2 with ECDHE + AEAD only) presenting the viewer certificate and
+/// accepting the agent only when its public key is the one the directory published (pinned, no CA involved), then the
+/// session protocol over WebSocket framing.
+/// </summary>
+internal sealed class ViewerSession : IAsyncDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly TcpClient _tcp;
+    private readonly SslStream _ssl;
+    private readonly WebSocket _socket;
+    private readonly byte[] _buffer = new byte[SessionProtocol.MaxDataMessageBytes];
+
+    private ViewerSession(TcpClient tcp, SslStream ssl, WebSocket socket, DirectoryEntry agent, string agentFingerprint)
+    {
+        _tcp = tcp;
+        _ssl = ssl;
+        _socket = socket;
+        Agent = agent;
+        AgentFingerprint = agentFingerprint;
+    }
+
+    public DirectoryEntry Agent { get; }
+
+    public string AgentFingerprint { get; }
+
+    public Accepted? Acceptance { get; private set; }
+
+    public static async Task<ViewerSession> ConnectAsync(DirectoryEntry agent, X509Certificate2 identity, CancellationToken cancellation)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        SslStream? ssl = null;
+        try
+        {
+            using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+            {
+                connect.CancelAfter(ConnectTimeout);
+                try
+                {
+                    await tcp.ConnectAsync(agent.Host, agent.Port, connect.Token);
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    throw CliException.Failure($"the agent at {agent.Host}:{agent.Port} did not answer within {ConnectTimeout.TotalSeconds:0} s");
+                }
+                catch (SocketException e)
+                {
+                    throw CliException.Failure($"cannot reach the agent at {agent.Host}:{agent.Port}: {e.Message} (is control-agent run --listen running there?)");
+                }
+            }
+
+            string? presented = null;
+            ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+            var options = new SslClientAuthenticationOptions
+            {
+                TargetHost = agent.ClientNumber,
+                ClientCertificateContext = SslStreamCertificateContext.Create(identity, additionalCertificates: null, offline: true),
+                EnabledSslProtocols = SessionTransport.Protocols,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                AllowRenegotiation = false,
+                // Trust is the pinned key alone: the agent's certificate is self-signed with its enrolment key, whose
+                // SHA-256 the API recorded at enrolment and the directory returned.
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+
+                    using var agentCertificate = new X509Certificate2(certificate);
+                    presented = ViewerCertificates.KeyFingerprint(agentCertificate);
+                    return CryptographicOperations.FixedTimeEquals(
+                        System.Text.Encoding.ASCII.GetBytes(presented), System.Text.Encoding.ASCII.GetBytes(agent.KeyFingerprint.ToLowerInvariant()));
+                },
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.CipherSuitesPolicy = new CipherSuitesPolicy(SessionTransport.CipherSuites);
+            }
+
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+            {
+                handshake.CancelAfter(ConnectTimeout);
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(options, handshake.Token);
+                }
+                catch (AuthenticationException) when (presented is not null && !string.Equals(presented, agent.KeyFingerprint, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw CliException.Failure(
+                        $"the machine at {agent.Host}:{agent.Port} is not client {agent.ClientNumber}: its key fingerprint is {presented}, " +
+                        $"the directory says {agent.KeyFingerprint}. Nothing was sent. (Someone may be intercepting the connection, or the agent was re-enrolled.)");
+                }
+                catch (Exception e) when (e is AuthenticationException or IOException)
+                {
+                    throw CliException.Failure($"the TLS handshake with {agent.Host}:{agent.Port} failed: {e.Message} " +
+                        "(the agent refuses viewer certificates that are expired, revoked or not from your organization's CA; run control login to renew yours)");
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    throw CliException.Failure($"the TLS handshake with {agent.Host}:{agent.Port} did not finish within {ConnectTimeout.TotalSeconds:0} s");
+                }
+            }
+
+            if (!SessionTransport.IsAllowed(ssl.SslProtocol, ssl.NegotiatedCipherSuite))
+            {
+                throw CliException.Failure($"the agent negotiated {ssl.SslProtocol} {ssl.NegotiatedCipherSuite}, which this viewer does not accept");
+            }
+
+            var socket = WebSocket.CreateFromStream(ssl, new WebSocketCreationOptions
+            {
+                IsServer = false,
+                SubProtocol = SessionProtocol.SubProtocol,
+                KeepAliveInterval = TimeSpan.FromSeconds(15),
+                KeepAliveTimeout = TimeSpan.FromSeconds(30),
+            });
+            return new ViewerSession(tcp, ssl, socket, agent, presented!);
+        }
+        catch
+        {
+            if (ssl is not null)
+            {
+                await ssl.DisposeAsync();
+            }
+
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Authenticates in the order the agent asks; throws a "denied" failure when it refuses.</summary>
+    public async Task<Accepted> AuthenticateAsync(SessionCredentials credentials, CancellationToken cancellation)
+    {
+        await SendAsync(new Hello(SessionProtocol.Version, credentials.Justification, credentials.RememberToken, credentials.Remember, credentials.Device), cancellation);
+        ScramClient? scram = null;
+        while (true)
+        {
+            var message = await ReceiveControlAsync(cancellation);
+            switch (message)
+            {
+                case PasswordRequired:
+                    scram = new ScramClient(Agent.ClientNumber, credentials.Password());
+                    await SendAsync(new ScramStart(scram.First()), cancellation);
+                    break;
+                case ScramChallenge challenge when scram is not null:
+                    var final = scram.Respond(challenge.ServerFirst)
+                        ?? throw CliException.Failure("the agent's password challenge is not acceptable (bad salt, nonce or iteration count)");
+                    await SendAsync(new ScramProof(final), cancellation);
+                    break;
+                case ScramOutcome outcome when scram is not null:
+                    if (!scram.ServerIsAuthentic(outcome.ServerFinal))
+                    {
+                        throw CliException.Failure("the agent could not prove it holds this client's password verifier; session abandoned");
+                    }
+
+                    break;
+                case TotpRequired:
+                    await SendAsync(new TotpCode(credentials.TotpCode()), cancellation);
+                    break;
+                case Accepted accepted:
+                    Acceptance = accepted;
+                    return accepted;
+                case Denied:
+                    throw CliException.Failure($"denied by client {Name}");
+                case SessionEnded ended:
+                    throw CliException.Failure($"client {Name} ended the session: {ended.Message}");
+                default:
+                    throw CliException.Failure($"the agent sent an unexpected {message.GetType().Name} during authentication");
+            }
+        }
+    }
+
+    /// <summary>Runs a program on the client; its output goes to the two streams; returns its exit code.</summary>
+    public async Task<int> ExecAsync(string command, IReadOnlyList<string> arguments, Stream stdout, Stream stderr, CancellationToken cancellation)
+    {
+        await SendAsync(new ExecRequest(command, arguments), cancellation);
+        while (true)
+        {
+            var frame = await ReceiveAsync(cancellation);
+            if (frame.Closed)
+            {
+                throw CliException.Failure($"client {Name} closed the session before the program finished");
+            }
+
+            switch (frame.Control)
+            {
+                case null:
+                    await (frame.Stream == DataStream.Stderr ? stderr : stdout).WriteAsync(frame.Data, cancellation);
+                    break;
+                case ProcessExited exited:
+                    await stdout.FlushAsync(cancellation);
+                    await stderr.FlushAsync(cancellation);
+                    return exited.ExitCode;
+                case ChannelRefused refused:
+                    throw CliException.Failure($"client {Name}: {refused.Message}");
+                case SessionEnded ended:
+                    throw CliException.Failure($"client {Name} ended the session: {ended.Message}");
+                default:
+                    throw CliException.Failure($"the agent sent an unexpected {frame.Control.GetType().Name}");
+            }
+        }
+    }
+
+    /// <summary>The connection mode, as the reference page's "connmode": transport, how each side was verified, how the session was authenticated.</summary>
+    public IEnumerable<string> ConnectionMode()
+    {
+        yield return $"connection mode: {SessionTransport.ProtocolName(_ssl.SslProtocol)}, {_ssl.NegotiatedCipherSuite} (AEAD), mutual authentication";
+        yield return $"  agent   client {Name}: verified, key fingerprint {AgentFingerprint} matches the directory (pinned)";
+        if (Acceptance is { } accepted)
+        {
+            yield return $"  viewer  {accepted.ViewerIdentity}: certificate verified by the agent against the organization's viewer CA";
+            yield return $"  access  {string.Join(" + ", accepted.Methods.Where(m => !m.StartsWith("certificate", StringComparison.Ordinal)))}; session {accepted.SessionId}";
+        }
+    }
+
+    public string Name => Agent.Alias is { } alias ? $"{Agent.ClientNumber} ({alias})" : Agent.ClientNumber;
+
+    public async Task CloseAsync(CancellationToken cancellation)
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellation);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task<SessionMessage> ReceiveControlAsync(CancellationToken cancellation)
+    {
+        var frame = await ReceiveAsync(cancellation);
+        if (frame.Closed)
+        {
+            throw CliException.Failure($"client {Name} closed the session");
+        }
+
+        return frame.Control ?? throw CliException.Failure("the agent sent data during authentication");
+    }
+
+    private async Task<SessionFrame> ReceiveAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            return await SessionFrames.ReceiveAsync(_socket, _buffer, Timeout.InfiniteTimeSpan, cancellation);
+        }
+        catch (SessionProtocolViolation violation)
+        {
+            throw CliException.Failure($"client {Name} broke the session protocol: {violation.Message}");
+        }
+        catch (Exception e) when (e is WebSocketException or IOException)
+        {
+            throw CliException.Failure($"the session with client {Name} was cut: {e.Message}");
+        }
+    }
+
+    private Task SendAsync(SessionMessage message, CancellationToken cancellation) =>
+        _socket.SendAsync(SessionProtocol.Serialize(message), WebSocketMessageType.Text, endOfMessage: true, cancellation);
+
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        await _ssl.DisposeAsync();
+        _tcp.Dispose();
+    }
+}
