@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Control.Domain.Contracts;
+using OtpNet;
+
+namespace Control.EndToEnd.Tests;
+
+/// <summary>
+/// Sessions as a technician meets them, all real processes: the API, <c>control-agent run --listen</c>, and
+/// <c>control connect/exec</c> over mutual TLS. Covers the connection mode, the unattended password (SCRAM), wrong
+/// passwords, remember-tokens and "clear all tokens", client TOTP with replay refused, and live revocation: a session
+/// ends within about a second when the viewer's certificate is revoked or the viewer is taken off the ACL.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProcess>, IDisposable
+{
+    private const string AlicePassword = "Quartz-Harbor-Willow-38";
+    private const string BobPassword = "Saffron-Glacier-Beacon-52";
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentQueue<string> _agentOutput = new();
+    private Process? _agent;
+
+    private string Server => api.Server.ToString().TrimEnd('/');
+
+    private string AgentLog => $"--- agent output ---{Environment.NewLine}{string.Join(Environment.NewLine, _agentOutput)}{Environment.NewLine}{api.Log}";
+
+    [Fact]
+    public async Task Sessions_ConnectExecRememberTotpAndLiveRevocation_WorkBetweenRealProcesses()
+    {
+        var alice = new ControlCli(Path.Combine(api.Root, "alice"));
+        var bob = new ControlCli(Path.Combine(api.Root, "bob"));
+        var setup = (await alice.RunWithInputAsync([AlicePassword, AlicePassword],
+            "setup", "--server", Server, "--token-file", api.BootstrapTokenFile, "--org", "acme", "--name", "Acme", "--user", "alice", "--json")).ShouldExit(0, () => api.Log);
+        var licenseKey = JsonSerializer.Deserialize<SetupResponse>(setup.Stdout, Json)!.LicenseKey;
+        (await alice.RunWithInputAsync([AlicePassword], "login", "--server", Server, "--org", "acme", "--user", "alice")).ShouldExit(0, () => api.Log);
+        var invite = (await alice.RunAsync("operators", "invite", "bob", "--role", "technician", "--reason", "support")).ShouldExit(0);
+        var code = Regex.Match(invite.Stdout, @"--code (\S+)").Groups[1].Value;
+        (await bob.RunWithInputAsync([BobPassword, BobPassword], "activate", "--server", Server, "--org", "acme", "--user", "bob", "--code", code)).ShouldExit(0);
+        (await bob.RunWithInputAsync([BobPassword], "login", "--server", Server, "--org", "acme", "--user", "bob")).ShouldExit(0);
+
+        // The machine: enrolled with the license key, accepting sessions on a free loopback port.
+        var state = Path.Combine(api.Root, "agent-state");
+        var tokenFile = Path.Combine(api.Root, "license-key");
+        await File.WriteAllTextAsync(tokenFile, licenseKey);
+        (await Agent("enroll", "--server", Server, "--token-file", tokenFile, "--alias", "desk", "--state-dir", state)).ShouldExit(0, () => api.Log);
+        StartDaemon(state);
+        await WaitFor(() => _agentOutput.Any(l => l.Contains("registered", StringComparison.Ordinal)), "the agent to register its session endpoint");
+
+        var rotated = (await alice.RunAsync("unattended", "rotate-password", "desk", "--reason", "set up", "--json")).ShouldExit(0);
+        var password = JsonSerializer.Deserialize<ClientChangeResponse>(rotated.Stdout, Json)!.RevealedPassword!;
+        (await alice.RunAsync("unattended", "enable", "desk", "--reason", "set up")).ShouldExit(0);
+        (await alice.RunAsync("acl", "add", "desk", "*@acme", "--reason", "staff only")).ShouldExit(0);
+        var version = Parse<ClientChangeResponse>((await alice.RunAsync("acl", "enable", "desk", "--reason", "lock down", "--json")).ShouldExit(0)).Version;
+        await WaitFor(() => _agentOutput.Any(l => l.Contains("acl on", StringComparison.Ordinal)), $"the agent to apply policy v{version}");
+
+        // Connect: mutual TLS 1.3 with an AEAD suite; the agent's key is the one the API recorded at enrolment.
+        var fingerprint = JsonDocument.Parse((await alice.RunAsync("clients", "show", "desk", "--json")).ShouldExit(0).Stdout)
+            .RootElement.GetProperty("keyFingerprint").GetString()!;
+        var connect = (await alice.RunWithInputAsync([password], "connect", "desk", "--connmode")).ShouldExit(0, () => AgentLog);
+        Assert.Matches(@"connection mode: TLS 1\.3, TLS_(AES_256_GCM_SHA384|AES_128_GCM_SHA256|CHACHA20_POLY1305_SHA256) \(AEAD\), mutual authentication", connect.Stdout);
+        Assert.Contains($"key fingerprint {fingerprint} matches the directory (pinned)", connect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("alice@acme: certificate verified by the agent", connect.Stdout, StringComparison.Ordinal);
+        Assert.Contains("access control list + unattended password (SCRAM-SHA-256)", connect.Stdout, StringComparison.Ordinal);
+
+        // A wrong password is "denied" to the viewer; the agent knows why.
+        var wrong = (await alice.RunWithInputAsync(["not-the-password"], "exec", "desk", "--", "true")).ShouldExit(1);
+        Assert.Contains("denied by client", wrong.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong unattended password", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains(_agentOutput, l => l.Contains("alice@acme from 127.0.0.1 denied: wrong unattended password", StringComparison.Ordinal));
+
+        // exec: standard output and error apart, the program's exit code as ours.
+        var exec = (await alice.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sh", "-c", "echo out; echo err >&2; exit 7")).ShouldExit(7, () => AgentLog);
+        Assert.Equal("out", exec.Stdout.Trim());
+        Assert.Contains("err", exec.Stderr, StringComparison.Ordinal);
+
+        // Remember-token: after one password login, no password; "clear all tokens" kills it.
+        (await alice.RunWithInputAsync([password], "exec", "-q", "--remember", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
+        var remembered = (await alice.RunAsync("exec", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
+        Assert.DoesNotContain("Unattended password", remembered.Stderr, StringComparison.Ordinal);
+        Assert.Contains("remember-token", remembered.Stderr, StringComparison.Ordinal);
+        var applied = PolicyLines();
+        (await alice.RunAsync("tokens", "clear", "desk", "--reason", "laptop lost")).ShouldExit(0);
+        await WaitFor(() => PolicyLines() > applied, "the agent to apply the cleared tokens");
+        var cleared = (await alice.RunWithInputAsync([""], "exec", "desk", "--", "true")).ShouldExit(1);
+        Assert.Contains("Unattended password", cleared.Stderr, StringComparison.Ordinal);
+
+        // Bob's certificate is revoked when he is disabled: his running session ends within about a second.
+        var bobSession = bob.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sleep", "25");
+        await WaitFor(() => _agentOutput.Any(l => l.Contains("exec sleep", StringComparison.Ordinal)), "bob's session to start");
+        var disabledAt = Stopwatch.StartNew();
+        (await alice.RunAsync("operators", "disable", "bob", "--reason", "left the company")).ShouldExit(0);
+        var bobEnded = await bobSession;
+        disabledAt.Stop();
+        bobEnded.ShouldExit(1);
+        Assert.Contains("ended the session", bobEnded.Stderr, StringComparison.Ordinal);
+        Assert.Contains("revoked", bobEnded.Stderr, StringComparison.Ordinal);
+        Assert.True(disabledAt.Elapsed < TimeSpan.FromSeconds(10), $"bob's session lasted {disabledAt.Elapsed} after the disable command started");
+
+        // Client TOTP: a code is needed after the password, and the same code is refused the second time.
+        var enrolment = Parse<ClientTwoFactorEnrollmentResponse>((await alice.RunAsync("client-2fa", "enroll", "desk", "--reason", "2fa", "--json")).ShouldExit(0));
+        var totp = new Totp(Base32Encoding.ToBytes(enrolment.Secret));
+        (await alice.RunAsync("client-2fa", "confirm", "desk", totp.ComputeTotp(DateTime.UtcNow), "--reason", "2fa")).ShouldExit(0, () => api.Log);
+        await WaitFor(() => _agentOutput.Any(l => l.Contains("2fa on", StringComparison.Ordinal)), "the agent to apply 2FA");
+        var sessionCode = totp.ComputeTotp(DateTime.UtcNow);
+        var withTotp = (await alice.RunWithInputAsync([password, sessionCode], "exec", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
+        Assert.Contains("unattended password (SCRAM-SHA-256) + TOTP", withTotp.Stderr, StringComparison.Ordinal);
+        var replay = (await alice.RunWithInputAsync([password, sessionCode], "exec", "desk", "--", "true")).ShouldExit(1);
+        Assert.Contains("denied", replay.Stderr, StringComparison.Ordinal);
+        Assert.Contains(_agentOutput, l => l.Contains("already used TOTP code", StringComparison.Ordinal));
+
+        // Taken off the ACL mid-session: cut off live.
+        var aliceSession = alice.RunWithInputAsync([password, await NextCode(totp, sessionCode)], "exec", "-q", "desk", "--", "sleep", "25");
+        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep", StringComparison.Ordinal)) >= 2, "alice's session to start");
+        (await alice.RunAsync("acl", "remove", "desk", "*@acme", "--reason", "cut everyone off")).ShouldExit(0);
+        var aliceEnded = (await aliceSession).ShouldExit(1);
+        Assert.Contains("is not on the access control list", aliceEnded.Stderr, StringComparison.Ordinal);
+
+        foreach (var secret in new[] { password, AlicePassword, BobPassword })
+        {
+            Assert.DoesNotContain(secret, string.Join('\n', _agentOutput), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The next TOTP code that differs from <paramref name="used"/> (waits for the next 30-second step if needed).</summary>
+    private static async Task<string> NextCode(Totp totp, string used)
+    {
+        while (true)
+        {
+            var code = totp.ComputeTotp(DateTime.UtcNow);
+            if (code != used)
+            {
+                return code;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private static T Parse<T>(ProcessRun run) => JsonSerializer.Deserialize<T>(run.Stdout, Json)!;
+
+    private void StartDaemon(string state)
+    {
+        _agent = new Process
+        {
+            StartInfo = ProcessRun.StartInfo(Artifacts.DotnetHost, [Artifacts.AgentDll, "run", "--state-dir", state, "--listen", "127.0.0.1:0"],
+                new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" }, api.Root),
+        };
+        _agent.OutputDataReceived += (_, e) => _agentOutput.Enqueue(e.Data ?? "");
+        _agent.ErrorDataReceived += (_, e) => _agentOutput.Enqueue(e.Data ?? "");
+        _agent.Start();
+        _agent.BeginOutputReadLine();
+        _agent.BeginErrorReadLine();
+    }
+
+    private static Task<ProcessRun> Agent(params string[] arguments) =>
+        ProcessRun.RunAsync(Artifacts.DotnetHost, [Artifacts.AgentDll, .. arguments], new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" }, null, Bounded);
+
+    private int PolicyLines() => _agentOutput.Count(l => l.StartsWith("policy v", StringComparison.Ordinal));
+
+    private async Task WaitFor(Func<bool> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > Bounded)
+            {
+                Assert.Fail($"Waited {Bounded.TotalSeconds} s for {what}.{Environment.NewLine}{AgentLog}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_agent is { HasExited: false })
+        {
+            _agent.Kill(entireProcessTree: true);
+            _agent.WaitForExit(5000);
+        }
+
+        _agent?.Dispose();
+    }
+}
