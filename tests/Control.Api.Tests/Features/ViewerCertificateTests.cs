@@ -160,14 +160,7 @@ public class ViewerCertificateTests(ApiFixture api)
     public async Task An_organization_without_a_viewer_ca_gets_one_at_its_first_certificate_request()
     {
         var org = await api.NewOrganization();
-        var store = api.Host.Services.GetRequiredService<IDocumentStore>();
-        await using (var session = store.LightweightSession(org.Slug))
-        {
-            // As if founded before viewer certificates existed: the organization document without its CA.
-            var organization = (await session.Query<OrganizationState>().SingleAsync()) with { ViewerCa = null };
-            session.Store(organization);
-            await session.SaveChangesAsync();
-        }
+        await StripViewerCa(org);
 
         using var agent = await org.Agent("pc1");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -177,6 +170,30 @@ public class ViewerCertificateTests(ApiFixture api)
         Assert.Equal(2, created.Count);
         Assert.Equal(issued.CaCertificate, created[^1].Certificate);
         Assert.Equal(issued.CaCertificate, (await agent.Policy()).Policy.ViewerCa);
+    }
+
+    [Fact]
+    public async Task Concurrent_first_requests_create_one_viewer_ca_and_all_use_it()
+    {
+        var org = await api.NewOrganization();
+        await StripViewerCa(org);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new ViewerCertificateRequest(Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
+
+        var issued = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => org.Owner.PostOk<ViewerCertificateResponse>("/me/viewer-certificate", request)))
+            .WaitAsync(Bounded);
+
+        var created = (await OrganizationEvents(org)).OfType<ViewerCaCreated>().ToList();
+        Assert.Equal(2, created.Count);
+        Assert.All(issued, i => Assert.Equal(created[^1].Certificate, i.CaCertificate));
+    }
+
+    /// <summary>As if founded before viewer certificates existed: the organization's state without a CA.</summary>
+    private async Task StripViewerCa(Support.Organization org)
+    {
+        await using var session = api.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession(org.Slug);
+        session.Store((await session.Query<OrganizationState>().SingleAsync()) with { ViewerCa = null });
+        await session.SaveChangesAsync();
     }
 
     private async Task<IReadOnlyList<object>> OperatorEvents(Support.Organization org, Guid operatorId)
