@@ -72,7 +72,8 @@ public static class IssueViewerCertificateEndpoint
             using var certificate = authority.Issue(organization, account.Username, request.PublicKey!, now, options.Value.ViewerCertificateLifetime);
             var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
             var decision = OperatorDecider.Decide(
-                new IssueViewerCertificate(certificate.SerialNumber, PolicySignature.Fingerprint(request.PublicKey!), notAfter), account, actor, now);
+                new IssueViewerCertificate(certificate.SerialNumber, PolicySignature.Fingerprint(request.PublicKey!), notAfter, TokenStamp(http)),
+                account, actor, now);
             if (decision.Refusal is { } refusal)
             {
                 return Problems.From(refusal).ToResult();
@@ -95,6 +96,12 @@ public static class IssueViewerCertificateEndpoint
     }
 
     private const int MaxAttempts = 5;
+
+    // The stamp claim was validated on the way in (SecurityStampCheck); -1 never matches an account.
+    private static int TokenStamp(HttpContext http) =>
+        int.TryParse(http.User.FindFirst(ControlClaims.SecurityStamp)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var stamp)
+            ? stamp
+            : -1;
 
     private static bool IsConcurrencyConflict(Exception e) => e is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException;
 
