@@ -33,7 +33,8 @@ public sealed record ResetTwoFactor;
 public sealed record SignIn(bool PasswordMatches, string? TotpCode, string? RecoveryCode, byte[]? Secret, string Source);
 
 /// <summary>Record a viewer certificate the caller built and signed (the decider checks the account may have one).</summary>
-public sealed record IssueViewerCertificate(string Serial, string PublicKeyFingerprint, DateTimeOffset NotAfter);
+/// <param name="SecurityStamp">The stamp of the token the request came with (see <see cref="Operator.SecurityStamp"/>).</param>
+public sealed record IssueViewerCertificate(string Serial, string PublicKeyFingerprint, DateTimeOffset NotAfter, int SecurityStamp);
 
 /// <summary>Revoke every unexpired viewer certificate of the operator (on disable, password reset, 2FA reset).</summary>
 public sealed record RevokeViewerCertificates;

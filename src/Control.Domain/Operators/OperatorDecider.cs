@@ -144,6 +144,14 @@ public static class OperatorDecider
             return Decision.Refuse(RefusalKind.Forbidden, "viewer_certificate.account_inactive", "Only an active operator account gets a viewer certificate.");
         }
 
+        // The token was checked when the request arrived; a disable or reset committed since then revoked the
+        // certificates it knew of, so one issued now under the old token would escape that revocation.
+        if (c.SecurityStamp != state.SecurityStamp)
+        {
+            return Decision.Refuse(RefusalKind.Forbidden, "viewer_certificate.session_ended",
+                "Your session ended (account disabled, password or second factor changed); sign in again.");
+        }
+
         if (c.NotAfter <= now)
         {
             return Decision.Refuse(RefusalKind.Invalid, "viewer_certificate.expired", "The certificate would already be expired.");

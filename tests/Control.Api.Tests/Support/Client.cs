@@ -33,6 +33,8 @@ public sealed class Client(IAlbaHost host, string? token = null)
 
     public Task<HttpResponseMessage> Get(string path) => Send(HttpMethod.Get, path, null, null);
 
+    public Task<HttpResponseMessage> Put(string path, object? body = null) => Send(HttpMethod.Put, path, body, null);
+
     public async Task<T> PostOk<T>(string path, object? body = null)
     {
         var response = await Post(path, body);

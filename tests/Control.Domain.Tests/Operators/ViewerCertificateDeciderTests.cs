@@ -62,7 +62,7 @@ public class ViewerCertificateDeciderTests
     public void Issuing_records_the_certificate_so_it_can_be_revoked()
     {
         var state = Operator.Start(Registered());
-        var decision = OperatorDecider.Decide(new IssueViewerCertificate("0A1B", "fingerprint", T0.AddHours(8)), state, Target, T0);
+        var decision = OperatorDecider.Decide(new IssueViewerCertificate("0A1B", "fingerprint", T0.AddHours(8), 0), state, Target, T0);
 
         var issued = Assert.IsType<ViewerCertificateIssued>(Assert.Single(decision.Events));
         Assert.Equal(("0A1B", "bob@acme", "fingerprint", T0.AddHours(8), Target, T0), (issued.Serial, issued.Alias, issued.PublicKeyFingerprint, issued.NotAfter, issued.By, issued.At));
@@ -81,8 +81,18 @@ public class ViewerCertificateDeciderTests
     public void A_disabled_operator_gets_no_certificate()
     {
         var state = new object[] { Registered(), new OperatorDisabled(TargetId, Owner, T0) }.Aggregate((Operator?)null, Operator.Evolve)!;
-        var decision = OperatorDecider.Decide(new IssueViewerCertificate("0A1B", "fingerprint", T0.AddHours(8)), state, Target, T0.AddMinutes(1));
+        var decision = OperatorDecider.Decide(new IssueViewerCertificate("0A1B", "fingerprint", T0.AddHours(8), state.SecurityStamp), state, Target, T0.AddMinutes(1));
         Assert.Equal("viewer_certificate.account_inactive", decision.Refusal?.Code);
+        Assert.Empty(decision.Events);
+    }
+
+    [Fact]
+    public void A_request_whose_token_predates_a_password_reset_gets_no_certificate()
+    {
+        // A reset leaves the account active; only the stamp tells that the requester's token is from before it.
+        var state = new object[] { Registered(), new OperatorPasswordReset(TargetId, "code-hash", T0.AddDays(3), Owner, T0) }.Aggregate((Operator?)null, Operator.Evolve)!;
+        var decision = OperatorDecider.Decide(new IssueViewerCertificate("0A1B", "fingerprint", T0.AddHours(8), state.SecurityStamp - 1), state, Target, T0.AddMinutes(1));
+        Assert.Equal("viewer_certificate.session_ended", decision.Refusal?.Code);
         Assert.Empty(decision.Events);
     }
 }

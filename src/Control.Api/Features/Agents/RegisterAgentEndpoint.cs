@@ -50,7 +50,7 @@ public static class RegisterAgentEndpointEndpoint
     [Authorize(Policy = Policies.Agent)]
     [WolverinePut("/agent/endpoint")]
     public static async Task<IResult> Put(
-        AgentEndpointRequest request, IDocumentSession session, PolicyService policies, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        AgentEndpointRequest request, IDocumentSession session, PolicyService policies, TimeProvider clock, HttpContext http)
     {
         var clientId = http.User.OperatorId();
         var client = await policies.Client(http.User.OrganizationSlug(), clientId);
@@ -60,7 +60,6 @@ public static class RegisterAgentEndpointEndpoint
         }
 
         session.Store(new AgentEndpoint { Id = clientId, Host = request.Host!, Port = request.Port!.Value, RegisteredAt = clock.GetUtcNow() });
-        await session.SaveChangesAsync(cancellation);
         return Results.NoContent();
     }
 }

@@ -44,33 +44,66 @@ public static class IssueViewerCertificateEndpoint
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/viewer-certificate")]
     public static async Task<IResult> Post(
-        ViewerCertificateRequest request, IDocumentSession session, IDocumentStore store, ViewerCertificateAuthority authority,
-        IOptions<ControlOptions> options, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        ViewerCertificateRequest request, IDocumentStore store, ViewerCertificateAuthority authority, IOptions<ControlOptions> options,
+        TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
-        var account = stream.Aggregate!;
+        var tenant = http.User.OrganizationSlug();
         var actor = http.User.Actor();
-        var now = clock.GetUtcNow();
-        var organization = await EnsureViewerCa(store, authority, session.TenantId, account.OrganizationId, actor, http, now, cancellation);
-        if (organization is null)
-        {
-            return Problems.NotFound("organization").ToResult();
-        }
 
-        using var certificate = authority.Issue(organization, account.Username, request.PublicKey!, now, options.Value.ViewerCertificateLifetime);
-        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-        var decision = OperatorDecider.Decide(
-            new IssueViewerCertificate(certificate.SerialNumber, PolicySignature.Fingerprint(request.PublicKey!), notAfter), account, actor, now);
-        if (decision.Refusal is { } refusal)
+        // A viewer may ask for several certificates at once (parallel connects): each is appended at the operator
+        // stream's version it read, so one that raced with a disable or a reset is re-decided on the new state (and
+        // refused) instead of slipping past the revocation; one that raced with another issuance simply tries again.
+        for (var attempt = 0; ; attempt++)
         {
-            return Problems.From(refusal).ToResult();
-        }
+            await using var session = store.LightweightSession(tenant);
+            var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
+            if (stream.Aggregate is not { } account)
+            {
+                return Problems.NotFound("operator").ToResult();
+            }
 
-        session.RecordAs(actor, Reason, http);
-        stream.AppendMany(decision.Events.ToArray());
-        return Results.Ok(new ViewerCertificateResponse(
-            account.QualifiedName, certificate.SerialNumber, Convert.ToBase64String(certificate.RawData), organization.ViewerCa!.Certificate, notAfter));
+            var now = clock.GetUtcNow();
+            var organization = await EnsureViewerCa(store, authority, tenant, account.OrganizationId, actor, http, now, cancellation);
+            if (organization is null)
+            {
+                return Problems.NotFound("organization").ToResult();
+            }
+
+            using var certificate = authority.Issue(organization, account.Username, request.PublicKey!, now, options.Value.ViewerCertificateLifetime);
+            var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            var decision = OperatorDecider.Decide(
+                new IssueViewerCertificate(certificate.SerialNumber, PolicySignature.Fingerprint(request.PublicKey!), notAfter, TokenStamp(http)),
+                account, actor, now);
+            if (decision.Refusal is { } refusal)
+            {
+                return Problems.From(refusal).ToResult();
+            }
+
+            session.RecordAs(actor, Reason, http);
+            stream.AppendMany(decision.Events.ToArray());
+            try
+            {
+                await session.SaveChangesAsync(cancellation);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsConcurrencyConflict(e))
+            {
+                continue;
+            }
+
+            return Results.Ok(new ViewerCertificateResponse(
+                account.QualifiedName, certificate.SerialNumber, Convert.ToBase64String(certificate.RawData), organization.ViewerCa!.Certificate, notAfter));
+        }
     }
+
+    private const int MaxAttempts = 5;
+
+    // The stamp claim was validated on the way in (SecurityStampCheck); -1 never matches an account.
+    private static int TokenStamp(HttpContext http) =>
+        int.TryParse(http.User.FindFirst(ControlClaims.SecurityStamp)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var stamp)
+            ? stamp
+            : -1;
+
+    private static bool IsConcurrencyConflict(Exception e) => e is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException;
 
     /// <summary>
     /// The organization with its viewer CA; an organization founded before viewer certificates existed gets one now, in its
@@ -98,7 +131,7 @@ public static class IssueViewerCertificateEndpoint
                 await session.SaveChangesAsync(cancellation);
                 return decision.Events.Aggregate(organization, (state, e) => Organization.Evolve(state, e)!);
             }
-            catch (Exception e) when (attempt < 3 && e is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            catch (Exception e) when (attempt < MaxAttempts && IsConcurrencyConflict(e))
             {
                 // Another request created it (or changed the organization) meanwhile: read again.
             }

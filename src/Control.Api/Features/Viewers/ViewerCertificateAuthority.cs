@@ -78,12 +78,12 @@ public sealed class ViewerCertificateAuthority(SecretProtector protector)
         return serial;
     }
 
-    // Encoded organization first, then common name, so the name reads "CN=..., O=..." as usual.
+    // Built, not parsed from a string, so nothing in a name can inject another attribute. Reads "CN=..., O=...".
     private static X500DistinguishedName Name(string commonName, string organization)
     {
         var name = new X500DistinguishedNameBuilder();
-        name.AddOrganizationName(organization);
         name.AddCommonName(commonName);
+        name.AddOrganizationName(organization);
         return name.Build();
     }
 }

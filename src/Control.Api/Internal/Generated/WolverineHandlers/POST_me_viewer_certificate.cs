@@ -7,8 +7,6 @@ using Microsoft.Extensions.Options;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -21,18 +19,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> _optionsOfControlOptions;
         private readonly System.TimeProvider _timeProvider;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public POST_me_viewer_certificate(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Viewers.ViewerCertificateAuthority viewerCertificateAuthority, Marten.IDocumentStore documentStore, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public POST_me_viewer_certificate(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Viewers.ViewerCertificateAuthority viewerCertificateAuthority, Marten.IDocumentStore documentStore, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _viewerCertificateAuthority = viewerCertificateAuthority;
             _documentStore = documentStore;
             _optionsOfControlOptions = optionsOfControlOptions;
             _timeProvider = timeProvider;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -40,10 +34,6 @@ namespace Internal.Generated.WolverineHandlers
             // Tenant Id detection
             // 1. Tenant Id is value of claim 'org'
             var tenantId = await TryDetectTenantId(httpContext);
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            messageContext.TenantId = tenantId;
-            // Building the Marten session using the detected tenant id
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Viewers.IssueViewerCertificateEndpoint").SetTag("http.route", "/me/viewer-certificate").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
             var (request, jsonContinue) = await ReadJsonAsync<Control.Domain.Contracts.ViewerCertificateRequest>(httpContext);
@@ -58,15 +48,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Viewers.IssueViewerCertificateEndpoint.Post(request, documentSession, _documentStore, _viewerCertificateAuthority, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Save all pending changes to this Marten session
-            await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
+            var result = await Control.Api.Features.Viewers.IssueViewerCertificateEndpoint.Post(request, _documentStore, _viewerCertificateAuthority, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -52,7 +52,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Agents.RegisterAgentEndpointEndpoint.Put(request, documentSession, _policyService, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Control.Api.Features.Agents.RegisterAgentEndpointEndpoint.Put(request, documentSession, _policyService, _timeProvider, httpContext).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
