@@ -27,6 +27,9 @@ internal sealed class CliContext
 
     public Func<Stream> OpenStandardError { get; init; } = Console.OpenStandardError;
 
+    /// <summary>Raw standard input: a shell's keystrokes.</summary>
+    public Func<Stream> OpenStandardInput { get; init; } = Console.OpenStandardInput;
+
     public static CliContext FromConsole() => new()
     {
         In = Console.In,

@@ -60,7 +60,7 @@ internal static class RunCommand
                 var output = TextWriter.Synchronized(Console.Out);
                 var services = new SessionServices(
                     inForce, new RememberTokens(state), new TotpCheck(state, key, TimeProvider.System), new FailureLimiter(TimeProvider.System),
-                    TimeProvider.System, line => output.WriteLine(line));
+                    TimeProvider.System, line => output.WriteLine(line), state.RecordingsDirectory);
                 listener = new SessionListener(listenAt, AgentCertificate.Create(key, enrolment, DateTimeOffset.UtcNow), services);
                 try
                 {

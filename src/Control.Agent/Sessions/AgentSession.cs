@@ -14,7 +14,7 @@ namespace Control.Agent.Sessions;
 /// SCRAM or a remember-token, TOTP), then the channels the policy permits. The viewer is only ever told "denied";
 /// the reason goes to the agent's log (and, with the session audit, to the API).
 /// </summary>
-internal sealed class AgentSession(SslStream transport, string viewerAlias, string certificateSerial, string source, SessionServices services) : IDisposable
+internal sealed partial class AgentSession(SslStream transport, string viewerAlias, string certificateSerial, string source, SessionServices services) : IDisposable
 {
     private readonly CancellationTokenSource _ended = new();
     private readonly SemaphoreSlim _sending = new(1, 1);
@@ -23,6 +23,8 @@ internal sealed class AgentSession(SslStream transport, string viewerAlias, stri
     private SessionGrant? _grant;
     private string? _endReason;
     private Process? _process;
+    private PseudoTerminal? _terminal;
+    private ShellRecording? _recording;
 
     public Guid Id { get; } = Guid.CreateVersion7();
 
@@ -216,23 +218,160 @@ internal sealed class AgentSession(SslStream transport, string viewerAlias, stri
         return null;
     }
 
+    /// <summary>
+    /// One reader for the whole session: control messages open channels, data goes to the open shell. A shell runs
+    /// beside this loop (its output pump sends <see cref="ProcessExited"/> when it ends), so keystrokes and resizes keep
+    /// flowing while it runs.
+    /// </summary>
     private async Task ServeChannelsAsync(CancellationToken cancellation)
     {
-        while (true)
+        var buffer = new byte[SessionProtocol.MaxDataMessageBytes];
+        Task? shell = null;
+        try
         {
-            var message = await ReceiveAsync<SessionMessage>(allowClose: true, cancellation);
-            switch (message)
+            while (true)
             {
-                case null:
+                var frame = await SessionFrames.ReceiveAsync(_socket!, buffer, Timeout.InfiniteTimeSpan, cancellation);
+                if (frame.Closed)
+                {
                     return;
-                case ExecRequest exec:
-                    await ExecAsync(exec, cancellation);
-                    break;
-                default:
-                    throw new SessionProtocolViolation($"unexpected {message.GetType().Name} message");
+                }
+
+                switch (frame.Control)
+                {
+                    case null when frame.Stream == DataStream.Stdin && _terminal is { } terminal:
+                        await terminal.Stream.WriteAsync(frame.Data, cancellation);
+                        break;
+                    case null:
+                        throw new SessionProtocolViolation("input data while no shell is open");
+                    case ExecRequest exec when shell is null || shell.IsCompleted:
+                        await ExecAsync(exec, cancellation);
+                        break;
+                    case ShellRequest request when shell is null || shell.IsCompleted:
+                        shell = await StartShellAsync(request, cancellation);
+                        break;
+                    case WindowResized resized when _terminal is { } terminal:
+                        terminal.Resize(Dimension(resized.Columns), Dimension(resized.Rows));
+                        _recording?.Resized(resized.Columns, resized.Rows);
+                        break;
+                    case WindowResized:
+                        break;
+                    case ExecRequest or ShellRequest:
+                        await SendAsync(new ChannelRefused("a shell is already open in this session"), cancellation);
+                        break;
+                    default:
+                        throw new SessionProtocolViolation($"unexpected {frame.Control.GetType().Name} message");
+                }
+            }
+        }
+        finally
+        {
+            KillProcess();
+            if (shell is not null)
+            {
+                await shell.ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
+
+    /// <summary>Starts the shell and its output pump; returns the pump (which ends with the shell).</summary>
+    private async Task<Task?> StartShellAsync(ShellRequest request, CancellationToken cancellation)
+    {
+        var policy = services.Policy.Current;
+        if (policy is null || !SessionAdmission.Permits(policy, SessionChannel.Shell))
+        {
+            services.Log($"session {Id}: shell refused: not permitted by the policy");
+            await SendAsync(new ChannelRefused("shell is not permitted on this client"), cancellation);
+            return null;
+        }
+
+        var term = TermPattern().IsMatch(request.Term ?? "") ? request.Term! : "xterm-256color";
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var program = Environment.GetEnvironmentVariable("SHELL") is { Length: > 0 } configured && File.Exists(configured) ? configured
+            : File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["TERM"] = term,
+            ["HOME"] = home,
+            ["SHELL"] = program,
+            ["USER"] = Environment.UserName,
+            ["LOGNAME"] = Environment.UserName,
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            ["LANG"] = "C.UTF-8",
+            ["CONTROL_SESSION"] = Id.ToString(),
+        };
+        try
+        {
+            _terminal = PseudoTerminal.Start(program, ["-l"], environment, Directory.Exists(home) ? home : "/", Dimension(request.Columns), Dimension(request.Rows));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            await SendAsync(new ChannelRefused($"cannot start a shell: {e.Message}"), cancellation);
+            return null;
+        }
+
+        _recording = new ShellRecording(Path.Combine(services.Recordings, $"{Id}.cast"), request.Columns, request.Rows, term, services.Clock.GetUtcNow());
+        lock (_open)
+        {
+            _open.Add(SessionChannel.Shell);
+        }
+
+        services.Log($"session {Id}: shell {program} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, recorded to {_recording.Path}");
+        var terminal = _terminal;
+        var recording = _recording;
+        return Task.Run(async () =>
+        {
+            var buffer = new byte[SessionProtocol.MaxDataMessageBytes];
+            buffer[0] = (byte)DataStream.Stdout;
+            try
+            {
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        // Blocking read on a thread of its own: a pty's primary side is not pollable through FileStream.
+                        read = terminal.Stream.Read(buffer, 1, buffer.Length - 1);
+                    }
+                    catch (IOException)
+                    {
+                        break; // EIO: the last program holding the terminal is gone.
+                    }
+
+                    if (read <= 0)
+                    {
+                        break;
+                    }
+
+                    recording.Output(buffer.AsSpan(1, read));
+                    await SendDataAsync(buffer.AsMemory(0, read + 1), cancellation);
+                }
+
+                var code = await terminal.WaitForExitAsync(cancellation);
+                services.Log($"session {Id}: shell exited with {code}");
+                await SendAsync(new ProcessExited(code), cancellation);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                lock (_open)
+                {
+                    _open.Remove(SessionChannel.Shell);
+                }
+
+                recording.Dispose();
+                terminal.Dispose();
+                _terminal = null;
+            }
+        }, CancellationToken.None);
+    }
+
+    private static ushort Dimension(int value) => (ushort)Math.Clamp(value, 1, 1000);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9.+-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex TermPattern();
 
     private async Task ExecAsync(ExecRequest request, CancellationToken cancellation)
     {
@@ -322,6 +461,7 @@ internal sealed class AgentSession(SslStream transport, string viewerAlias, stri
 
     private void KillProcess()
     {
+        _terminal?.Kill();
         try
         {
             if (_process is { HasExited: false } process)

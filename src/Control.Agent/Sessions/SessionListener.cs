@@ -179,5 +179,6 @@ internal sealed class SessionListener : IDisposable
 }
 
 /// <summary>What every session of this agent shares.</summary>
+/// <param name="Recordings">Where shell sessions are recorded (asciicast v2).</param>
 internal sealed record SessionServices(
-    PolicyInForce Policy, RememberTokens RememberTokens, TotpCheck Totp, FailureLimiter Failures, TimeProvider Clock, Action<string> Log);
+    PolicyInForce Policy, RememberTokens RememberTokens, TotpCheck Totp, FailureLimiter Failures, TimeProvider Clock, Action<string> Log, string Recordings);

@@ -26,6 +26,9 @@ internal sealed class StateDirectory(string path)
     /// <summary>Hashes of the remember-tokens this agent issued (0600).</summary>
     public string RememberTokensFile => Combine("remember-tokens.json");
 
+    /// <summary>Shell session recordings (asciicast v2, 0600), one file per session.</summary>
+    public string RecordingsDirectory => Combine("recordings");
+
     /// <summary>The last TOTP time step accepted for unattended access (replay protection that survives a restart).</summary>
     public string TotpStateFile => Combine("totp-state.json");
 

@@ -22,6 +22,8 @@ namespace Control.Domain.Sessions;
 [JsonDerivedType(typeof(Accepted), "accepted")]
 [JsonDerivedType(typeof(Denied), "denied")]
 [JsonDerivedType(typeof(ExecRequest), "exec")]
+[JsonDerivedType(typeof(ShellRequest), "shell")]
+[JsonDerivedType(typeof(WindowResized), "resize")]
 [JsonDerivedType(typeof(ProcessExited), "exited")]
 [JsonDerivedType(typeof(ChannelRefused), "channel-refused")]
 [JsonDerivedType(typeof(SessionEnded), "ended")]
@@ -68,6 +70,13 @@ public sealed record Denied(string Message) : SessionMessage;
 /// <summary>Viewer → agent: run a program (no shell interpretation) and stream its output.</summary>
 public sealed record ExecRequest(string Command, IReadOnlyList<string> Arguments) : SessionMessage;
 
+/// <summary>Viewer → agent: an interactive shell on a pseudo-terminal of this size; keystrokes follow as <see cref="DataStream.Stdin"/> data.</summary>
+public sealed record ShellRequest(string Term, int Columns, int Rows) : SessionMessage;
+
+/// <summary>Viewer → agent: the viewer's terminal window changed size.</summary>
+public sealed record WindowResized(int Columns, int Rows) : SessionMessage;
+
+/// <summary>Agent → viewer: the program (exec or shell) ended; a signal shows as 128 + its number.</summary>
 public sealed record ProcessExited(int ExitCode) : SessionMessage;
 
 /// <summary>Agent → viewer: the channel is not permitted by the policy or could not be opened (says why).</summary>

@@ -222,6 +222,84 @@ internal sealed class ViewerSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An interactive shell on the client's pseudo-terminal: <paramref name="input"/> is sent as keystrokes,
+    /// <paramref name="resizes"/> report the local window size, output goes to <paramref name="output"/>. Returns the
+    /// shell's exit code.
+    /// </summary>
+    public async Task<int> ShellAsync(
+        string term, (int Columns, int Rows) size, Stream input, Stream output, System.Threading.Channels.ChannelReader<(int Columns, int Rows)> resizes,
+        CancellationToken cancellation)
+    {
+        await SendAsync(new ShellRequest(term, size.Columns, size.Rows), cancellation);
+        using var stopInput = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var sending = new SemaphoreSlim(1, 1);
+        async Task Send(Func<Task> send)
+        {
+            await sending.WaitAsync(stopInput.Token);
+            try
+            {
+                await send();
+            }
+            finally
+            {
+                sending.Release();
+            }
+        }
+
+        var keystrokes = Task.Run(async () =>
+        {
+            var buffer = new byte[16 * 1024];
+            buffer[0] = (byte)DataStream.Stdin;
+            int read;
+            while ((read = await input.ReadAsync(buffer.AsMemory(1), stopInput.Token)) > 0)
+            {
+                await Send(() => _socket.SendAsync(buffer.AsMemory(0, read + 1), WebSocketMessageType.Binary, true, stopInput.Token).AsTask());
+            }
+        }, CancellationToken.None);
+        var windows = Task.Run(async () =>
+        {
+            await foreach (var (columns, rows) in resizes.ReadAllAsync(stopInput.Token))
+            {
+                await Send(() => SendAsync(new WindowResized(columns, rows), stopInput.Token));
+            }
+        }, CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                var frame = await ReceiveAsync(cancellation);
+                if (frame.Closed)
+                {
+                    throw CliException.Failure($"client {Name} closed the session");
+                }
+
+                switch (frame.Control)
+                {
+                    case null:
+                        await output.WriteAsync(frame.Data, cancellation);
+                        await output.FlushAsync(cancellation);
+                        break;
+                    case ProcessExited exited:
+                        return exited.ExitCode;
+                    case ChannelRefused refused:
+                        throw CliException.Failure($"client {Name}: {refused.Message}");
+                    case SessionEnded ended:
+                        throw CliException.Failure($"client {Name} ended the session: {ended.Message}");
+                    default:
+                        throw CliException.Failure($"the agent sent an unexpected {frame.Control.GetType().Name}");
+                }
+            }
+        }
+        finally
+        {
+            await stopInput.CancelAsync();
+            // Reading standard input cannot always be cancelled (a blocked read of a terminal); do not wait for it.
+            _ = keystrokes.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            await windows.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
     /// <summary>The connection mode, as the reference page's "connmode": transport, how each side was verified, how the session was authenticated.</summary>
     public IEnumerable<string> ConnectionMode()
     {

@@ -45,7 +45,7 @@ internal sealed class SessionRig : IAsyncDisposable
         var state = new StateDirectory(_directory);
         Log = [];
         var services = new SessionServices(Policy, new RememberTokens(state), new TotpCheck(state, AgentKey, TimeProvider.System),
-            new FailureLimiter(TimeProvider.System), TimeProvider.System, line => { lock (Log) { Log.Add(line); } });
+            new FailureLimiter(TimeProvider.System), TimeProvider.System, line => { lock (Log) { Log.Add(line); } }, state.RecordingsDirectory);
         AgentCertificateWithKey = AgentCertificate.Create(AgentKey, enrolment, DateTimeOffset.UtcNow);
         Listener = new SessionListener(new IPEndPoint(IPAddress.Loopback, 0), AgentCertificateWithKey, services);
         Listener.Start();

@@ -1,0 +1,37 @@
+namespace Control.Domain.Sessions;
+
+// The facts of a session, as the agent that enforced it reports them. One stream per session (its id); the API appends
+// each exactly once (the agent queues them on disk and resends until acknowledged). Permanent contract: add, never rename.
+
+/// <summary>Any fact about a session: which session, on which client, when.</summary>
+public abstract record SessionEvent(Guid SessionId, Guid ClientId, DateTimeOffset At);
+
+/// <summary>A viewer completed the TLS handshake with a verified certificate and asked for a session.</summary>
+public sealed record SessionRequested(
+    Guid SessionId, Guid ClientId, string ViewerAlias, string CertificateSerial, string Source, string TlsProtocol, string CipherSuite,
+    string? Justification, DateTimeOffset At) : SessionEvent(SessionId, ClientId, At);
+
+/// <summary>The agent refused a session (or a TLS handshake: then <paramref name="ViewerAlias"/> may be unknown) and why. The viewer was told only "denied".</summary>
+public sealed record SessionDenied(Guid SessionId, Guid ClientId, string? ViewerAlias, string Source, string Reason, DateTimeOffset At)
+    : SessionEvent(SessionId, ClientId, At);
+
+/// <summary>The viewer was admitted, by these methods (access control list, unattended password, remember-token, TOTP).</summary>
+public sealed record SessionAuthenticated(Guid SessionId, Guid ClientId, string ViewerAlias, IReadOnlyList<string> Methods, string? RememberTokenId, DateTimeOffset At)
+    : SessionEvent(SessionId, ClientId, At);
+
+/// <summary>After a password login the agent issued a remember-token (its id; the token itself stays with the viewer).</summary>
+public sealed record RememberTokenIssued(Guid SessionId, Guid ClientId, string ViewerAlias, string TokenId, string? Device, long TokenEpoch, DateTimeOffset At)
+    : SessionEvent(SessionId, ClientId, At);
+
+/// <summary>A channel was opened (exec, shell, file transfer), or refused with the reason.</summary>
+public sealed record SessionChannelOpened(Guid SessionId, Guid ClientId, string Channel, string Detail, string? RefusedBecause, DateTimeOffset At)
+    : SessionEvent(SessionId, ClientId, At);
+
+/// <summary>A file crossed the session, verified by its SHA-256 at both ends.</summary>
+public sealed record SessionFileTransferred(
+    Guid SessionId, Guid ClientId, string Direction, string Path, long Size, string Sha256, DateTimeOffset At) : SessionEvent(SessionId, ClientId, At);
+
+/// <summary>The session is over: who ended it (viewer, agent, policy, operator) and why, how long it lasted, bytes each way.</summary>
+public sealed record SessionClosed(
+    Guid SessionId, Guid ClientId, string EndedBy, string? Reason, long DurationMilliseconds, long BytesFromViewer, long BytesToViewer, DateTimeOffset At)
+    : SessionEvent(SessionId, ClientId, At);
