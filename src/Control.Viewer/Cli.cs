@@ -32,7 +32,7 @@ internal static class Cli
         var root = new RootCommand(
             "control: sign in to a Control API; manage operators and your two-factor authentication; manage enrolled clients (tags, ACL, " +
             "unattended access and its password and 2FA, tokens, session permissions, removal) one at a time or by tag; reset the license key; " +
-            "read the audit trail; open encrypted sessions to clients (connect, exec, shell).")
+            "read the audit trail; open encrypted sessions to clients (connect, exec, shell, cp).")
         {
             globals.Server,
             SetupCommand.Create(context, globals),
@@ -54,6 +54,7 @@ internal static class Cli
             ConnectCommand.Create(context, globals),
             ExecCommand.Create(context, globals),
             ShellCommand.Create(context, globals),
+            CopyCommand.Create(context, globals),
         };
         return root;
     }

@@ -91,7 +91,7 @@ internal static class SessionFrames
                     default, default, Closed: false);
             }
 
-            if (count < 1 || buffer[0] > (byte)DataStream.Stderr)
+            if (count < 1 || buffer[0] > (byte)DataStream.File)
             {
                 throw new SessionProtocolViolation("a data message without a valid stream tag");
             }

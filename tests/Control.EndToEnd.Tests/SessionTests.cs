@@ -81,6 +81,37 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         var remembered = (await alice.RunAsync("exec", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
         Assert.DoesNotContain("Unattended password", remembered.Stderr, StringComparison.Ordinal);
         Assert.Contains("remember-token", remembered.Stderr, StringComparison.Ordinal);
+        // A shell on a real pseudo-terminal (keystrokes from standard input here), recorded on the agent.
+        var shell = (await alice.RunWithInputAsync(["echo shell-$((6*7)); tty", "exit 3"], "shell", "-q", "desk")).ShouldExit(3, () => AgentLog);
+        Assert.Contains("shell-42", shell.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"/dev/pts/\d+", shell.Stdout);
+        var recording = Assert.Single(Directory.GetFiles(Path.Combine(state, "recordings"), "*.cast"));
+        var cast = await File.ReadAllLinesAsync(recording);
+        Assert.Equal(2, JsonDocument.Parse(cast[0]).RootElement.GetProperty("version").GetInt32());
+        Assert.Contains(cast.Skip(1), line => line.Contains("shell-42", StringComparison.Ordinal));
+
+        // cp both ways, verified by SHA-256; a missing folder is a clear error and writes nothing.
+        var original = Path.Combine(api.Root, "payload.bin");
+        await File.WriteAllBytesAsync(original, System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17));
+        var remote = Path.Combine(api.Root, "remote-copy.bin");
+        var up = (await alice.RunAsync("cp", "-q", original, $"desk:{remote}")).ShouldExit(0, () => AgentLog);
+        Assert.Contains("SHA-256", up.Stdout, StringComparison.Ordinal);
+        Assert.Equal(await File.ReadAllBytesAsync(original), await File.ReadAllBytesAsync(remote));
+        var back = Path.Combine(api.Root, "back.bin");
+        (await alice.RunAsync("cp", "-q", $"desk:{remote}", back)).ShouldExit(0, () => AgentLog);
+        Assert.Equal(await File.ReadAllBytesAsync(original), await File.ReadAllBytesAsync(back));
+        var missing = (await alice.RunAsync("cp", "-q", original, "desk:/no/such/folder/x.bin")).ShouldExit(1);
+        Assert.Contains("the folder /no/such/folder does not exist on the client", missing.Stderr, StringComparison.Ordinal);
+        var noFile = (await alice.RunAsync("cp", "-q", "desk:/no/such/file", back)).ShouldExit(1);
+        Assert.Contains("no file /no/such/file on the client", noFile.Stderr, StringComparison.Ordinal);
+
+        // Channels the policy does not permit are refused.
+        var before = PolicyLines();
+        (await alice.RunAsync("permissions", "set", "desk", "--exec", "on", "--shell", "on", "--file-transfer", "off", "--reason", "no copies")).ShouldExit(0);
+        await WaitFor(() => PolicyLines() > before, "the agent to apply the permissions");
+        var forbidden = (await alice.RunAsync("cp", "-q", original, $"desk:{remote}")).ShouldExit(1);
+        Assert.Contains("file transfer is not permitted on this client", forbidden.Stderr, StringComparison.Ordinal);
+
         var applied = PolicyLines();
         (await alice.RunAsync("tokens", "clear", "desk", "--reason", "laptop lost")).ShouldExit(0);
         await WaitFor(() => PolicyLines() > applied, "the agent to apply the cleared tokens");

@@ -24,6 +24,12 @@ namespace Control.Domain.Sessions;
 [JsonDerivedType(typeof(ExecRequest), "exec")]
 [JsonDerivedType(typeof(ShellRequest), "shell")]
 [JsonDerivedType(typeof(WindowResized), "resize")]
+[JsonDerivedType(typeof(FilePut), "file-put")]
+[JsonDerivedType(typeof(FileGet), "file-get")]
+[JsonDerivedType(typeof(FileReady), "file-ready")]
+[JsonDerivedType(typeof(FileOffer), "file-offer")]
+[JsonDerivedType(typeof(FileEnd), "file-end")]
+[JsonDerivedType(typeof(FileDone), "file-done")]
 [JsonDerivedType(typeof(ProcessExited), "exited")]
 [JsonDerivedType(typeof(ChannelRefused), "channel-refused")]
 [JsonDerivedType(typeof(SessionEnded), "ended")]
@@ -76,6 +82,24 @@ public sealed record ShellRequest(string Term, int Columns, int Rows) : SessionM
 /// <summary>Viewer → agent: the viewer's terminal window changed size.</summary>
 public sealed record WindowResized(int Columns, int Rows) : SessionMessage;
 
+/// <summary>Viewer → agent: upload <paramref name="Size"/> bytes to <paramref name="Path"/> on the client (replaced atomically when complete and verified).</summary>
+public sealed record FilePut(string Path, long Size) : SessionMessage;
+
+/// <summary>Agent → viewer: ready for the upload's bytes (<see cref="DataStream.File"/> data), then <see cref="FileEnd"/>.</summary>
+public sealed record FileReady : SessionMessage;
+
+/// <summary>Viewer → agent: download the file at <paramref name="Path"/> on the client.</summary>
+public sealed record FileGet(string Path) : SessionMessage;
+
+/// <summary>Agent → viewer: the download's size; its bytes follow as <see cref="DataStream.File"/> data, then <see cref="FileEnd"/>.</summary>
+public sealed record FileOffer(long Size) : SessionMessage;
+
+/// <summary>Either way: all bytes are sent; their SHA-256 (lower-case hex) for the receiver to verify.</summary>
+public sealed record FileEnd(string Sha256) : SessionMessage;
+
+/// <summary>Agent → viewer: the upload arrived intact (same SHA-256) and is in place.</summary>
+public sealed record FileDone(string Sha256) : SessionMessage;
+
 /// <summary>Agent → viewer: the program (exec or shell) ended; a signal shows as 128 + its number.</summary>
 public sealed record ProcessExited(int ExitCode) : SessionMessage;
 
@@ -91,6 +115,7 @@ public enum DataStream : byte
     Stdin = 0,
     Stdout = 1,
     Stderr = 2,
+    File = 3,
 }
 
 public static class SessionProtocol

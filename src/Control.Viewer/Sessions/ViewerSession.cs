@@ -256,6 +256,10 @@ internal sealed class ViewerSession : IAsyncDisposable
             {
                 await Send(() => _socket.SendAsync(buffer.AsMemory(0, read + 1), WebSocketMessageType.Binary, true, stopInput.Token).AsTask());
             }
+
+            // Local input ended (a script piped in): end-of-file on a terminal is Ctrl-D, which ends the shell at a prompt.
+            buffer[1] = 0x04;
+            await Send(() => _socket.SendAsync(buffer.AsMemory(0, 2), WebSocketMessageType.Binary, true, stopInput.Token).AsTask());
         }, CancellationToken.None);
         var windows = Task.Run(async () =>
         {
@@ -299,6 +303,95 @@ internal sealed class ViewerSession : IAsyncDisposable
             await windows.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
+
+    /// <summary>Uploads a local file; the agent replaces the target only when the SHA-256 of what arrived matches. Returns the SHA-256.</summary>
+    public async Task<string> UploadAsync(Stream source, long size, string remotePath, IProgress<long> progress, CancellationToken cancellation)
+    {
+        await SendAsync(new FilePut(remotePath, size), cancellation);
+        await ExpectAsync<FileReady>(cancellation);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[SessionProtocol.MaxDataMessageBytes];
+        buffer[0] = (byte)DataStream.File;
+        long sent = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer.AsMemory(1), cancellation)) > 0)
+        {
+            if (sent + read > size)
+            {
+                throw CliException.Failure("the local file grew while it was being sent; nothing was written on the client");
+            }
+
+            hash.AppendData(buffer, 1, read);
+            await _socket.SendAsync(buffer.AsMemory(0, read + 1), WebSocketMessageType.Binary, true, cancellation);
+            sent += read;
+            progress.Report(sent);
+        }
+
+        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        await SendAsync(new FileEnd(sha256), cancellation);
+        var done = await ExpectAsync<FileDone>(cancellation);
+        if (!string.Equals(done.Sha256, sha256, StringComparison.Ordinal))
+        {
+            throw CliException.Failure($"the client reports SHA-256 {done.Sha256}, not {sha256}");
+        }
+
+        return sha256;
+    }
+
+    /// <summary>
+    /// Downloads a file into <paramref name="target"/> (a temporary file the caller moves into place), verifying the
+    /// SHA-256 the agent sends after the bytes. Returns the size and SHA-256.
+    /// </summary>
+    public async Task<(long Size, string Sha256)> DownloadAsync(string remotePath, Stream target, IProgress<(long Received, long Total)> progress, CancellationToken cancellation)
+    {
+        await SendAsync(new FileGet(remotePath), cancellation);
+        var offer = await ExpectAsync<FileOffer>(cancellation);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long received = 0;
+        while (true)
+        {
+            var frame = await ReceiveAsync(cancellation);
+            switch (frame.Control)
+            {
+                case null when frame.Stream == DataStream.File:
+                    if (received + frame.Data.Length > offer.Size)
+                    {
+                        throw CliException.Failure("the client sent more bytes than it announced; the download was discarded");
+                    }
+
+                    hash.AppendData(frame.Data.Span);
+                    await target.WriteAsync(frame.Data, cancellation);
+                    received += frame.Data.Length;
+                    progress.Report((received, offer.Size));
+                    break;
+                case FileEnd end:
+                    var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+                    if (received != offer.Size || !string.Equals(end.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw CliException.Failure($"the download is damaged ({received} of {offer.Size} bytes, SHA-256 {sha256} vs {end.Sha256}); it was discarded");
+                    }
+
+                    return (received, sha256);
+                default:
+                    throw Unexpected(frame);
+            }
+        }
+    }
+
+    private async Task<T> ExpectAsync<T>(CancellationToken cancellation) where T : SessionMessage
+    {
+        var frame = await ReceiveAsync(cancellation);
+        return frame.Control as T ?? throw Unexpected(frame);
+    }
+
+    private CliException Unexpected(SessionFrame frame) => frame switch
+    {
+        { Closed: true } => CliException.Failure($"client {Name} closed the session"),
+        { Control: ChannelRefused refused } => CliException.Failure($"client {Name}: {refused.Message}"),
+        { Control: SessionEnded ended } => CliException.Failure($"client {Name} ended the session: {ended.Message}"),
+        { Control: { } other } => CliException.Failure($"the agent sent an unexpected {other.GetType().Name}"),
+        _ => CliException.Failure("the agent sent data out of turn"),
+    };
 
     /// <summary>The connection mode, as the reference page's "connmode": transport, how each side was verified, how the session was authenticated.</summary>
     public IEnumerable<string> ConnectionMode()

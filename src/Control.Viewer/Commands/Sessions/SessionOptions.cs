@@ -28,10 +28,10 @@ internal sealed class SessionOptions
     public IEnumerable<Option> Options => [Remember, Reason];
 
     /// <summary>Looks the client up in the directory, connects, and authenticates (asking for the password and code only when the agent needs them).</summary>
-    public async Task<ViewerSession> OpenAsync(CliContext context, GlobalOptions globals, ParseResult parse, CancellationToken cancellation)
+    public async Task<ViewerSession> OpenAsync(CliContext context, GlobalOptions globals, ParseResult parse, CancellationToken cancellation, string? client = null)
     {
         using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-        var target = parse.GetValue(Target)!.Trim();
+        var target = (client ?? parse.GetValue(Target)!).Trim();
         var lookup = await api.SendAsync<DirectoryEntry>(HttpMethod.Get, $"directory/{Uri.EscapeDataString(target)}", null, cancellation);
         if (lookup.Status == HttpStatusCode.NotFound)
         {

@@ -1,0 +1,120 @@
+using System.Net.WebSockets;
+using Control.Domain.Security;
+using Control.Domain.Sessions;
+using Control.Sessions;
+
+namespace Control.Agent.Sessions;
+
+/// <summary>Authentication in the policy's order: ACL, unattended password (SCRAM) or remember-token, TOTP.</summary>
+internal sealed partial class AgentSession
+{
+    /// <summary>The methods that authenticated the viewer, or null when it was denied (and told so).</summary>
+    private async Task<List<string>?> AuthenticateAsync(CancellationToken cancellation)
+    {
+        var hello = await ReceiveAsync<Hello>(cancellation);
+        if (hello.Protocol != SessionProtocol.Version)
+        {
+            return await DenyAsync($"protocol version {hello.Protocol} is not {SessionProtocol.Version}");
+        }
+
+        var policy = services.Policy.Current;
+        var keys = new[] { "viewer:" + viewerAlias, "source:" + source };
+        if (services.Failures.LockedUntil(keys) is { } until)
+        {
+            return await DenyAsync($"locked out after repeated failures until {until:u}");
+        }
+
+        if (SessionAdmission.Admit(policy, viewerAlias) is { } refusal)
+        {
+            return await DenyAsync(refusal);
+        }
+
+        var methods = new List<string> { $"certificate {certificateSerial}" };
+        if (policy!.Acl.Enabled)
+        {
+            methods.Add("access control list");
+        }
+
+        long? tokenEpoch = null;
+        string? issuedToken = null;
+        var unattended = policy.Unattended;
+        if (!unattended.Enabled || unattended.Verifier is null)
+        {
+            return await DenyAsync("unattended access is off and no one at this client can accept sessions (attended mode is not available yet)");
+        }
+
+        if (hello.RememberToken is { } presented && !unattended.Exclusive
+            && services.RememberTokens.Find(presented, viewerAlias, policy.TokenEpoch) is { } token)
+        {
+            methods.Add($"remember-token {token.Id}");
+            tokenEpoch = policy.TokenEpoch;
+        }
+        else
+        {
+            if (hello.RememberToken is not null)
+            {
+                services.Log($"session {Id}: {viewerAlias} presented a remember-token that is {(unattended.Exclusive ? "not accepted in exclusive mode" : "unknown, cleared or not theirs")}; asking for the password");
+            }
+
+            await SendAsync(new PasswordRequired(unattended.Exclusive), cancellation);
+            var start = await ReceiveAsync<ScramStart>(cancellation);
+            var v = unattended.Verifier;
+            var scram = new ScramServer(new ScramVerifier(v.Salt, v.Iterations, v.StoredKey, v.ServerKey));
+            var challenge = scram.Challenge(start.ClientFirst) ?? throw new SessionProtocolViolation("malformed SCRAM client-first-message");
+            await SendAsync(new ScramChallenge(challenge), cancellation);
+            var proof = await ReceiveAsync<ScramProof>(cancellation);
+            if (scram.Verify(proof.ClientFinal) is not { } serverFinal)
+            {
+                services.Failures.Failed(keys);
+                return await DenyAsync("wrong unattended password");
+            }
+
+            await SendAsync(new ScramOutcome(serverFinal), cancellation);
+            methods.Add("unattended password (SCRAM-SHA-256)");
+            if (hello.Remember && !unattended.Exclusive)
+            {
+                issuedToken = services.RememberTokens.Issue(viewerAlias, Trim(hello.Device, 100), policy.TokenEpoch, services.Clock.GetUtcNow());
+            }
+        }
+
+        if (policy.TwoFactor.Enabled)
+        {
+            await SendAsync(new TotpRequired(), cancellation);
+            var code = await ReceiveAsync<TotpCode>(cancellation);
+            if (!services.Totp.Accept(services.Policy.Current ?? policy, code.Code))
+            {
+                services.Failures.Failed(keys);
+                return await DenyAsync("wrong, expired or already used TOTP code");
+            }
+
+            methods.Add("TOTP");
+        }
+
+        // The policy may have changed while the viewer was typing: admit only under the one in force now.
+        var now = services.Policy.Current;
+        var grant = new SessionGrant(viewerAlias, certificateSerial, tokenEpoch);
+        var changed = now is null ? "this client has no policy" : SessionAdmission.Recheck(now, grant, []);
+        if (changed is not null)
+        {
+            return await DenyAsync(changed);
+        }
+
+        _grant = grant;
+
+        services.Failures.Succeeded(keys);
+        var p = now!.Permissions;
+        await SendAsync(new Accepted(Id, viewerAlias, methods, issuedToken, new SessionPermissions(p.Exec, p.Shell, p.FileTransfer)), cancellation);
+        return methods;
+    }
+
+    private async Task<List<string>?> DenyAsync(string reason)
+    {
+        services.Log($"session {Id}: {viewerAlias} from {source} denied: {reason}");
+        await TrySendAsync(new Denied("denied"));
+        await CloseAsync(WebSocketCloseStatus.PolicyViolation, "denied");
+        return null;
+    }
+
+
+    private static string? Trim(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..max];
+}

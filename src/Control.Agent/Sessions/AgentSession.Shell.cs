@@ -1,0 +1,108 @@
+using System.Net.WebSockets;
+using Control.Domain.Sessions;
+
+namespace Control.Agent.Sessions;
+
+/// <summary>The interactive shell channel: a pseudo-terminal, its output pump, its recording.</summary>
+internal sealed partial class AgentSession
+{
+    /// <summary>Starts the shell and its output pump; returns the pump (which ends with the shell).</summary>
+    private async Task<Task?> StartShellAsync(ShellRequest request, CancellationToken cancellation)
+    {
+        var policy = services.Policy.Current;
+        if (policy is null || !SessionAdmission.Permits(policy, SessionChannel.Shell))
+        {
+            services.Log($"session {Id}: shell refused: not permitted by the policy");
+            await SendAsync(new ChannelRefused("shell is not permitted on this client"), cancellation);
+            return null;
+        }
+
+        var term = TermPattern().IsMatch(request.Term ?? "") ? request.Term! : "xterm-256color";
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var program = Environment.GetEnvironmentVariable("SHELL") is { Length: > 0 } configured && File.Exists(configured) ? configured
+            : File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["TERM"] = term,
+            ["HOME"] = home,
+            ["SHELL"] = program,
+            ["USER"] = Environment.UserName,
+            ["LOGNAME"] = Environment.UserName,
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            ["LANG"] = "C.UTF-8",
+            ["CONTROL_SESSION"] = Id.ToString(),
+        };
+        try
+        {
+            _terminal = PseudoTerminal.Start(program, ["-l"], environment, Directory.Exists(home) ? home : "/", Dimension(request.Columns), Dimension(request.Rows));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            await SendAsync(new ChannelRefused($"cannot start a shell: {e.Message}"), cancellation);
+            return null;
+        }
+
+        _recording = new ShellRecording(Path.Combine(services.Recordings, $"{Id}.cast"), request.Columns, request.Rows, term, services.Clock.GetUtcNow());
+        lock (_open)
+        {
+            _open.Add(SessionChannel.Shell);
+        }
+
+        services.Log($"session {Id}: shell {program} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, recorded to {_recording.Path}");
+        var terminal = _terminal;
+        var recording = _recording;
+        return Task.Run(async () =>
+        {
+            var buffer = new byte[SessionProtocol.MaxDataMessageBytes];
+            buffer[0] = (byte)DataStream.Stdout;
+            try
+            {
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        // Blocking read on a thread of its own: a pty's primary side is not pollable through FileStream.
+                        read = terminal.Stream.Read(buffer, 1, buffer.Length - 1);
+                    }
+                    catch (IOException)
+                    {
+                        break; // EIO: the last program holding the terminal is gone.
+                    }
+
+                    if (read <= 0)
+                    {
+                        break;
+                    }
+
+                    recording.Output(buffer.AsSpan(1, read));
+                    await SendDataAsync(buffer.AsMemory(0, read + 1), cancellation);
+                }
+
+                var code = await terminal.WaitForExitAsync(cancellation);
+                services.Log($"session {Id}: shell exited with {code}");
+                await SendAsync(new ProcessExited(code), cancellation);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                lock (_open)
+                {
+                    _open.Remove(SessionChannel.Shell);
+                }
+
+                recording.Dispose();
+                terminal.Dispose();
+                _terminal = null;
+            }
+        }, CancellationToken.None);
+    }
+
+
+    private static ushort Dimension(int value) => (ushort)Math.Clamp(value, 1, 1000);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9.+-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex TermPattern();
+}
