@@ -8,6 +8,9 @@ var root = new RootCommand("control-agent: keeps this machine's signed Control p
 root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(AttendedCommands.Pending());
+root.Subcommands.Add(AttendedCommands.Decide(accept: true));
+root.Subcommands.Add(AttendedCommands.Decide(accept: false));
 root.Subcommands.Add(VersionCommand.Create());
 
 var parsed = root.Parse(args);

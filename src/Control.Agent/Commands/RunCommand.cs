@@ -60,7 +60,8 @@ internal static class RunCommand
                 var output = TextWriter.Synchronized(Console.Out);
                 var services = new SessionServices(
                     inForce, new RememberTokens(state), new TotpCheck(state, key, TimeProvider.System), new FailureLimiter(TimeProvider.System),
-                    TimeProvider.System, line => output.WriteLine(line), state.RecordingsDirectory);
+                    TimeProvider.System, line => output.WriteLine(line), state.RecordingsDirectory,
+                    new AttendedRequests(TimeProvider.System));
                 listener = new SessionListener(listenAt, AgentCertificate.Create(key, enrolment, DateTimeOffset.UtcNow), services);
                 try
                 {
@@ -74,7 +75,10 @@ internal static class RunCommand
 
                 var endpoint = SessionEndpoint.Advertised(parse.GetValue(advertise), listener.LocalEndpoint);
                 output.WriteLine($"sessions: listening on {listener.LocalEndpoint} (mutual TLS, TLS 1.2/1.3 AEAD only)");
-                sessions = Task.WhenAll(listener.RunAsync(stop.Token), SessionEndpoint.RegisterAsync(api, endpoint, output, Console.Error, stop.Token));
+                sessions = Task.WhenAll(
+                    listener.RunAsync(stop.Token),
+                    SessionEndpoint.RegisterAsync(api, endpoint, output, Console.Error, stop.Token),
+                    LocalControl.ServeAsync(state.ControlSocket, services.Attended, line => output.WriteLine(line), stop.Token));
             }
 
             try

@@ -38,12 +38,22 @@ internal sealed partial class AgentSession
         long? tokenEpoch = null;
         string? issuedToken = null;
         var unattended = policy.Unattended;
+        var attended = false;
         if (!unattended.Enabled || unattended.Verifier is null)
         {
-            return await DenyAsync("unattended access is off and no one at this client can accept sessions (attended mode is not available yet)");
-        }
+            // Attended mode: the person at the machine decides (control-agent pending / accept / deny).
+            var (request, decision) = services.Attended.Ask(viewerAlias, source, Trim(hello.Justification, 500), cancellation);
+            services.Log($"session {Id}: {viewerAlias} from {source} waits for acceptance at the client: request {request.Id} (control-agent accept {request.Id})");
+            await SendAsync(new AwaitingAcceptance(request.Id, (int)services.Attended.Timeout.TotalSeconds), cancellation);
+            if (!await decision)
+            {
+                return await DenyAsync($"not accepted at the client (request {request.Id} denied or timed out)");
+            }
 
-        if (hello.RememberToken is { } presented && !unattended.Exclusive
+            methods.Add($"accepted at the client (request {request.Id})");
+            attended = true;
+        }
+        else if (hello.RememberToken is { } presented && !unattended.Exclusive
             && services.RememberTokens.Find(presented, viewerAlias, policy.TokenEpoch) is { } token)
         {
             methods.Add($"remember-token {token.Id}");
@@ -77,7 +87,8 @@ internal sealed partial class AgentSession
             }
         }
 
-        if (policy.TwoFactor.Enabled)
+        // Two-factor authentication guards unattended access; someone at the machine accepting is its own second factor.
+        if (policy.TwoFactor.Enabled && !attended)
         {
             await SendAsync(new TotpRequired(), cancellation);
             var code = await ReceiveAsync<TotpCode>(cancellation);

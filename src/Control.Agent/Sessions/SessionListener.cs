@@ -180,5 +180,7 @@ internal sealed class SessionListener : IDisposable
 
 /// <summary>What every session of this agent shares.</summary>
 /// <param name="Recordings">Where shell sessions are recorded (asciicast v2).</param>
+/// <param name="Attended">Sessions waiting for someone at the machine (attended mode).</param>
 internal sealed record SessionServices(
-    PolicyInForce Policy, RememberTokens RememberTokens, TotpCheck Totp, FailureLimiter Failures, TimeProvider Clock, Action<string> Log, string Recordings);
+    PolicyInForce Policy, RememberTokens RememberTokens, TotpCheck Totp, FailureLimiter Failures, TimeProvider Clock, Action<string> Log, string Recordings,
+    AttendedRequests Attended);

@@ -32,6 +32,9 @@ internal sealed class StateDirectory(string path)
     /// <summary>The last TOTP time step accepted for unattended access (replay protection that survives a restart).</summary>
     public string TotpStateFile => Combine("totp-state.json");
 
+    /// <summary>The running daemon's local control socket (0600): attended-mode requests are listed and answered through it.</summary>
+    public string ControlSocket => Combine("control.sock");
+
     private string LockFile => Combine("agent.lock");
 
     public static StateDirectory Resolve(string? option) =>

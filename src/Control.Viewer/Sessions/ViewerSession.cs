@@ -15,8 +15,9 @@ namespace Control.Viewer.Sessions;
 /// <summary>How the viewer answers the agent's authentication questions.</summary>
 /// <param name="Password">Asked only when the agent needs the unattended password.</param>
 /// <param name="TotpCode">Asked only when the client has 2FA on.</param>
+/// <param name="Waiting">Told when the session waits for someone at the client (attended mode).</param>
 internal sealed record SessionCredentials(
-    Func<string> Password, Func<string> TotpCode, string? RememberToken, bool Remember, string? Justification, string Device);
+    Func<string> Password, Func<string> TotpCode, string? RememberToken, bool Remember, string? Justification, string Device, Action<string> Waiting);
 
 /// <summary>
 /// The viewer's end of a session: TCP, TLS (1.3, or 1.2 with ECDHE + AEAD only) presenting the viewer certificate and
@@ -174,6 +175,9 @@ internal sealed class ViewerSession : IAsyncDisposable
                         throw CliException.Failure("the agent could not prove it holds this client's password verifier; session abandoned");
                     }
 
+                    break;
+                case AwaitingAcceptance waiting:
+                    credentials.Waiting($"Waiting up to {waiting.TimeoutSeconds} s for someone at client {Name} to accept (request {waiting.RequestId})...");
                     break;
                 case TotpRequired:
                     await SendAsync(new TotpCode(credentials.TotpCode()), cancellation);

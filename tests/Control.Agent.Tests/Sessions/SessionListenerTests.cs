@@ -201,9 +201,74 @@ public sealed class SessionListenerTests
         Assert.Contains("locked out after repeated failures", rig.LogText, StringComparison.Ordinal);
     }
 
-    private static async Task<SessionMessage> Authenticate(WebSocket socket, string password)
+    [Theory]
+    [InlineData("accept")]
+    [InlineData("deny")]
+    [InlineData("time out")]
+    public async Task Attended_WhenUnattendedIsOff_TheSessionWaitsForThePersonAtTheMachine(string answer)
     {
-        await Send(socket, new Hello(SessionProtocol.Version, null, null, false, null));
+        await using var rig = new SessionRig(p => p with { Unattended = p.Unattended with { Enabled = false } });
+        using var viewer = rig.Viewer();
+        await using var ssl = await rig.DialAsync(viewer);
+        using var socket = Socket(ssl);
+
+        await Send(socket, new Hello(SessionProtocol.Version, "printer jam", null, false, null));
+        var waiting = Assert.IsType<AwaitingAcceptance>(await Receive(socket));
+        var pending = Assert.Single(rig.Services.Attended.Pending);
+        Assert.Equal((waiting.RequestId, "alice@acme", "printer jam"), (pending.Id, pending.ViewerAlias, pending.Justification));
+        if (answer != "time out")
+        {
+            Assert.True(rig.Services.Attended.Decide(waiting.RequestId, accept: answer == "accept"));
+        }
+
+        var outcome = await Receive(socket);
+        if (answer == "accept")
+        {
+            Assert.Contains($"accepted at the client (request {waiting.RequestId})", Assert.IsType<Accepted>(outcome).Methods);
+        }
+        else
+        {
+            Assert.IsType<Denied>(outcome);
+            Assert.Contains("denied or timed out", rig.LogText, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(rig.Services.Attended.Pending);
+    }
+
+    [Fact]
+    public async Task Exclusive_RememberTokenIsIgnoredAndThePasswordRequired()
+    {
+        await using var rig = new SessionRig();
+        using var viewer = rig.Viewer();
+        string token;
+        await using (var ssl = await rig.DialAsync(viewer))
+        {
+            using var socket = Socket(ssl);
+            token = Assert.IsType<Accepted>(await Authenticate(socket, rig.Password, remember: true)).RememberToken!;
+        }
+
+        await using (var ssl = await rig.DialAsync(viewer))
+        {
+            using var socket = Socket(ssl);
+            await Send(socket, new Hello(SessionProtocol.Version, null, token, false, null));
+            Assert.IsType<Accepted>(await Receive(socket));
+        }
+
+        var current = rig.Policy.Current!;
+        rig.Policy.Replace(new SignedPolicy(current with { Unattended = current.Unattended with { Exclusive = true }, Version = current.Version + 1 }, "", ""));
+        await using (var ssl = await rig.DialAsync(viewer))
+        {
+            using var socket = Socket(ssl);
+            await Send(socket, new Hello(SessionProtocol.Version, null, token, false, null));
+            Assert.Equal(new PasswordRequired(Exclusive: true), await Receive(socket));
+        }
+
+        Assert.Contains("not accepted in exclusive mode", rig.LogText, StringComparison.Ordinal);
+    }
+
+    private static async Task<SessionMessage> Authenticate(WebSocket socket, string password, bool remember = false)
+    {
+        await Send(socket, new Hello(SessionProtocol.Version, null, null, remember, "test device"));
         var first = await Receive(socket);
         if (first is not PasswordRequired)
         {

@@ -45,7 +45,9 @@ internal sealed class SessionRig : IAsyncDisposable
         var state = new StateDirectory(_directory);
         Log = [];
         var services = new SessionServices(Policy, new RememberTokens(state), new TotpCheck(state, AgentKey, TimeProvider.System),
-            new FailureLimiter(TimeProvider.System), TimeProvider.System, line => { lock (Log) { Log.Add(line); } }, state.RecordingsDirectory);
+            new FailureLimiter(TimeProvider.System), TimeProvider.System, line => { lock (Log) { Log.Add(line); } }, state.RecordingsDirectory,
+            new AttendedRequests(TimeProvider.System, TimeSpan.FromSeconds(2)));
+        Services = services;
         AgentCertificateWithKey = AgentCertificate.Create(AgentKey, enrolment, DateTimeOffset.UtcNow);
         Listener = new SessionListener(new IPEndPoint(IPAddress.Loopback, 0), AgentCertificateWithKey, services);
         Listener.Start();
@@ -61,6 +63,8 @@ internal sealed class SessionRig : IAsyncDisposable
     public X509Certificate2 AgentCertificateWithKey { get; }
 
     public PolicyInForce Policy { get; } = new();
+
+    public SessionServices Services { get; }
 
     public SessionListener Listener { get; }
 

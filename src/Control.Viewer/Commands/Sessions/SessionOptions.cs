@@ -50,7 +50,8 @@ internal sealed class SessionOptions
                 RememberTokenStore.Find(context, agent.ClientId),
                 parse.GetValue(Remember),
                 parse.GetValue(Reason),
-                Environment.MachineName);
+                Environment.MachineName,
+                line => context.Error.WriteLine(line));
             var accepted = await session.AuthenticateAsync(credentials, cancellation);
             if (accepted.RememberToken is { } token)
             {

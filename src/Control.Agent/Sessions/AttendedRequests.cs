@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Control.Agent.Storage;
+
+namespace Control.Agent.Sessions;
+
+/// <summary>A session waiting for the person at the client (attended mode).</summary>
+internal sealed record AttendedRequest(string Id, string ViewerAlias, string Source, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Attended mode: with unattended access off, a session waits until someone at the machine accepts it
+/// (<c>control-agent accept ID</c>) or denies it, or the timeout passes. Requests are answered over a Unix socket in
+/// the state directory (0600, so only the agent's user — whoever may read its key anyway — can answer).
+/// </summary>
+internal sealed class AttendedRequests(TimeProvider clock, TimeSpan? timeout = null)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public TimeSpan Timeout { get; } = timeout ?? DefaultTimeout;
+
+    private readonly ConcurrentDictionary<string, (AttendedRequest Request, TaskCompletionSource<bool> Decision)> _pending = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<AttendedRequest> Pending => _pending.Values.Select(p => p.Request).OrderBy(r => r.RequestedAt).ToList();
+
+    /// <summary>Registers a request; the task completes with the decision (false on timeout or cancellation).</summary>
+    public (AttendedRequest Request, Task<bool> Decision) Ask(string viewerAlias, string source, string? justification, CancellationToken cancellation)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        var now = clock.GetUtcNow();
+        var request = new AttendedRequest(id, viewerAlias, source, justification, now, now + Timeout);
+        var decision = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = (request, decision);
+        return (request, Wait(id, decision, cancellation));
+    }
+
+    /// <summary>Accepts or denies a pending request; false when there is none with that id.</summary>
+    public bool Decide(string id, bool accept) => _pending.TryRemove(id, out var pending) && pending.Decision.TrySetResult(accept);
+
+    private async Task<bool> Wait(string id, TaskCompletionSource<bool> decision, CancellationToken cancellation)
+    {
+        try
+        {
+            return await decision.Task.WaitAsync(Timeout, clock, cancellation);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            return false;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+}
+
+/// <summary>One request line and one answer line over the daemon's control socket.</summary>
+internal sealed record LocalCommand(string Command, string? Id);
+
+internal sealed record LocalAnswer(bool Ok, string? Message, IReadOnlyList<AttendedRequest>? Pending);
+
+/// <summary>The daemon's side of the control socket.</summary>
+internal static class LocalControl
+{
+    public static async Task ServeAsync(string path, AttendedRequests requests, Action<string> log, CancellationToken stop)
+    {
+        File.Delete(path);
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        listener.Listen(8);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var connection = await listener.AcceptAsync(stop);
+                await using var stream = new NetworkStream(connection, ownsSocket: false);
+                using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                LocalAnswer answer;
+                try
+                {
+                    var line = await reader.ReadLineAsync(timeout.Token);
+                    var command = line is null ? null : JsonSerializer.Deserialize<LocalCommand>(line, AgentJson.Files);
+                    answer = command switch
+                    {
+                        { Command: "pending" } => new LocalAnswer(true, null, requests.Pending),
+                        { Command: "accept" or "deny", Id: { } id } when requests.Decide(id, command.Command == "accept") =>
+                            new LocalAnswer(true, $"{(command.Command == "accept" ? "accepted" : "denied")} request {id}", null),
+                        { Command: "accept" or "deny", Id: { } id } => new LocalAnswer(false, $"no pending request {id} (it may have timed out)", null),
+                        _ => new LocalAnswer(false, "unknown command", null),
+                    };
+                    if (command is { Command: "accept" or "deny" } && answer.Ok)
+                    {
+                        log($"attended: {answer.Message} (answered at the client)");
+                    }
+                }
+                catch (Exception e) when (e is JsonException or IOException or OperationCanceledException && !stop.IsCancellationRequested)
+                {
+                    answer = new LocalAnswer(false, "malformed request", null);
+                }
+
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(answer, AgentJson.Compact) + "\n"), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The CLI's side: sends one command to the running daemon.</summary>
+    public static async Task<LocalAnswer> AskAsync(string path, LocalCommand command)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path)).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is SocketException or TimeoutException)
+        {
+            throw AgentFailure.Error($"no running agent answers on {path} (is control-agent run going, as this user?)");
+        }
+
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(command, AgentJson.Compact) + "\n"));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        return (line is null ? null : JsonSerializer.Deserialize<LocalAnswer>(line, AgentJson.Files))
+            ?? throw AgentFailure.Error("the running agent gave no answer");
+    }
+}
