@@ -51,6 +51,7 @@ internal static class Cli
             PermissionsCommands.Create(context, globals),
             LicenseCommands.Create(context, globals),
             AuditCommands.Create(context, globals),
+            SessionsCommands.Create(context, globals),
             ConnectCommand.Create(context, globals),
             ExecCommand.Create(context, globals),
             ShellCommand.Create(context, globals),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Control.Agent.Audit;
 using Control.Agent.Policies;
 using Control.Agent.Server;
 using Control.Agent.Sessions;
@@ -53,6 +54,12 @@ internal static class RunCommand
             var status = new StatusReporter(state, enrolment.Server, Console.Out, Console.Error, TimeProvider.System);
             var inForce = new PolicyInForce();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+
+            // Session facts and recordings: durable on disk first (Record returns after the fsync), sent in the background.
+            var errorOutput = TextWriter.Synchronized(Console.Error);
+            using var auditQueue = SessionEventQueue.In(state, line => errorOutput.WriteLine(line));
+            ISessionAudit audit = auditQueue;
+            var auditSender = new SessionAuditSender(auditQueue, api, errorOutput).RunAsync(stop.Token);
             Task sessions = Task.CompletedTask;
             SessionListener? listener = null;
             if (listenAt is not null)
@@ -89,6 +96,7 @@ internal static class RunCommand
             {
                 await stop.CancelAsync();
                 await sessions;
+                await auditSender;
                 listener?.Dispose();
             }
         });

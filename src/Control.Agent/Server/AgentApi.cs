@@ -94,6 +94,43 @@ internal sealed class AgentApi : IDisposable
     public Task<ApiAnswer<object>> RegisterEndpointAsync(AgentEndpointRequest endpoint, CancellationToken cancellation) =>
         SendAsync(HttpMethod.Put, "agent/endpoint", endpoint, cancellation);
 
+    /// <summary><c>POST /agent/session-events</c>: the ids the API now holds (appended now or before).</summary>
+    public async Task<ApiAnswer<AgentSessionEventsAccepted>> PostSessionEventsAsync(AgentSessionEventBatch batch, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "agent/session-events") { Content = Json(batch) };
+        request.Headers.Authorization = _authorization;
+        using var response = await _http.SendAsync(request, cancellation);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellation);
+        if (!response.IsSuccessStatusCode)
+        {
+            return ApiAnswer<AgentSessionEventsAccepted>.Refused(response.StatusCode, ApiProblem.Parse(response.StatusCode, body));
+        }
+
+        try
+        {
+            return new(response.StatusCode, JsonSerializer.Deserialize<AgentSessionEventsAccepted>(body, PolicySignature.Json), null);
+        }
+        catch (JsonException)
+        {
+            return new(response.StatusCode, null, null);
+        }
+    }
+
+    /// <summary><c>PUT /agent/sessions/{id}/recording</c> with the asciicast file as the body (streamed from disk, with its length).</summary>
+    public async Task<ApiAnswer<object>> PutRecordingAsync(Guid sessionId, string path, CancellationToken cancellation)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"agent/sessions/{sessionId}/recording") { Content = new StreamContent(file) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-asciicast");
+        request.Content.Headers.ContentLength = file.Length;
+        request.Headers.Authorization = _authorization;
+        using var response = await _http.SendAsync(request, cancellation);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellation);
+        return response.IsSuccessStatusCode
+            ? new(response.StatusCode, null, null)
+            : ApiAnswer<object>.Refused(response.StatusCode, ApiProblem.Parse(response.StatusCode, answer));
+    }
+
     /// <summary>A request whose answer carries no body worth reading: success, or the problem.</summary>
     private async Task<ApiAnswer<object>> SendAsync<T>(HttpMethod method, string path, T body, CancellationToken cancellation)
     {

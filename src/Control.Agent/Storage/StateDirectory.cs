@@ -29,6 +29,12 @@ internal sealed class StateDirectory(string path)
     /// <summary>Shell session recordings (asciicast v2, 0600), one file per session.</summary>
     public string RecordingsDirectory => Combine("recordings");
 
+    /// <summary>The durable queue of session events not yet acknowledged by the API (segment files, 0600).</summary>
+    public string SessionEventsDirectory => Combine("session-events");
+
+    /// <summary>Finished recordings waiting for their upload: one marker per session, deleted once the API stored it.</summary>
+    public string PendingRecordingsDirectory => Combine("pending-recordings");
+
     /// <summary>The last TOTP time step accepted for unattended access (replay protection that survives a restart).</summary>
     public string TotpStateFile => Combine("totp-state.json");
 

@@ -15,6 +15,9 @@ public static class Policies
     public const string ReadClients = "read-clients";
     public const string ManageLicense = "manage-license";
 
+    /// <summary>Session history and live sessions (who connected where, when, how).</summary>
+    public const string ReadSessions = "read-sessions";
+
     /// <summary>Looking up where a client accepts sessions (the people who connect to clients).</summary>
     public const string UseDirectory = "use-directory";
 
@@ -31,6 +34,7 @@ public static class Policies
         options.AddPolicy(CreateOrganizations, p => Roles(p, OperatorRole.Owner));
         options.AddPolicy(ManageClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ReadClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Technician));
+        options.AddPolicy(ReadSessions, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Technician));
         options.AddPolicy(ManageLicense, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(UseDirectory, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Technician));
         options.AddPolicy(Agent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole));

@@ -63,6 +63,7 @@ public static class ControlHost
         services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PolicyChangeNotifier>());
         services.AddSingleton<Features.Agents.PresenceTracker>();
+        services.AddSingleton<Features.Sessions.NpgsqlRecordings>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
 
         var policyInvalidations = new Features.Agents.PolicyInvalidations();
@@ -87,6 +88,10 @@ public static class ControlHost
                 opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<CustomClientProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Inline);
+                opts.Schema.For<Domain.Sessions.SessionSummary>().Index(x => x.StartedAt).Index(x => x.ClientId);
+                opts.Schema.For<Features.Sessions.ProcessedSessionEvent>();
+                opts.Storage.ExtendedSchemaObjects.Add(Features.Sessions.SessionRecordings.Table(control.DatabaseSchema));
                 opts.Schema.For<Domain.CustomClients.CustomClient>().Index(x => x.TokenHash);
                 opts.Schema.For<Features.CustomClients.EnrolmentTicket>().UseOptimisticConcurrency(true);
                 opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);

@@ -29,3 +29,9 @@ public sealed class CustomClientProjection : SingleStreamProjection<CustomClient
 {
     public override CustomClient? Evolve(CustomClient? snapshot, Guid id, IEvent e) => CustomClient.Evolve(snapshot, e.Data);
 }
+
+public sealed class SessionSummaryProjection : SingleStreamProjection<Domain.Sessions.SessionSummary, Guid>
+{
+    public override Domain.Sessions.SessionSummary? Evolve(Domain.Sessions.SessionSummary? snapshot, Guid id, IEvent e) =>
+        Domain.Sessions.SessionSummary.Evolve(snapshot, e.Data);
+}

@@ -86,10 +86,17 @@ internal sealed class ApiClient : IDisposable
 
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellation);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellation);
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
             if (!response.IsSuccessStatusCode)
             {
                 return new ApiResult<T>(response.StatusCode, default, ApiProblem.Parse(response.StatusCode, text));
+            }
+
+            // A download (a session recording): the body as it came, not JSON.
+            if (typeof(T) == typeof(byte[]))
+            {
+                return new ApiResult<T>(response.StatusCode, (T)(object)bytes, null);
             }
 
             if (typeof(T) == typeof(NoContent))

@@ -25,6 +25,8 @@ internal sealed class FakeControlApi : IDisposable
     private int _parked;
     private int _policyRequests;
     private int _inFlight;
+    private int _failSessionEventPosts;
+    private readonly ConcurrentQueue<(AgentSessionEventBatch, HttpStatusCode)> _sessionEventPosts = new();
 
     public FakeControlApi(ECDsa organizationKey)
     {
@@ -63,6 +65,15 @@ internal sealed class FakeControlApi : IDisposable
     public HttpStatusCode AckStatus { get; set; } = HttpStatusCode.NoContent;
 
     public IReadOnlyList<PolicyAcknowledgement> Acks => [.. _acks];
+
+    /// <summary>Every session-event batch posted, in arrival order, including the ones answered with a failure.</summary>
+    public IReadOnlyList<(AgentSessionEventBatch Batch, HttpStatusCode Answer)> SessionEventPosts => [.. _sessionEventPosts];
+
+    /// <summary>How many of the next session-event posts get a 503 (the API is "down" for them).</summary>
+    public int FailSessionEventPosts { get => Volatile.Read(ref _failSessionEventPosts); set => Volatile.Write(ref _failSessionEventPosts, value); }
+
+    /// <summary>Recordings uploaded, by session id.</summary>
+    public ConcurrentDictionary<Guid, byte[]> Recordings { get; } = new();
 
     public int ParkedPolls => Volatile.Read(ref _parked);
 
@@ -156,6 +167,12 @@ internal sealed class FakeControlApi : IDisposable
                     break;
                 case ("POST", "/agent/ack"):
                     await AcknowledgeAsync(context);
+                    break;
+                case ("POST", "/agent/session-events"):
+                    await SessionEventsAsync(context);
+                    break;
+                case ("PUT", _) when path.StartsWith("/agent/sessions/", StringComparison.Ordinal) && path.EndsWith("/recording", StringComparison.Ordinal):
+                    await RecordingAsync(context, Guid.Parse(path.Split('/')[3]));
                     break;
                 default:
                     await WriteJsonAsync(context, HttpStatusCode.NotFound, new { title = "Not found." });
@@ -260,6 +277,44 @@ internal sealed class FakeControlApi : IDisposable
         {
             await WriteJsonAsync(context, AckStatus, new { status = (int)AckStatus, title = "Forbidden." });
         }
+    }
+
+    private async Task SessionEventsAsync(HttpListenerContext context)
+    {
+        var batch = (await JsonSerializer.DeserializeAsync<AgentSessionEventBatch>(context.Request.InputStream, PolicySignature.Json))!;
+        if (!Authorized(context))
+        {
+            _sessionEventPosts.Enqueue((batch, HttpStatusCode.Unauthorized));
+            await WriteJsonAsync(context, HttpStatusCode.Unauthorized, new { status = 401, title = "Agent not recognized." });
+            return;
+        }
+
+        if (Interlocked.Decrement(ref _failSessionEventPosts) >= 0)
+        {
+            _sessionEventPosts.Enqueue((batch, HttpStatusCode.ServiceUnavailable));
+            await WriteJsonAsync(context, HttpStatusCode.ServiceUnavailable, new { status = 503, title = "Down." });
+            return;
+        }
+
+        Interlocked.Exchange(ref _failSessionEventPosts, 0);
+        _sessionEventPosts.Enqueue((batch, HttpStatusCode.OK));
+        await WriteJsonAsync(context, HttpStatusCode.OK, new AgentSessionEventsAccepted([.. batch.Events!.Select(e => e.Id)]));
+    }
+
+    private async Task RecordingAsync(HttpListenerContext context, Guid sessionId)
+    {
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        if (!Authorized(context) || Interlocked.Decrement(ref _failSessionEventPosts) >= 0)
+        {
+            Interlocked.Exchange(ref _failSessionEventPosts, Math.Max(0, Volatile.Read(ref _failSessionEventPosts)));
+            await WriteJsonAsync(context, HttpStatusCode.ServiceUnavailable, new { status = 503, title = "Down." });
+            return;
+        }
+
+        Interlocked.Exchange(ref _failSessionEventPosts, 0);
+        Recordings[sessionId] = body.ToArray();
+        await WriteAsync(context, HttpStatusCode.OK, []);
     }
 
     private bool Authorized(HttpListenerContext context) =>

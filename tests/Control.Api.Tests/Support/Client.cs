@@ -89,9 +89,12 @@ public sealed class Client(IAlbaHost host, string? token = null)
 
         if (body is not null)
         {
-            request.Content = body is string raw
-                ? new StringContent(raw, System.Text.Encoding.UTF8, "application/json")
-                : JsonContent.Create(body, body.GetType(), options: Json);
+            request.Content = body switch
+            {
+                HttpContent content => content,
+                string raw => new StringContent(raw, System.Text.Encoding.UTF8, "application/json"),
+                _ => JsonContent.Create(body, body.GetType(), options: Json),
+            };
         }
 
         return await _http.SendAsync(request);

@@ -1,0 +1,16 @@
+using Control.Domain.Sessions;
+
+namespace Control.Agent.Sessions;
+
+/// <summary>
+/// Where a session reports its facts. <see cref="Record"/> returns only once the event is on disk (fsync'd), so a kill
+/// right after it loses nothing; sending to the API happens later, in the background, until acknowledged.
+/// </summary>
+internal interface ISessionAudit
+{
+    /// <summary>Makes the event durable, then returns. Thread-safe. Throws <see cref="IOException"/> when the disk refuses it.</summary>
+    void Record(SessionEvent sessionEvent);
+
+    /// <summary>A shell session's recording at <paramref name="path"/> is complete: upload it (durably, retrying) and delete it once stored.</summary>
+    void RecordingFinished(Guid sessionId, string path);
+}
