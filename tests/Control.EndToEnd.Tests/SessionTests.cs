@@ -81,6 +81,16 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         var remembered = (await alice.RunAsync("exec", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
         Assert.DoesNotContain("Unattended password", remembered.Stderr, StringComparison.Ordinal);
         Assert.Contains("remember-token", remembered.Stderr, StringComparison.Ordinal);
+        // The API goes down: a session still opens (the directory entry seen before, the agent's cached policy), and
+        // its audit events, queued on the agent's disk, arrive exactly once when the API is back.
+        await api.KillAsync();
+        var offline = (await alice.RunAsync("exec", "desk", "--", "echo", "offline")).ShouldExit(0, () => AgentLog);
+        Assert.Contains("cannot be reached; using the directory entry", offline.Stderr, StringComparison.Ordinal);
+        Assert.Equal("offline", offline.Stdout.Trim());
+        var offlineSession = SessionId().Match(offline.Stderr).Groups[1].Value;
+        await api.StartAsync();
+        await WaitForSession(alice, offlineSession, s => s.ClosedAt is not null);
+
         // A shell on a real pseudo-terminal (keystrokes from standard input here), recorded on the agent.
         var shell = (await alice.RunWithInputAsync(["echo shell-$((6*7)); tty", "exit 3"], "shell", "-q", "desk")).ShouldExit(3, () => AgentLog);
         Assert.Contains("shell-42", shell.Stdout, StringComparison.Ordinal);
@@ -149,6 +159,23 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         var aliceEnded = (await aliceSession).ShouldExit(1);
         Assert.Contains("is not on the access control list", aliceEnded.Stderr, StringComparison.Ordinal);
 
+        // The audit trail: every session, denials with their reasons, who ended what, files with their hashes, the recording.
+        var sessions = await Sessions(alice);
+        Assert.Single(sessions, x => x.SessionId.ToString() == offlineSession);
+        Assert.Contains(sessions, x => x.DeniedReason == "wrong unattended password" && x.ViewerAlias == "alice@acme");
+        Assert.Contains(sessions, x => x.DeniedReason?.Contains("already used TOTP code", StringComparison.Ordinal) == true);
+        var bobs = Assert.Single(sessions, x => x.ViewerAlias == "bob@acme" && x.Channels.Count > 0);
+        Assert.Equal("policy", bobs.EndedBy);
+        Assert.Contains("revoked", bobs.EndReason, StringComparison.Ordinal);
+        var copied = sessions.SelectMany(x => x.Files).Where(f => f.Direction == "upload").ToList();
+        var originalHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(original)));
+        Assert.Contains(copied, f => f.Path == remote && f.Size == 3 * 1024 * 1024 + 17 && f.Sha256 == originalHash);
+        var shellSession = Assert.Single(sessions, x => x.Channels.Contains("shell"));
+        await WaitForSession(alice, shellSession.SessionId.ToString(), x => x.HasRecording);
+        var played = (await alice.RunAsync("sessions", "replay", shellSession.SessionId.ToString(), "--speed", "0")).ShouldExit(0, () => api.Log);
+        Assert.Contains("shell-42", played.Stdout, StringComparison.Ordinal);
+        await WaitFor(() => !Directory.EnumerateFiles(Path.Combine(state, "recordings")).Any(), "the agent to delete the uploaded recording");
+
         foreach (var secret in new[] { password, AlicePassword, BobPassword })
         {
             Assert.DoesNotContain(secret, string.Join('\n', _agentOutput), StringComparison.Ordinal);
@@ -171,6 +198,26 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
     }
 
     private static T Parse<T>(ProcessRun run) => JsonSerializer.Deserialize<T>(run.Stdout, Json)!;
+
+    private static async Task<List<SessionSummaryView>> Sessions(ControlCli cli) =>
+        Parse<List<SessionSummaryView>>((await cli.RunAsync("sessions", "list", "--client", "desk", "--limit", "200", "--json")).ShouldExit(0));
+
+    private async Task WaitForSession(ControlCli cli, string sessionId, Func<SessionSummaryView, bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!(await Sessions(cli)).Any(x => x.SessionId.ToString() == sessionId && condition(x)))
+        {
+            if (watch.Elapsed > Bounded)
+            {
+                Assert.Fail($"Waited {Bounded.TotalSeconds} s for session {sessionId} in the audit trail.{Environment.NewLine}{AgentLog}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    [GeneratedRegex(@"session ([0-9a-f-]{36})")]
+    private static partial Regex SessionId();
 
     private void StartDaemon(string state)
     {

@@ -66,9 +66,8 @@ internal static class RunCommand
             {
                 var output = TextWriter.Synchronized(Console.Out);
                 var services = new SessionServices(
-                    inForce, new RememberTokens(state), new TotpCheck(state, key, TimeProvider.System), new FailureLimiter(TimeProvider.System),
-                    TimeProvider.System, line => output.WriteLine(line), state.RecordingsDirectory,
-                    new AttendedRequests(TimeProvider.System));
+                    enrolment.ClientId, inForce, new RememberTokens(state), new TotpCheck(state, key, TimeProvider.System), new FailureLimiter(TimeProvider.System),
+                    TimeProvider.System, line => output.WriteLine(line), state.RecordingsDirectory, new AttendedRequests(TimeProvider.System), audit);
                 listener = new SessionListener(listenAt, AgentCertificate.Create(key, enrolment, DateTimeOffset.UtcNow), services);
                 try
                 {

@@ -12,6 +12,8 @@ internal sealed partial class AgentSession
     private async Task<List<string>?> AuthenticateAsync(CancellationToken cancellation)
     {
         var hello = await ReceiveAsync<Hello>(cancellation);
+        var (protocol, suite) = (SessionTransport.ProtocolName(transport.SslProtocol), transport.NegotiatedCipherSuite.ToString());
+        Audit(new SessionRequested(Id, services.ClientId, viewerAlias, certificateSerial, source, protocol, suite, Trim(hello.Justification, 500), services.Clock.GetUtcNow()));
         if (hello.Protocol != SessionProtocol.Version)
         {
             return await DenyAsync($"protocol version {hello.Protocol} is not {SessionProtocol.Version}");
@@ -39,6 +41,7 @@ internal sealed partial class AgentSession
         string? issuedToken = null;
         var unattended = policy.Unattended;
         var attended = false;
+        string? rememberTokenId = null;
         if (!unattended.Enabled || unattended.Verifier is null)
         {
             // Attended mode: the person at the machine decides (control-agent pending / accept / deny).
@@ -58,6 +61,7 @@ internal sealed partial class AgentSession
         {
             methods.Add($"remember-token {token.Id}");
             tokenEpoch = policy.TokenEpoch;
+            rememberTokenId = token.Id;
         }
         else
         {
@@ -83,7 +87,9 @@ internal sealed partial class AgentSession
             methods.Add("unattended password (SCRAM-SHA-256)");
             if (hello.Remember && !unattended.Exclusive)
             {
-                issuedToken = services.RememberTokens.Issue(viewerAlias, Trim(hello.Device, 100), policy.TokenEpoch, services.Clock.GetUtcNow());
+                var device = Trim(hello.Device, 100);
+                (issuedToken, var tokenId) = services.RememberTokens.Issue(viewerAlias, device, policy.TokenEpoch, services.Clock.GetUtcNow());
+                Audit(new RememberTokenIssued(Id, services.ClientId, viewerAlias, tokenId, device, policy.TokenEpoch, services.Clock.GetUtcNow()));
             }
         }
 
@@ -113,6 +119,7 @@ internal sealed partial class AgentSession
         _grant = grant;
 
         services.Failures.Succeeded(keys);
+        Audit(new SessionAuthenticated(Id, services.ClientId, viewerAlias, methods, rememberTokenId, services.Clock.GetUtcNow()));
         var p = now!.Permissions;
         await SendAsync(new Accepted(Id, viewerAlias, methods, issuedToken, new SessionPermissions(p.Exec, p.Shell, p.FileTransfer)), cancellation);
         return methods;
@@ -120,6 +127,7 @@ internal sealed partial class AgentSession
 
     private async Task<List<string>?> DenyAsync(string reason)
     {
+        Audit(new SessionDenied(Id, services.ClientId, viewerAlias, source, reason, services.Clock.GetUtcNow()));
         services.Log($"session {Id}: {viewerAlias} from {source} denied: {reason}");
         await TrySendAsync(new Denied("denied"));
         await CloseAsync(WebSocketCloseStatus.PolicyViolation, "denied");

@@ -14,6 +14,7 @@ internal sealed partial class AgentSession
         if (policy is null || !SessionAdmission.Permits(policy, SessionChannel.Exec))
         {
             services.Log($"session {Id}: exec refused: not permitted by the policy");
+            Audit(new SessionChannelOpened(Id, services.ClientId, "exec", Describe(request), "not permitted by the policy", services.Clock.GetUtcNow()));
             await SendAsync(new ChannelRefused("exec is not permitted on this client"), cancellation);
             return;
         }
@@ -35,6 +36,7 @@ internal sealed partial class AgentSession
             start.ArgumentList.Add(argument);
         }
 
+        Audit(new SessionChannelOpened(Id, services.ClientId, "exec", Describe(request), null, services.Clock.GetUtcNow()));
         Process process;
         try
         {
@@ -107,5 +109,12 @@ internal sealed partial class AgentSession
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {
         }
+    }
+
+    /// <summary>The command line as the audit trail shows it (quoted where needed, at most 500 characters).</summary>
+    private static string Describe(ExecRequest request)
+    {
+        var line = string.Join(' ', new[] { request.Command }.Concat(request.Arguments ?? []).Select(a => a.Any(char.IsWhiteSpace) || a.Length == 0 ? $"'{a}'" : a));
+        return line.Length <= 500 ? line : line[..500] + "…";
     }
 }

@@ -17,6 +17,7 @@ internal sealed partial class AgentSession
         }
 
         services.Log($"session {Id}: {what} refused: file transfer is not permitted by the policy");
+        Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", what, "not permitted by the policy", services.Clock.GetUtcNow()));
         await SendAsync(new ChannelRefused("file transfer is not permitted on this client"), cancellation);
         return false;
     }
@@ -32,6 +33,7 @@ internal sealed partial class AgentSession
         if (upload is null)
         {
             services.Log($"session {Id}: upload to {put.Path} refused: {problem}");
+            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"upload to {put.Path}", problem, services.Clock.GetUtcNow()));
             await SendAsync(new ChannelRefused(problem!), cancellation);
             return null;
         }
@@ -42,6 +44,7 @@ internal sealed partial class AgentSession
         }
 
         services.Log($"session {Id}: upload of {put.Size} bytes to {upload.Target}");
+        Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"upload of {put.Size} bytes to {upload.Target}", null, services.Clock.GetUtcNow()));
         await SendAsync(new FileReady(), cancellation);
         return upload;
     }
@@ -61,6 +64,7 @@ internal sealed partial class AgentSession
         }
 
         services.Log($"session {Id}: uploaded {upload.Target} ({upload.Size} bytes, sha256 {sha256})");
+        Audit(new SessionFileTransferred(Id, services.ClientId, "upload", upload.Target, upload.Size, sha256!, services.Clock.GetUtcNow()));
         await SendAsync(new FileDone(sha256!), cancellation);
     }
 
@@ -90,6 +94,7 @@ internal sealed partial class AgentSession
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
+            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {get.Path}", "no such file", services.Clock.GetUtcNow()));
             await SendAsync(new ChannelRefused($"no file {get.Path} on the client"), cancellation);
             return;
         }
@@ -113,6 +118,7 @@ internal sealed partial class AgentSession
         {
             using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
             services.Log($"session {Id}: download of {path} ({file.Length} bytes)");
+            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {path} ({file.Length} bytes)", null, services.Clock.GetUtcNow()));
             await SendAsync(new FileOffer(file.Length), cancellation);
             var buffer = ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes);
             try
@@ -137,6 +143,7 @@ internal sealed partial class AgentSession
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             await SendAsync(new FileEnd(sha256), cancellation);
             services.Log($"session {Id}: downloaded {path} (sha256 {sha256})");
+            Audit(new SessionFileTransferred(Id, services.ClientId, "download", path!, file.Length, sha256, services.Clock.GetUtcNow()));
         }
     }
 }

@@ -13,6 +13,7 @@ internal sealed partial class AgentSession
         if (policy is null || !SessionAdmission.Permits(policy, SessionChannel.Shell))
         {
             services.Log($"session {Id}: shell refused: not permitted by the policy");
+            Audit(new SessionChannelOpened(Id, services.ClientId, "shell", request.Term ?? "", "not permitted by the policy", services.Clock.GetUtcNow()));
             await SendAsync(new ChannelRefused("shell is not permitted on this client"), cancellation);
             return null;
         }
@@ -32,6 +33,7 @@ internal sealed partial class AgentSession
             ["LANG"] = "C.UTF-8",
             ["CONTROL_SESSION"] = Id.ToString(),
         };
+        Audit(new SessionChannelOpened(Id, services.ClientId, "shell", $"{program} on a {request.Columns}x{request.Rows} {term} terminal, recorded", null, services.Clock.GetUtcNow()));
         try
         {
             _terminal = PseudoTerminal.Start(program, ["-l"], environment, Directory.Exists(home) ? home : "/", Dimension(request.Columns), Dimension(request.Rows));
@@ -94,6 +96,7 @@ internal sealed partial class AgentSession
                 }
 
                 recording.Dispose();
+                services.Audit.RecordingFinished(Id, recording.Path);
                 terminal.Dispose();
                 _terminal = null;
             }

@@ -22,6 +22,9 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
     private WebSocket? _socket;
     private SessionGrant? _grant;
     private string? _endReason;
+    private readonly long _started = services.Clock.GetTimestamp();
+    private long _bytesFromViewer;
+    private long _bytesToViewer;
     private Process? _process;
     private PseudoTerminal? _terminal;
     private ShellRecording? _recording;
@@ -34,13 +37,16 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _ended.Token);
         var cancellation = linked.Token;
+        // Keep-alive without a timeout: the agent does not read while a program runs or a person decides, so a ping
+        // could go unanswered for minutes; dead peers are found by TCP and by the next write.
         _socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions
         {
             IsServer = true,
             SubProtocol = SessionProtocol.SubProtocol,
             KeepAliveInterval = TimeSpan.FromSeconds(15),
-            KeepAliveTimeout = TimeSpan.FromSeconds(30),
         });
+        string endedBy = "viewer";
+        string? endReason = null;
         try
         {
             var methods = await AuthenticateAsync(cancellation);
@@ -58,13 +64,13 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
         catch (SessionProtocolViolation violation)
         {
             services.Log($"session {Id}: {viewerAlias} from {source} ended: {violation.Message}");
+            (endedBy, endReason) = ("agent", "protocol violation: " + violation.Message);
             await CloseAsync(WebSocketCloseStatus.ProtocolError, "protocol violation");
-            return;
         }
         catch (WebSocketException e)
         {
             services.Log($"session {Id}: {viewerAlias} from {source} connection lost: {e.Message}");
-            return;
+            endReason = "connection lost";
         }
         finally
         {
@@ -74,15 +80,25 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
         if (_endReason is not null)
         {
             services.Log($"session {Id}: {viewerAlias} ended by the agent: {_endReason}");
+            (endedBy, endReason) = (_endReason.StartsWith("the agent", StringComparison.Ordinal) ? "agent" : "policy", _endReason);
             await TrySendAsync(new SessionEnded(_endReason));
             await CloseAsync(WebSocketCloseStatus.PolicyViolation, "session ended");
         }
-        else
+        else if (endReason is null)
         {
             services.Log($"session {Id}: {viewerAlias} closed");
             await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
         }
+
+        if (_grant is not null)
+        {
+            Audit(new SessionClosed(Id, services.ClientId, endedBy, endReason, (long)services.Clock.GetElapsedTime(_started).TotalMilliseconds,
+                Interlocked.Read(ref _bytesFromViewer), Interlocked.Read(ref _bytesToViewer), services.Clock.GetUtcNow()));
+        }
     }
+
+    /// <summary>Makes a session fact durable (on disk, fsync'd) before the agent acts on it.</summary>
+    private void Audit(SessionEvent sessionEvent) => services.Audit.Record(sessionEvent);
 
     /// <summary>Ends the session now (from another thread): the viewer is told why, the running process is killed.</summary>
     public void End(string reason)
@@ -138,6 +154,8 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
                 {
                     return;
                 }
+
+                Interlocked.Add(ref _bytesFromViewer, frame.Data.Length);
 
                 switch (frame.Control)
                 {
@@ -236,6 +254,7 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
         try
         {
             await _socket!.SendAsync(data, WebSocketMessageType.Binary, endOfMessage: true, cancellation);
+            Interlocked.Add(ref _bytesToViewer, data.Length - 1);
         }
         finally
         {

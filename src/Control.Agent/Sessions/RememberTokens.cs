@@ -16,17 +16,19 @@ internal sealed class RememberTokens(StateDirectory state)
 {
     private readonly Lock _gate = new();
 
-    public string Issue(string viewerAlias, string? device, long epoch, DateTimeOffset now)
+    /// <summary>A new token (shown only to the viewer) and its id (for the audit trail and revocation).</summary>
+    public (string Token, string Id) Issue(string viewerAlias, string? device, long epoch, DateTimeOffset now)
     {
         var token = "ctl-rem." + Secrets.NewToken();
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         lock (_gate)
         {
             var tokens = Load().Where(t => t.Epoch >= epoch).ToList();
-            tokens.Add(new RememberToken(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Secrets.HashToken(token), viewerAlias, device, epoch, now));
+            tokens.Add(new RememberToken(id, Secrets.HashToken(token), viewerAlias, device, epoch, now));
             PrivateFile.WriteJson(state.RememberTokensFile, tokens, AgentJson.Files);
         }
 
-        return token;
+        return (token, id);
     }
 
     /// <summary>The token's record when it is valid for this viewer under the current epoch, else null.</summary>

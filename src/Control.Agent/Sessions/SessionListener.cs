@@ -110,7 +110,15 @@ internal sealed class SessionListener : IDisposable
                 }
                 catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
                 {
-                    _services.Log($"session from {source} refused in the TLS handshake: {certificateRefusal ?? Describe(e)}");
+                    var reason = certificateRefusal ?? Describe(e);
+                    _services.Log($"session from {source} refused in the TLS handshake: {reason}");
+                    if (certificateRefusal is not null)
+                    {
+                        // The certificate check ran and refused: an access attempt worth auditing. Connections that fail
+                        // before it (scanners, probes offering old protocols) are only logged.
+                        _services.Audit.Record(new SessionDenied(Guid.CreateVersion7(), _services.ClientId, null, source, "TLS handshake: " + reason, _services.Clock.GetUtcNow()));
+                    }
+
                     return;
                 }
             }
@@ -181,6 +189,7 @@ internal sealed class SessionListener : IDisposable
 /// <summary>What every session of this agent shares.</summary>
 /// <param name="Recordings">Where shell sessions are recorded (asciicast v2).</param>
 /// <param name="Attended">Sessions waiting for someone at the machine (attended mode).</param>
+/// <param name="Audit">Where session facts go (durably) before the agent acts on them.</param>
 internal sealed record SessionServices(
-    PolicyInForce Policy, RememberTokens RememberTokens, TotpCheck Totp, FailureLimiter Failures, TimeProvider Clock, Action<string> Log, string Recordings,
-    AttendedRequests Attended);
+    Guid ClientId, PolicyInForce Policy, RememberTokens RememberTokens, TotpCheck Totp, FailureLimiter Failures, TimeProvider Clock, Action<string> Log,
+    string Recordings, AttendedRequests Attended, ISessionAudit Audit);

@@ -56,6 +56,31 @@ internal static class ViewerIdentity
         return certificate.CopyWithPrivateKey(key);
     }
 
+    /// <summary>The stored certificate with its key while it is still valid (used when the API cannot be reached), else null.</summary>
+    public static X509Certificate2? Stored(CliContext context, SignedInApi api)
+    {
+        var store = CredentialStore.For(context);
+        if (store.ReadText(CertificateFile) is not { } pem || store.ReadText(KeyFile) is not { } keyPem)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(pem);
+            var key = ECDsa.Create();
+            key.ImportFromPem(keyPem);
+            return certificate.NotAfter.ToUniversalTime() > context.Clock.GetUtcNow().UtcDateTime
+                && ViewerCertificates.Alias(certificate) == $"{api.Credentials.Username}@{api.Credentials.Organization}"
+                ? certificate.CopyWithPrivateKey(key)
+                : null;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     public static void Forget(CliContext context) => CredentialStore.For(context).DeleteFile(CertificateFile);
 
     private static ECDsa LoadOrCreateKey(CredentialStore store)

@@ -133,8 +133,8 @@ internal sealed class ViewerSession : IAsyncDisposable
             {
                 IsServer = false,
                 SubProtocol = SessionProtocol.SubProtocol,
+                // Heartbeats without a timeout: the agent does not read while a program runs or a person decides.
                 KeepAliveInterval = TimeSpan.FromSeconds(15),
-                KeepAliveTimeout = TimeSpan.FromSeconds(30),
             });
             return new ViewerSession(tcp, ssl, socket, agent, presented!);
         }

@@ -107,6 +107,10 @@ public sealed class SessionListenerTests
             _ => "does not chain to the organization's viewer CA or is not valid now",
         };
         Assert.Contains(expected, rig.LogText, StringComparison.Ordinal);
+        if (kind != "none")
+        {
+            Assert.Contains(rig.Audit.Events.OfType<Control.Domain.Sessions.SessionDenied>(), d => d.Reason.Contains(expected, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -199,6 +203,17 @@ public sealed class SessionListenerTests
         }
 
         Assert.Contains("locked out after repeated failures", rig.LogText, StringComparison.Ordinal);
+
+        // The audit trail has every step, in order, and every denial with its reason.
+        var events = rig.Audit.Events;
+        var first = events[0].SessionId;
+        Assert.Equal(
+            ["SessionRequested", "SessionAuthenticated", "SessionChannelOpened", "SessionClosed"],
+            events.Where(e => e.SessionId == first).Select(e => e.GetType().Name));
+        Assert.Equal("sh -c 'printf hi; exit 4'", events.OfType<Control.Domain.Sessions.SessionChannelOpened>().Single().Detail);
+        Assert.Equal(Agent.Sessions.FailureLimiter.FreeAttempts, events.OfType<Control.Domain.Sessions.SessionDenied>().Count(d => d.Reason == "wrong unattended password"));
+        Assert.Contains(events.OfType<Control.Domain.Sessions.SessionDenied>(), d => d.Reason.StartsWith("locked out", StringComparison.Ordinal));
+        await WaitFor(() => rig.Audit.Events.OfType<Control.Domain.Sessions.SessionClosed>().Count() == 1, rig);
     }
 
     [Theory]

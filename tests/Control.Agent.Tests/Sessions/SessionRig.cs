@@ -44,9 +44,9 @@ internal sealed class SessionRig : IAsyncDisposable
         Policy.Replace(new SignedPolicy(adjust?.Invoke(policy) ?? policy, "", ""));
         var state = new StateDirectory(_directory);
         Log = [];
-        var services = new SessionServices(Policy, new RememberTokens(state), new TotpCheck(state, AgentKey, TimeProvider.System),
+        var services = new SessionServices(enrolment.ClientId, Policy, new RememberTokens(state), new TotpCheck(state, AgentKey, TimeProvider.System),
             new FailureLimiter(TimeProvider.System), TimeProvider.System, line => { lock (Log) { Log.Add(line); } }, state.RecordingsDirectory,
-            new AttendedRequests(TimeProvider.System, TimeSpan.FromSeconds(2)));
+            new AttendedRequests(TimeProvider.System, TimeSpan.FromSeconds(2)), Audit);
         Services = services;
         AgentCertificateWithKey = AgentCertificate.Create(AgentKey, enrolment, DateTimeOffset.UtcNow);
         Listener = new SessionListener(new IPEndPoint(IPAddress.Loopback, 0), AgentCertificateWithKey, services);
@@ -65,6 +65,9 @@ internal sealed class SessionRig : IAsyncDisposable
     public PolicyInForce Policy { get; } = new();
 
     public SessionServices Services { get; }
+
+    /// <summary>What the sessions reported, in order (the durable queue has tests of its own).</summary>
+    public RecordedAudit Audit { get; } = new();
 
     public SessionListener Listener { get; }
 
@@ -177,6 +180,40 @@ internal sealed class SessionRig : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+    }
+}
+
+internal sealed class RecordedAudit : ISessionAudit
+{
+    private readonly List<Control.Domain.Sessions.SessionEvent> _events = [];
+
+    public IReadOnlyList<Control.Domain.Sessions.SessionEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public List<(Guid Session, string Path)> Recordings { get; } = [];
+
+    public void Record(Control.Domain.Sessions.SessionEvent sessionEvent)
+    {
+        lock (_events)
+        {
+            _events.Add(sessionEvent);
+        }
+    }
+
+    public void RecordingFinished(Guid sessionId, string path)
+    {
+        lock (Recordings)
+        {
+            Recordings.Add((sessionId, path));
         }
     }
 }

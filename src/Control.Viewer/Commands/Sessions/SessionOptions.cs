@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 using Control.Viewer.Sessions;
@@ -32,14 +33,29 @@ internal sealed class SessionOptions
     {
         using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
         var target = (client ?? parse.GetValue(Target)!).Trim();
-        var lookup = await api.SendAsync<DirectoryEntry>(HttpMethod.Get, $"directory/{Uri.EscapeDataString(target)}", null, cancellation);
-        if (lookup.Status == HttpStatusCode.NotFound)
+        DirectoryEntry agent;
+        X509Certificate2 identity;
+        try
         {
-            throw CliException.Failure($"{lookup.Problem?.Detail ?? $"no client '{target}' in your organization"} (see 'control clients list')");
+            var lookup = await api.SendAsync<DirectoryEntry>(HttpMethod.Get, $"directory/{Uri.EscapeDataString(target)}", null, cancellation);
+            if (lookup.Status == HttpStatusCode.NotFound)
+            {
+                throw CliException.Failure($"{lookup.Problem?.Detail ?? $"no client '{target}' in your organization"} (see 'control clients list')");
+            }
+
+            agent = lookup.Require();
+            KnownClients.Remember(context, target, agent);
+            identity = await ViewerIdentity.EnsureAsync(context, api, renew: false, cancellation);
+        }
+        catch (CliException e) when (e.Kind == CliFailureKind.Unreachable && KnownClients.Find(context, target) is { } known
+            && ViewerIdentity.Stored(context, api) is { } stored)
+        {
+            // The API is down: the client seen before, pinned to the fingerprint the directory gave then.
+            await context.Error.WriteLineAsync($"warning: {api.Server.ToString().TrimEnd('/')} cannot be reached; using the directory entry for {target} saved earlier (key fingerprint {known.KeyFingerprint})");
+            agent = known;
+            identity = stored;
         }
 
-        var agent = lookup.Require();
-        var identity = await ViewerIdentity.EnsureAsync(context, api, renew: false, cancellation);
         var session = await ViewerSession.ConnectAsync(agent, identity, cancellation);
         try
         {
