@@ -281,6 +281,59 @@ public sealed class SessionListenerTests
         Assert.Contains("not accepted in exclusive mode", rig.LogText, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("acl entry removed", "is not on the access control list")]
+    [InlineData("certificate revoked", "was revoked")]
+    [InlineData("tokens cleared", "remember-token this session used was cleared")]
+    [InlineData("client removed", "was removed from its organization")]
+    [InlineData("exec no longer permitted", "exec channel is no longer permitted")]
+    public async Task LiveSession_WhenANewPolicyNoLongerAdmitsIt_EndsWithinOneSecond(string cause, string message)
+    {
+        await using var rig = new SessionRig();
+        using var viewer = rig.Viewer();
+        string? token = null;
+        if (cause == "tokens cleared")
+        {
+            await using var first = await rig.DialAsync(viewer);
+            using var firstSocket = Socket(first);
+            token = Assert.IsType<Accepted>(await Authenticate(firstSocket, rig.Password, remember: true)).RememberToken;
+        }
+
+        await using var ssl = await rig.DialAsync(viewer);
+        using var socket = Socket(ssl);
+        if (token is null)
+        {
+            Assert.IsType<Accepted>(await Authenticate(socket, rig.Password));
+        }
+        else
+        {
+            await Send(socket, new Hello(SessionProtocol.Version, null, token, false, null));
+            Assert.IsType<Accepted>(await Receive(socket));
+        }
+
+        await Send(socket, new ExecRequest("sleep", ["30"]));
+        await WaitFor(() => rig.LogText.Contains("exec sleep", StringComparison.Ordinal), rig);
+
+        var current = rig.Policy.Current!;
+        var next = cause switch
+        {
+            "acl entry removed" => current with { Acl = current.Acl with { Entries = [] } },
+            "certificate revoked" => current with { RevokedViewerSerials = [viewer.SerialNumber] },
+            "tokens cleared" => current with { TokenEpoch = current.TokenEpoch + 1 },
+            "client removed" => current with { Removed = true },
+            "exec no longer permitted" => current with { Permissions = current.Permissions with { Exec = false } },
+            _ => throw new ArgumentOutOfRangeException(nameof(cause)),
+        };
+        var watch = Stopwatch.StartNew();
+        rig.Policy.Replace(new SignedPolicy(next with { Version = current.Version + 1 }, "", ""));
+        var ended = Assert.IsType<SessionEnded>(await Receive(socket));
+        watch.Stop();
+
+        Assert.Contains(message, ended.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"{cause}: the session ended after {watch.Elapsed.TotalMilliseconds:F0} ms");
+        await WaitFor(() => rig.Audit.Events.OfType<Control.Domain.Sessions.SessionClosed>().Any(c => c.EndedBy == "policy"), rig);
+    }
+
     private static async Task<SessionMessage> Authenticate(WebSocket socket, string password, bool remember = false)
     {
         await Send(socket, new Hello(SessionProtocol.Version, null, null, remember, "test device"));
