@@ -19,7 +19,79 @@ public static class CanonicalJson
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
-    public static byte[] Serialize<T>(T value, JsonSerializerOptions options) => Serialize(JsonSerializer.SerializeToNode(value, options));
+    /// <summary>
+    /// Through <see cref="JsonDocument"/> rather than <see cref="JsonNode"/>: the same output, several times faster,
+    /// which counts when one organization-wide change re-signs (and every agent re-verifies) thousands of policies.
+    /// </summary>
+    public static byte[] Serialize<T>(T value, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(value, options));
+        var builder = new StringBuilder(1024);
+        Write(builder, document.RootElement);
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    private static void Write(StringBuilder output, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var members = new List<JsonProperty>();
+                foreach (var member in element.EnumerateObject())
+                {
+                    members.Add(member);
+                }
+
+                members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                output.Append('{');
+                for (var i = 0; i < members.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        output.Append(',');
+                    }
+
+                    WriteString(output, members[i].Name);
+                    output.Append(':');
+                    Write(output, members[i].Value);
+                }
+
+                output.Append('}');
+                break;
+            case JsonValueKind.Array:
+                output.Append('[');
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (index++ > 0)
+                    {
+                        output.Append(',');
+                    }
+
+                    Write(output, item);
+                }
+
+                output.Append(']');
+                break;
+            case JsonValueKind.String:
+                WriteString(output, element.GetString()!);
+                break;
+            case JsonValueKind.True:
+                output.Append("true");
+                break;
+            case JsonValueKind.False:
+                output.Append("false");
+                break;
+            case JsonValueKind.Null:
+                output.Append("null");
+                break;
+            case JsonValueKind.Number when element.TryGetInt64(out var integer):
+                output.Append(integer.ToString(CultureInfo.InvariantCulture));
+                break;
+            default:
+                throw new ArgumentException($"Canonical JSON here carries strings, booleans, null and integers only, not {element.ValueKind} '{element.GetRawText()}'.");
+        }
+    }
 
     private static void Write(StringBuilder output, JsonNode? node)
     {

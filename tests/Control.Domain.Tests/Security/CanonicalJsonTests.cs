@@ -16,6 +16,7 @@ public class CanonicalJsonTests
         var expected = "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\",\"\u00f6\":\"Latin Small Letter O With Diaeresis\","
             + "\"\u20ac\":\"Euro Sign\",\"\ud83d\ude00\":\"Emoji: Grinning Face\",\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}";
         Assert.Equal(expected, Encoding.UTF8.GetString(CanonicalJson.Serialize(JsonNode.Parse(input))));
+        Assert.Equal(expected, Encoding.UTF8.GetString(CanonicalJson.Serialize(JsonDocument.Parse(input).RootElement, JsonSerializerOptions.Default)));
     }
 
     [Fact]
@@ -23,6 +24,9 @@ public class CanonicalJsonTests
     {
         var input = "[\"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\"]";
         Assert.Equal("[\"\u20ac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"]", Encoding.UTF8.GetString(CanonicalJson.Serialize(JsonNode.Parse(input))));
+        Assert.Equal(
+            Encoding.UTF8.GetString(CanonicalJson.Serialize(JsonNode.Parse(input))),
+            Encoding.UTF8.GetString(CanonicalJson.Serialize(JsonDocument.Parse(input).RootElement, JsonSerializerOptions.Default)));
     }
 
     [Fact]
