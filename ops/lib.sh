@@ -431,3 +431,16 @@ wait_http_200() {
         sleep 0.5
     done
 }
+
+# publish_clis LOG: publishes control and control-agent ReadyToRun (precompiled) into .build/ (what bin/ runs):
+# they start ~25% faster, which a technician feels on every `control exec`. Build output goes to LOG.
+publish_clis() {
+    local log=$1 cli
+    for cli in Control.Viewer Control.Agent; do
+        if ! dotnet publish "$ROOT/src/$cli/$cli.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+            -o "$ROOT/.build/$cli" -nologo -v q >>"$log" 2>&1; then
+            cat "$log" >&2
+            die "publish of $cli failed (log: $log)"
+        fi
+    done
+}
