@@ -80,7 +80,10 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
         if (_endReason is not null)
         {
             services.Log($"session {Id}: {viewerAlias} ended by the agent: {_endReason}");
-            (endedBy, endReason) = (_endReason.StartsWith("the agent", StringComparison.Ordinal) ? "agent" : "policy", _endReason);
+            endedBy = _endReason.StartsWith("the agent", StringComparison.Ordinal) ? "agent"
+                : _endReason == SessionAdmission.EndedByOperator ? "operator"
+                : "policy";
+            endReason = _endReason;
             await TrySendAsync(new SessionEnded(_endReason));
             await CloseAsync(WebSocketCloseStatus.PolicyViolation, "session ended");
         }
