@@ -6,6 +6,7 @@ using Control.Viewer.Commands.Audit;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Commands.ClientTwoFactor;
 using Control.Viewer.Commands.License;
+using Control.Viewer.Commands.Organizations;
 using Control.Viewer.Commands.Operators;
 using Control.Viewer.Commands.Password;
 using Control.Viewer.Commands.Session;
@@ -50,6 +51,7 @@ internal static class Cli
             ClientTwoFactorCommands.Create(context, globals),
             PermissionsCommands.Create(context, globals),
             LicenseCommands.Create(context, globals),
+            OrganizationCommands.Create(context, globals),
             AuditCommands.Create(context, globals),
             SessionsCommands.Create(context, globals),
             ConnectCommand.Create(context, globals),

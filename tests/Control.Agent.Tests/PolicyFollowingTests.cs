@@ -19,7 +19,7 @@ public sealed class PolicyFollowingTests(ITestOutputHelper log) : IDisposable
         _harness.Api.ServePolicy(_harness.Sign(_harness.Policy(12, "alice@acme", "*@acme")));
 
         var agent = _harness.StartAgent();
-        await agent.WaitForOutputAsync("policy v12 applied (acl on: 2 entries, unattended off, 2fa off)");
+        await agent.WaitForOutputAsync("policy v12 applied (acl on: 2 entries, unattended off, 2fa off, justification optional, shells recorded)");
         await _harness.WaitForAckAsync(12, agent);
 
         var cached = _harness.CachedPolicy();
@@ -54,7 +54,7 @@ public sealed class PolicyFollowingTests(ITestOutputHelper log) : IDisposable
 
         var clock = Stopwatch.StartNew();
         _harness.Api.ServePolicy(_harness.Sign(_harness.Policy(4, "bob@acme")));
-        await agent.WaitForOutputAsync("policy v4 applied (acl on: 1 entry, unattended off, 2fa off)");
+        await agent.WaitForOutputAsync("policy v4 applied (acl on: 1 entry, unattended off, 2fa off, justification optional, shells recorded)");
         clock.Stop();
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"v4 took {clock.Elapsed.TotalMilliseconds:0} ms to apply{Environment.NewLine}{agent}");

@@ -83,11 +83,13 @@ internal static class StatusCommand
             rows.Add(("unattended", policy.Unattended.Enabled
                 ? $"on{(policy.Unattended.Exclusive ? ", exclusive" : "")}, password {(policy.Unattended.PasswordSet ? "set" : "not set")}"
                 : "off"));
-            rows.Add(("token epoch", policy.TokenEpoch.ToString(CultureInfo.InvariantCulture)));
+            rows.Add(("token epoch", $"{policy.TokenEpoch.ToString(CultureInfo.InvariantCulture)}, {PolicySummary.Count(policy.RevokedTokens, "token revoked", "tokens revoked")} one by one"));
             rows.Add(("2fa", policy.TwoFactor.Enabled
                 ? $"on (TOTP {policy.TwoFactor.Algorithm}, {policy.TwoFactor.Digits} digits, {policy.TwoFactor.PeriodSeconds} s)"
                 : "off"));
             rows.Add(("permissions", $"exec {YesNo(policy.Permissions.Exec)}, shell {YesNo(policy.Permissions.Shell)}, file transfer {YesNo(policy.Permissions.FileTransfer)}"));
+            rows.Add(("sessions", $"justification {(policy.Sessions.RequireJustification ? "required" : "optional")}, shells {(policy.Sessions.RecordShellSessions ? "recorded" : "not recorded")}, "
+                + PolicySummary.Count(policy.TerminatedSessions, "session ended by an operator", "sessions ended by an operator")));
             rows.Add(("viewer ca", $"{(policy.ViewerCaSet ? "set" : "none")}, {PolicySummary.Count(policy.RevokedViewerSerials, "revoked viewer serial", "revoked viewer serials")}"));
         }
 

@@ -83,7 +83,10 @@ internal sealed record PolicyReport(
     TwoFactorReport TwoFactor,
     PolicyPermissions Permissions,
     bool ViewerCaSet,
-    int RevokedViewerSerials)
+    int RevokedViewerSerials,
+    PolicySessionSettings Sessions,
+    int TerminatedSessions,
+    int RevokedTokens)
 {
     public static PolicyReport From(ClientPolicy policy) => new(
         policy.Version,
@@ -96,7 +99,10 @@ internal sealed record PolicyReport(
         new TwoFactorReport(policy.TwoFactor.Enabled, policy.TwoFactor.Algorithm, policy.TwoFactor.Digits, policy.TwoFactor.PeriodSeconds),
         policy.Permissions,
         !string.IsNullOrEmpty(policy.ViewerCa),
-        policy.RevokedViewerSerials.Count);
+        policy.RevokedViewerSerials.Count,
+        policy.Sessions,
+        policy.TerminatedSessions.Count,
+        policy.RevokedTokenIds.Count);
 }
 
 internal sealed record AclReport(bool Enabled, IReadOnlyList<string> Entries);

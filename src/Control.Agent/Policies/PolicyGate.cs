@@ -44,7 +44,8 @@ internal static class PolicyGate
         // JSON leaves an absent member null whatever the record says; a signed but incomplete document is a server bug
         // that must not crash enforcement later.
         if (policy.Acl?.Entries is null || policy.Unattended is null || policy.TwoFactor is null || policy.Permissions is null
-            || policy.RevokedViewerSerials is null || policy.IssuedAt is null)
+            || policy.RevokedViewerSerials is null || policy.TerminatedSessions is null || policy.RevokedTokenIds is null || policy.Sessions is null
+            || policy.IssuedAt is null)
         {
             return "it is incomplete (required members are missing)";
         }

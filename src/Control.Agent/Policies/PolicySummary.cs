@@ -15,8 +15,12 @@ internal static class PolicySummary
         var acl = policy.Acl.Enabled ? $"acl on: {Count(policy.Acl.Entries.Count, "entry", "entries")}" : "acl off";
         var unattended = !policy.Unattended.Enabled ? "unattended off" : policy.Unattended.Exclusive ? "unattended on (exclusive)" : "unattended on";
         var twoFactor = policy.TwoFactor.Enabled ? "2fa on" : "2fa off";
-        return $"{acl}, {unattended}, {twoFactor}";
+        return $"{acl}, {unattended}, {twoFactor}, {Sessions(policy)}";
     }
+
+    /// <summary><c>justification optional, shells recorded</c>: how sessions run.</summary>
+    public static string Sessions(ClientPolicy policy) =>
+        $"justification {(policy.Sessions.RequireJustification ? "required" : "optional")}, shells {(policy.Sessions.RecordShellSessions ? "recorded" : "not recorded")}";
 
     public static string Count(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 }

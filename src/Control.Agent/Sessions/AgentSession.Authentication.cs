@@ -31,6 +31,12 @@ internal sealed partial class AgentSession
             return await DenyAsync(refusal);
         }
 
+        // Checked after the ACL, so only a viewer the client would admit learns that a justification is required.
+        if (SessionAdmission.LacksJustification(policy!, hello.Justification))
+        {
+            return await DenyAsync(SessionAdmission.JustificationRequired, tellViewer: true);
+        }
+
         var methods = new List<string> { $"certificate {certificateSerial}" };
         if (policy!.Acl.Enabled)
         {
@@ -57,7 +63,7 @@ internal sealed partial class AgentSession
             attended = true;
         }
         else if (hello.RememberToken is { } presented && !unattended.Exclusive
-            && services.RememberTokens.Find(presented, viewerAlias, policy.TokenEpoch) is { } token)
+            && services.RememberTokens.Find(presented, viewerAlias, policy.TokenEpoch, policy.RevokedTokenIds) is { } token)
         {
             methods.Add($"remember-token {token.Id}");
             tokenEpoch = policy.TokenEpoch;
@@ -67,7 +73,7 @@ internal sealed partial class AgentSession
         {
             if (hello.RememberToken is not null)
             {
-                services.Log($"session {Id}: {viewerAlias} presented a remember-token that is {(unattended.Exclusive ? "not accepted in exclusive mode" : "unknown, cleared or not theirs")}; asking for the password");
+                services.Log($"session {Id}: {viewerAlias} presented a remember-token that is {(unattended.Exclusive ? "not accepted in exclusive mode" : "unknown, cleared, revoked or not theirs")}; asking for the password");
             }
 
             await SendAsync(new PasswordRequired(unattended.Exclusive), cancellation);
@@ -109,7 +115,7 @@ internal sealed partial class AgentSession
 
         // The policy may have changed while the viewer was typing: admit only under the one in force now.
         var now = services.Policy.Current;
-        var grant = new SessionGrant(viewerAlias, certificateSerial, tokenEpoch);
+        var grant = new SessionGrant(Id, viewerAlias, certificateSerial, tokenEpoch, rememberTokenId);
         var changed = now is null ? "this client has no policy" : SessionAdmission.Recheck(now, grant, []);
         if (changed is not null)
         {
@@ -125,11 +131,12 @@ internal sealed partial class AgentSession
         return methods;
     }
 
-    private async Task<List<string>?> DenyAsync(string reason)
+    /// <param name="tellViewer">Only for reasons that reveal nothing about the client's secrets or settings beyond what the viewer must do.</param>
+    private async Task<List<string>?> DenyAsync(string reason, bool tellViewer = false)
     {
         Audit(new SessionDenied(Id, services.ClientId, viewerAlias, source, reason, services.Clock.GetUtcNow()));
         services.Log($"session {Id}: {viewerAlias} from {source} denied: {reason}");
-        await TrySendAsync(new Denied("denied"));
+        await TrySendAsync(new Denied(tellViewer ? reason : "denied"));
         await CloseAsync(WebSocketCloseStatus.PolicyViolation, "denied");
         return null;
     }

@@ -33,7 +33,10 @@ internal sealed partial class AgentSession
             ["LANG"] = "C.UTF-8",
             ["CONTROL_SESSION"] = Id.ToString(),
         };
-        Audit(new SessionChannelOpened(Id, services.ClientId, "shell", $"{program} on a {request.Columns}x{request.Rows} {term} terminal, recorded", null, services.Clock.GetUtcNow()));
+        // The organization may turn recording off (e.g. where recording screens needs consent); the audit says which.
+        var recorded = policy.Sessions.RecordShellSessions;
+        Audit(new SessionChannelOpened(Id, services.ClientId, "shell",
+            $"{program} on a {request.Columns}x{request.Rows} {term} terminal, {(recorded ? "recorded" : "not recorded")}", null, services.Clock.GetUtcNow()));
         try
         {
             _terminal = PseudoTerminal.Start(program, ["-l"], environment, Directory.Exists(home) ? home : "/", Dimension(request.Columns), Dimension(request.Rows));
@@ -44,13 +47,15 @@ internal sealed partial class AgentSession
             return null;
         }
 
-        _recording = new ShellRecording(Path.Combine(services.Recordings, $"{Id}.cast"), request.Columns, request.Rows, term, services.Clock.GetUtcNow());
+        _recording = recorded
+            ? new ShellRecording(Path.Combine(services.Recordings, $"{Id}.cast"), request.Columns, request.Rows, term, services.Clock.GetUtcNow())
+            : null;
         lock (_open)
         {
             _open.Add(SessionChannel.Shell);
         }
 
-        services.Log($"session {Id}: shell {program} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, recorded to {_recording.Path}");
+        services.Log($"session {Id}: shell {program} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, {(_recording is { } r ? "recorded to " + r.Path : "not recorded")}");
         var terminal = _terminal;
         var recording = _recording;
         return Task.Run(async () =>
@@ -77,7 +82,7 @@ internal sealed partial class AgentSession
                         break;
                     }
 
-                    recording.Output(buffer.AsSpan(1, read));
+                    recording?.Output(buffer.AsSpan(1, read));
                     await SendDataAsync(buffer.AsMemory(0, read + 1), cancellation);
                 }
 
@@ -95,8 +100,12 @@ internal sealed partial class AgentSession
                     _open.Remove(SessionChannel.Shell);
                 }
 
-                recording.Dispose();
-                services.Audit.RecordingFinished(Id, recording.Path);
+                if (recording is not null)
+                {
+                    recording.Dispose();
+                    services.Audit.RecordingFinished(Id, recording.Path);
+                }
+
                 terminal.Dispose();
                 _terminal = null;
             }

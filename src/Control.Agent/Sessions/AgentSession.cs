@@ -80,8 +80,10 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
         if (_endReason is not null)
         {
             services.Log($"session {Id}: {viewerAlias} ended by the agent: {_endReason}");
-            (endedBy, endReason) = (_endReason.StartsWith("the agent", StringComparison.Ordinal) ? "agent" : "policy", _endReason);
-            await TrySendAsync(new SessionEnded(_endReason));
+            endedBy = _endReason.StartsWith("the agent", StringComparison.Ordinal) ? "agent"
+                : _endReason == SessionAdmission.EndedByOperator ? "operator"
+                : "policy";
+            endReason = _endReason;
             await CloseAsync(WebSocketCloseStatus.PolicyViolation, "session ended");
         }
         else if (endReason is null)
@@ -106,14 +108,29 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
         if (Interlocked.CompareExchange(ref _endReason, reason, null) is null)
         {
             KillProcess();
-            try
+            // Tell the viewer before cancelling: cancelling a pending WebSocket receive aborts the connection, and the
+            // reason would be lost with it. The send is bounded (2 s), and this must not block the policy's thread.
+            _ = Task.Run(async () =>
             {
-                _ended.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The session finished on its own meanwhile: nothing left to end.
-            }
+                try
+                {
+                    if (_socket is not null)
+                    {
+                        await TrySendAsync(new SessionEnded(reason));
+                    }
+                }
+                finally
+                {
+                    try
+                    {
+                        _ended.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The session finished on its own meanwhile: nothing left to end.
+                    }
+                }
+            }, CancellationToken.None);
         }
     }
 

@@ -31,8 +31,8 @@ internal sealed class RememberTokens(StateDirectory state)
         return (token, id);
     }
 
-    /// <summary>The token's record when it is valid for this viewer under the current epoch, else null.</summary>
-    public RememberToken? Find(string presented, string viewerAlias, long epoch)
+    /// <summary>The token's record when it is valid for this viewer under the current epoch and not revoked, else null.</summary>
+    public RememberToken? Find(string presented, string viewerAlias, long epoch, IReadOnlyCollection<string> revokedIds)
     {
         var hash = Secrets.HashToken(presented);
         lock (_gate)
@@ -47,7 +47,10 @@ internal sealed class RememberTokens(StateDirectory state)
                 }
             }
 
-            return found is not null && found.Epoch == epoch && string.Equals(found.ViewerAlias, viewerAlias, StringComparison.Ordinal) ? found : null;
+            return found is not null && found.Epoch == epoch && string.Equals(found.ViewerAlias, viewerAlias, StringComparison.Ordinal)
+                && !revokedIds.Contains(found.Id, StringComparer.Ordinal)
+                ? found
+                : null;
         }
     }
 

@@ -18,6 +18,12 @@ public static class Policies
     /// <summary>Session history and live sessions (who connected where, when, how).</summary>
     public const string ReadSessions = "read-sessions";
 
+    /// <summary>Ending someone's live session: a security action, like changing a client's settings.</summary>
+    public const string EndSessions = "end-sessions";
+
+    /// <summary>Organization-wide session settings (justification required, shell recording).</summary>
+    public const string ManageSessionSettings = "manage-session-settings";
+
     /// <summary>Looking up where a client accepts sessions (the people who connect to clients).</summary>
     public const string UseDirectory = "use-directory";
 
@@ -35,6 +41,8 @@ public static class Policies
         options.AddPolicy(ManageClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ReadClients, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Technician));
         options.AddPolicy(ReadSessions, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Technician));
+        options.AddPolicy(EndSessions, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
+        options.AddPolicy(ManageSessionSettings, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ManageLicense, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(UseDirectory, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Technician));
         options.AddPolicy(Agent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole));

@@ -43,6 +43,12 @@ public sealed record Client
     public long TokenEpoch { get; init; }
     public ClientTwoFactorState TwoFactor { get; init; } = ClientTwoFactorState.Off;
     public SessionPermissions Permissions { get; init; } = SessionPermissions.All;
+    /// <summary>The latest sessions an operator ended, oldest first, at most <see cref="ClientDecider.MaxTerminatedSessions"/>.</summary>
+    public IReadOnlyList<Guid> TerminatedSessions { get; init; } = [];
+
+    /// <summary>Remember-tokens of the current <see cref="TokenEpoch"/> revoked one by one; a new epoch empties it (they are all dead then).</summary>
+    public IReadOnlyList<string> RevokedTokenIds { get; init; } = [];
+
     public long PolicyRevision { get; init; }
     public DateTimeOffset EnrolledAt { get; init; }
 
@@ -89,7 +95,12 @@ public sealed record Client
         UnattendedAccessDisabled => state.Changed() with { Unattended = state.Unattended with { Enabled = false } },
         ExclusiveUnattendedAccessSet e => state.Changed() with { Unattended = state.Unattended with { Exclusive = e.Exclusive } },
         UnattendedPasswordSet e => state.Changed() with { Unattended = state.Unattended with { Verifier = e.Verifier } },
-        TokensCleared e => state.Changed() with { TokenEpoch = e.Epoch },
+        TokensCleared e => state.Changed() with { TokenEpoch = e.Epoch, RevokedTokenIds = [] },
+        RememberTokenRevoked e => state.Changed() with { RevokedTokenIds = [.. state.RevokedTokenIds, e.TokenId] },
+        ClientSessionTerminated e => state.Changed() with
+        {
+            TerminatedSessions = [.. state.TerminatedSessions.Append(e.SessionId).TakeLast(ClientDecider.MaxTerminatedSessions)],
+        },
         ClientTwoFactorEnrollmentStarted e => state with { TwoFactor = state.TwoFactor with { PendingProtectedSecret = e.ProtectedSecret } },
         ClientTwoFactorEnabled => state.Changed() with
         {

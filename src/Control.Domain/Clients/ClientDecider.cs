@@ -11,6 +11,16 @@ public static partial class ClientDecider
     public const int MaxAclEntries = 200;
     public const int MaxTags = 20;
 
+    /// <summary>
+    /// How many terminated session ids a client (and its policy) keeps. An id matters only while that session is still
+    /// live on the agent, and an agent serves at most 64 connections at once (SessionListener.MaxConcurrentConnections),
+    /// so the latest 100 cover every session that can be live together, even for an agent that was offline meanwhile.
+    /// </summary>
+    public const int MaxTerminatedSessions = 100;
+
+    /// <summary>Revoked tokens of one epoch; past this, "clear all tokens" is the right tool (and empties the list).</summary>
+    public const int MaxRevokedTokens = 200;
+
     /// <summary>Names that would read as API paths or commands (e.g. /clients/bulk/...).</summary>
     public static readonly IReadOnlySet<string> ReservedAliasNames = new HashSet<string>(StringComparer.Ordinal) { "bulk", "all", "me" };
 
@@ -104,6 +114,27 @@ public static partial class ClientDecider
                 }
 
                 return state.Tags.SequenceEqual(normalizedTags) ? Decision.NothingToDo : Decision.Accept(new ClientTagsSet(id, normalizedTags, actor, now));
+            case TerminateSession terminate:
+                return state.TerminatedSessions.Contains(terminate.SessionId)
+                    ? Decision.NothingToDo
+                    : Decision.Accept(new ClientSessionTerminated(id, terminate.SessionId, actor, now));
+            case RevokeRememberToken revoke:
+                if (revoke.IssuedUnderEpoch is not { } epoch)
+                {
+                    return Decision.Refuse(RefusalKind.NotFound, "token.unknown",
+                        $"No remember-token {revoke.TokenId} was issued on this client (control tokens list shows the valid ones).");
+                }
+
+                // A token of an older epoch died with "clear all tokens"; a revoked one is dead already: nothing to do.
+                if (epoch < state.TokenEpoch || state.RevokedTokenIds.Contains(revoke.TokenId))
+                {
+                    return Decision.NothingToDo;
+                }
+
+                return state.RevokedTokenIds.Count >= MaxRevokedTokens
+                    ? Decision.Refuse(RefusalKind.Conflict, "token.too_many_revoked",
+                        $"{MaxRevokedTokens} tokens of this client are revoked one by one already; clear all tokens instead (control tokens clear).")
+                    : Decision.Accept(new RememberTokenRevoked(id, revoke.TokenId, actor, now));
             case RemoveClient:
                 return Decision.Accept(new ClientRemoved(id, actor, now));
             case RemoveClientLicense:

@@ -42,3 +42,10 @@ public sealed record SetClientTags(IReadOnlyList<string> Tags) : ClientCommand;
 public sealed record RemoveClient : ClientCommand;
 
 public sealed record RemoveClientLicense : ClientCommand;
+
+/// <summary>End a live session now (whether it is live is the caller's read of the session history).</summary>
+public sealed record TerminateSession(Guid SessionId) : ClientCommand;
+
+/// <summary>Void one remember-token.</summary>
+/// <param name="IssuedUnderEpoch">The epoch the agent reported issuing it under, or null when no agent of this client ever reported it.</param>
+public sealed record RevokeRememberToken(string TokenId, long? IssuedUnderEpoch) : ClientCommand;

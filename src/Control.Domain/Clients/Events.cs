@@ -51,3 +51,9 @@ public sealed record ClientTwoFactorEnabled(Guid ClientId, Actor By, DateTimeOff
 public sealed record ClientTwoFactorDisabled(Guid ClientId, Actor By, DateTimeOffset At);
 
 public sealed record SessionPermissionsSet(Guid ClientId, SessionPermissions Permissions, Actor By, DateTimeOffset At);
+
+/// <summary>An operator ended a live session on this client (reason and correlation in the audit metadata); the policy lists its id until the agent has ended it.</summary>
+public sealed record ClientSessionTerminated(Guid ClientId, Guid SessionId, Actor By, DateTimeOffset At);
+
+/// <summary>One remember-token of the current epoch is void from now on (the others stay valid; "clear all tokens" voids them all).</summary>
+public sealed record RememberTokenRevoked(Guid ClientId, string TokenId, Actor By, DateTimeOffset At);

@@ -7,8 +7,10 @@ namespace Control.Domain.Clients;
 /// <summary>What the organization contributes to every client's policy.</summary>
 /// <param name="Revision">Counts the organization's policy-relevant changes; part of every client's policy version.</param>
 /// <param name="AclEntries">Organization-wide entries every client admits in addition to its own.</param>
+/// <param name="Sessions">The organization's session settings (justification, shell recording).</param>
 public sealed record OrganizationPolicyContext(
-    string Slug, bool Licensed, long Revision, IReadOnlyList<string> AclEntries, string? ViewerCa, IReadOnlyList<string> RevokedViewerSerials);
+    string Slug, bool Licensed, long Revision, IReadOnlyList<string> AclEntries, string? ViewerCa, IReadOnlyList<string> RevokedViewerSerials,
+    Organizations.SessionSettings Sessions);
 
 /// <summary>Composes the policy document an agent enforces from its client's state and its organization's context.</summary>
 public static class PolicyComposer
@@ -43,6 +45,9 @@ public static class PolicyComposer
             removed ? new PolicyPermissions(false, false, false) : new PolicyPermissions(client.Permissions.Exec, client.Permissions.Shell, client.Permissions.FileTransfer),
             organization.ViewerCa,
             organization.RevokedViewerSerials,
+            client.TerminatedSessions,
+            client.RevokedTokenIds.Order(StringComparer.Ordinal).ToList(),
+            new PolicySessionSettings(organization.Sessions.RequireJustification, organization.Sessions.RecordShellSessions),
             client.PolicyRevision + organization.Revision,
             now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
     }

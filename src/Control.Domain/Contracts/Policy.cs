@@ -14,6 +14,11 @@ public sealed record PolicyTwoFactor(bool Enabled, string Algorithm, int Digits,
 
 public sealed record PolicyPermissions(bool Exec, bool Shell, bool FileTransfer);
 
+/// <summary>The organization's session settings: whether a viewer must say why it connects, whether shells are recorded.</summary>
+public sealed record PolicySessionSettings(bool RequireJustification, bool RecordShellSessions);
+
+/// <param name="TerminatedSessions">Sessions an operator ended: the agent ends any of them still live (latest ids only, see ClientDecider).</param>
+/// <param name="RevokedTokenIds">Remember-tokens of the current epoch revoked one by one (a new epoch voids them all, so it empties this list).</param>
 public sealed record ClientPolicy(
     string Schema,
     string Organization,
@@ -29,6 +34,9 @@ public sealed record ClientPolicy(
     PolicyPermissions Permissions,
     string? ViewerCa,
     IReadOnlyList<string> RevokedViewerSerials,
+    IReadOnlyList<Guid> TerminatedSessions,
+    IReadOnlyList<string> RevokedTokenIds,
+    PolicySessionSettings Sessions,
     long Version,
     string IssuedAt)
 {

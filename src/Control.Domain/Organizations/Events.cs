@@ -36,3 +36,6 @@ public sealed record RevokedViewerCertificate(string Serial, DateTimeOffset NotA
 /// <summary>An operator's unexpired viewer certificates were revoked (the operator was disabled, or lost their password or second factor).</summary>
 public sealed record ViewerCertificatesRevoked(
     Guid OrganizationId, Guid OperatorId, IReadOnlyList<RevokedViewerCertificate> Certificates, Actor By, DateTimeOffset At);
+
+/// <summary>The organization's session settings: every session must carry a justification or not; shell sessions are recorded or not.</summary>
+public sealed record OrganizationSessionSettingsChanged(Guid OrganizationId, bool RequireJustification, bool RecordShellSessions, Actor By, DateTimeOffset At);

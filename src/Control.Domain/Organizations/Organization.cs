@@ -7,6 +7,12 @@ public sealed record PolicySigningKey(string KeyId, string PublicKey, string Pro
 /// <param name="Certificate">Base64 DER of the self-signed CA certificate.</param>
 public sealed record ViewerCa(string Certificate, string ProtectedPrivateKey);
 
+/// <summary>How sessions to the organization's clients run: off by default a justification, on by default shell recording.</summary>
+public sealed record SessionSettings(bool RequireJustification, bool RecordShellSessions)
+{
+    public static SessionSettings Default { get; } = new(false, true);
+}
+
 public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOffset CreatedAt)
 {
     public string? LicenseKeyHash { get; init; }
@@ -17,6 +23,8 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
     public IReadOnlyList<string> AclEntries { get; init; } = [];
 
     public ViewerCa? ViewerCa { get; init; }
+
+    public SessionSettings SessionSettings { get; init; } = SessionSettings.Default;
 
     /// <summary>Revoked viewer certificates that had not expired when last revoked into (expired ones are dropped then).</summary>
     public IReadOnlyList<RevokedViewerCertificate> RevokedViewerCertificates { get; init; } = [];
@@ -39,6 +47,10 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
         OrganizationAclEntryAdded e => state with { AclEntries = [.. state.AclEntries, e.Entry], PolicyRevision = state.PolicyRevision + 1 },
         OrganizationAclEntryRemoved e => state with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList(), PolicyRevision = state.PolicyRevision + 1 },
         ViewerCaCreated e => state with { ViewerCa = new ViewerCa(e.Certificate, e.ProtectedPrivateKey), PolicyRevision = state.PolicyRevision + 1 },
+        OrganizationSessionSettingsChanged e => state with
+        {
+            SessionSettings = new SessionSettings(e.RequireJustification, e.RecordShellSessions), PolicyRevision = state.PolicyRevision + 1,
+        },
         ViewerCertificatesRevoked e => state with
         {
             // An expired certificate fails validation on its own; listing it for ever would only grow every policy.

@@ -16,6 +16,9 @@ public sealed record AddOrganizationAclEntry(string Entry, bool AllowEveryone);
 
 public sealed record RemoveOrganizationAclEntry(string Entry);
 
+/// <summary>Change the session settings; a setting left null keeps its value.</summary>
+public sealed record ChangeSessionSettings(bool? RequireJustification, bool? RecordShellSessions);
+
 public static class OrganizationDecider
 {
     /// <param name="slugTaken">Whether another organization already holds the slug (read from the registry).</param>
@@ -68,4 +71,13 @@ public static class OrganizationDecider
 
     public static Decision Decide(ResetLicenseKey command, Organization state, Actor actor, DateTimeOffset now) =>
         Decision.Accept(new LicenseKeyReset(state.Id, command.KeyHash, actor, now));
+
+    public static Decision Decide(ChangeSessionSettings command, Organization state, Actor actor, DateTimeOffset now)
+    {
+        var current = state.SessionSettings;
+        var next = new SessionSettings(command.RequireJustification ?? current.RequireJustification, command.RecordShellSessions ?? current.RecordShellSessions);
+        return next == current
+            ? Decision.NothingToDo
+            : Decision.Accept(new OrganizationSessionSettingsChanged(state.Id, next.RequireJustification, next.RecordShellSessions, actor, now));
+    }
 }

@@ -4,10 +4,12 @@ using Control.Domain.Contracts;
 namespace Control.Domain.Sessions;
 
 /// <summary>How a session was authenticated, as far as later policies can invalidate it.</summary>
+/// <param name="SessionId">The session's id: an operator may end it by listing it in the policy.</param>
 /// <param name="ViewerAlias">The alias the viewer's certificate names (verified in the TLS handshake).</param>
 /// <param name="CertificateSerial">Its serial: a later revocation ends the session.</param>
 /// <param name="TokenEpoch">For a session admitted by a remember-token: the epoch it was issued under ("clear all tokens" ends it).</param>
-public sealed record SessionGrant(string ViewerAlias, string CertificateSerial, long? TokenEpoch);
+/// <param name="RememberTokenId">For a session admitted by a remember-token: its id (revoking that token ends it).</param>
+public sealed record SessionGrant(Guid SessionId, string ViewerAlias, string CertificateSerial, long? TokenEpoch, string? RememberTokenId);
 
 public enum SessionChannel
 {
@@ -22,6 +24,10 @@ public enum SessionChannel
 /// </summary>
 public static class SessionAdmission
 {
+    /// <summary>Whether the organization wants a justification and the viewer gave none (blank counts as none).</summary>
+    public static bool LacksJustification(ClientPolicy policy, string? justification) =>
+        policy.Sessions.RequireJustification && string.IsNullOrWhiteSpace(justification);
+
     /// <summary>Why the policy refuses a viewer with this alias before any password is asked, or null.</summary>
     public static string? Admit(ClientPolicy? policy, string viewerAlias)
     {
@@ -43,9 +49,20 @@ public static class SessionAdmission
         return null;
     }
 
+    /// <summary>What a session ended by an operator is told (the operator's reason stays in the audit trail).</summary>
+    public const string EndedByOperator = "ended by an operator";
+
+    /// <summary>What a viewer without a justification is told when the organization requires one (it reveals nothing else).</summary>
+    public const string JustificationRequired = "a justification is required (control connect|exec|shell|cp ... --reason TEXT)";
+
     /// <summary>Why a live session no longer qualifies under a new policy (it must end), or null.</summary>
     public static string? Recheck(ClientPolicy policy, SessionGrant grant, IReadOnlyCollection<SessionChannel> openChannels)
     {
+        if (policy.TerminatedSessions.Contains(grant.SessionId))
+        {
+            return EndedByOperator;
+        }
+
         if (Admit(policy, grant.ViewerAlias) is { } refusal)
         {
             return refusal;
@@ -59,6 +76,11 @@ public static class SessionAdmission
         if (grant.TokenEpoch is { } epoch && epoch != policy.TokenEpoch)
         {
             return "the remember-token this session used was cleared";
+        }
+
+        if (grant.RememberTokenId is { } tokenId && policy.RevokedTokenIds.Contains(tokenId, StringComparer.Ordinal))
+        {
+            return $"the remember-token {tokenId} this session used was revoked";
         }
 
         foreach (var channel in openChannels)

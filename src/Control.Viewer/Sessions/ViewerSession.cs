@@ -185,6 +185,9 @@ internal sealed class ViewerSession : IAsyncDisposable
                 case Accepted accepted:
                     Acceptance = accepted;
                     return accepted;
+                // The agent says only "denied", except for what the viewer can put right (a missing justification).
+                case Denied { Message: var why } when why != "denied" && !string.IsNullOrWhiteSpace(why):
+                    throw CliException.Failure($"denied by client {Name}: {why}");
                 case Denied:
                     throw CliException.Failure($"denied by client {Name}");
                 case SessionEnded ended:

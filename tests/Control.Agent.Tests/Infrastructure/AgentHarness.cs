@@ -83,6 +83,9 @@ internal sealed class AgentHarness : IDisposable
         new PolicyPermissions(Exec: true, Shell: false, FileTransfer: true),
         ViewerCa: null,
         RevokedViewerSerials: [],
+        TerminatedSessions: [],
+        RevokedTokenIds: [],
+        new PolicySessionSettings(RequireJustification: false, RecordShellSessions: true),
         version,
         "2026-11-25T10:00:00Z");
 

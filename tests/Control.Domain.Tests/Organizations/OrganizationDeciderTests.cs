@@ -70,3 +70,39 @@ public class OrganizationDeciderTests
         Assert.Equal(["0C", "BB", "DD"], later.RevokedViewerCertificates.Select(c => c.Serial).Order(StringComparer.Ordinal));
     }
 }
+
+public class SessionSettingsDeciderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+    private static readonly Actor Sam = new(Guid.CreateVersion7(), "sam@acme");
+
+    [Theory]
+    [InlineData(null, null, false, false, true)]
+    [InlineData(false, true, false, false, true)]
+    [InlineData(true, null, true, true, true)]
+    [InlineData(null, false, true, false, false)]
+    [InlineData(true, false, true, true, false)]
+    public void Change_from_the_defaults(bool? requireJustification, bool? recordShells, bool changes, bool expectedJustification, bool expectedRecording)
+    {
+        var state = new Organization(Guid.CreateVersion7(), "acme", "Acme", T0);
+
+        var decision = OrganizationDecider.Decide(new ChangeSessionSettings(requireJustification, recordShells), state, Sam, T0);
+        var after = decision.Events.Aggregate(state, (s, e) => Organization.Evolve(s, e)!);
+
+        Assert.Null(decision.Refusal);
+        Assert.Equal(changes ? 1 : 0, decision.Events.Count);
+        Assert.Equal(new SessionSettings(expectedJustification, expectedRecording), after.SessionSettings);
+        Assert.Equal(changes ? 1 : 0, after.PolicyRevision);
+    }
+
+    [Fact]
+    public void Setting_what_already_holds_is_a_no_op()
+    {
+        var state = new Organization(Guid.CreateVersion7(), "acme", "Acme", T0) { SessionSettings = new SessionSettings(true, false) };
+
+        Assert.Empty(OrganizationDecider.Decide(new ChangeSessionSettings(true, false), state, Sam, T0).Events);
+        Assert.Equal(
+            [new OrganizationSessionSettingsChanged(state.Id, false, false, Sam, T0)],
+            OrganizationDecider.Decide(new ChangeSessionSettings(false, null), state, Sam, T0).Events);
+    }
+}

@@ -145,7 +145,7 @@ public sealed class PolicyChangeSessionListener(PolicyInvalidations invalidation
                 yield return stream.Id.ToString();
             }
             else if (stream.Events.Any(e => e.Data is PolicySigningKeyCreated or OrganizationAclEntryAdded or OrganizationAclEntryRemoved
-                         or ViewerCaCreated or ViewerCertificatesRevoked))
+                         or ViewerCaCreated or ViewerCertificatesRevoked or OrganizationSessionSettingsChanged))
             {
                 yield return PolicyChangeNotifier.EveryClient;
             }

@@ -131,7 +131,7 @@ public sealed class PolicyService
         var now = clock.GetUtcNow();
         var context = new OrganizationPolicyContext(
             organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, organization.ViewerCa?.Certificate,
-            organization.RevokedViewerSerials(now));
+            organization.RevokedViewerSerials(now), organization.SessionSettings);
         var policy = PolicyComposer.Compose(client, context, encryptedTotp, now);
         var key = organization.SigningKey!;
         var signed = PolicySignature.Sign(policy, SigningKey(organization.Id, key), key.KeyId);

@@ -6,11 +6,12 @@ namespace Control.Viewer.Commands.Sessions;
 internal static class SessionsCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("sessions", "Session history and live sessions: list them, show one, replay a recorded shell session")
+        new("sessions", "Session history and live sessions: list them, show one, replay a recorded shell session, end a live one")
         {
             SessionsListCommand.Create(context, globals),
             SessionsShowCommand.Create(context, globals),
             SessionsReplayCommand.Create(context, globals),
+            SessionsKillCommand.Create(context, globals),
         };
 
     public static Argument<Guid> SessionId() => new("ID") { Description = "The session's id (from 'control sessions list')" };

@@ -6,5 +6,10 @@ namespace Control.Viewer.Commands.Tokens;
 internal static class TokensCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("tokens", "Tokens that let viewers reconnect to a client without authenticating again") { ClearCommand.Create(context, globals) };
+        new("tokens", "Tokens that let viewers reconnect to a client without authenticating again") 
+        {
+            ListCommand.Create(context, globals),
+            RevokeCommand.Create(context, globals),
+            ClearCommand.Create(context, globals),
+        };
 }
