@@ -126,7 +126,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
 
         // Bob's certificate is revoked when he is disabled: his running session ends within about a second.
         var bobSession = bob.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sleep", "25");
-        await WaitFor(() => _agentOutput.Any(l => l.Contains("exec sleep", StringComparison.Ordinal)), "bob's session to start");
+        await WaitFor(() => _agentOutput.Any(l => l.Contains("exec sleep (", StringComparison.Ordinal)), "bob's session to start");
         var disabledAt = Stopwatch.StartNew();
         (await alice.RunAsync("operators", "disable", "bob", "--reason", "left the company")).ShouldExit(0);
         var bobEnded = await bobSession;
@@ -150,7 +150,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
 
         // Taken off the ACL mid-session: cut off live.
         var aliceSession = alice.RunWithInputAsync([password, await NextCode(totp, sessionCode)], "exec", "-q", "desk", "--", "sleep", "25");
-        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep", StringComparison.Ordinal)) >= 2, "alice's session to start");
+        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) >= 2, "alice's session to start");
         (await alice.RunAsync("acl", "remove", "desk", "*@acme", "--reason", "cut everyone off")).ShouldExit(0);
         var aliceEnded = (await aliceSession).ShouldExit(1);
         Assert.Contains("is not on the access control list", aliceEnded.Stderr, StringComparison.Ordinal);

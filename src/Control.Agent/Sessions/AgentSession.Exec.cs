@@ -62,7 +62,12 @@ internal sealed partial class AgentSession
                 PumpAsync(process.StandardOutput.BaseStream, DataStream.Stdout, cancellation),
                 PumpAsync(process.StandardError.BaseStream, DataStream.Stderr, cancellation));
             await process.WaitForExitAsync(cancellation);
-            await SendAsync(new ProcessExited(process.ExitCode), cancellation);
+            // Killed because the session is being ended: the viewer is told why (SessionEnded), not a bare exit code.
+            if (Volatile.Read(ref _endReason) is null)
+            {
+                await SendAsync(new ProcessExited(process.ExitCode), cancellation);
+            }
+
             services.Log($"session {Id}: exec {request.Command} exited with {process.ExitCode}");
         }
         finally

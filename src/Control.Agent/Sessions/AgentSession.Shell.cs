@@ -88,7 +88,10 @@ internal sealed partial class AgentSession
 
                 var code = await terminal.WaitForExitAsync(cancellation);
                 services.Log($"session {Id}: shell exited with {code}");
-                await SendAsync(new ProcessExited(code), cancellation);
+                if (Volatile.Read(ref _endReason) is null)
+                {
+                    await SendAsync(new ProcessExited(code), cancellation);
+                }
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
             {

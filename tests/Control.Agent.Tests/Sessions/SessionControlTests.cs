@@ -14,14 +14,22 @@ namespace Control.Agent.Tests.Sessions;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SessionControlTests
 {
-    [Fact]
-    public async Task LiveSession_ListedAsTerminatedInANewPolicy_EndsWithinOneSecond_AndOnlyThatOne()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LiveSession_ListedAsTerminatedInANewPolicy_EndsWithinOneSecond_AndOnlyThatOne(bool running)
     {
         await using var rig = new SessionRig();
         using var viewer = rig.Viewer();
         await using var targetSsl = await rig.DialAsync(viewer);
         using var target = Socket(targetSsl);
         var accepted = Assert.IsType<Accepted>(await Authenticate(target, rig.Password));
+        if (running)
+        {
+            // A program in flight: it is killed, and the viewer still learns why (not just an exit code).
+            await Send(target, new ExecRequest("sleep", ["30"]));
+            await WaitFor(() => rig.LogText.Contains("exec sleep", StringComparison.Ordinal), rig);
+        }
         await using var bystanderSsl = await rig.DialAsync(viewer);
         using var bystander = Socket(bystanderSsl);
         var other = Assert.IsType<Accepted>(await Authenticate(bystander, rig.Password));
