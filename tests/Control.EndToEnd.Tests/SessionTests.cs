@@ -136,6 +136,29 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         Assert.Contains("revoked", bobEnded.Stderr, StringComparison.Ordinal);
         Assert.True(disabledAt.Elapsed < TimeSpan.FromSeconds(10), $"bob's session lasted {disabledAt.Elapsed} after the disable command started");
 
+        // An operator ends a live session from the API; the agent learns it from its next policy.
+        var sleeps = _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal));
+        var doomed = alice.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sleep", "25");
+        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) > sleeps, "alice's session to start");
+        var liveId = SessionId().Match(_agentOutput.Last(l => l.Contains("exec sleep (", StringComparison.Ordinal))).Groups[1].Value;
+        var live = Assert.Single(await Sessions(alice), x => x.SessionId.ToString() == liveId && x.Live);
+        (await alice.RunAsync("sessions", "kill", liveId, "--reason", "maintenance window")).ShouldExit(0, () => api.Log);
+        var killed = (await doomed).ShouldExit(1);
+        Assert.Contains("ended by an operator", killed.Stderr, StringComparison.Ordinal);
+        await WaitForSession(alice, live.SessionId.ToString(), x => x.ClosedAt is not null && x.EndedBy == "operator");
+
+        // The organization requires a justification: without one the viewer is told so; with one it is stored.
+        var settled = PolicyLines();
+        (await alice.RunAsync("org", "session-settings", "--require-justification", "on", "--reason", "audit asks for it")).ShouldExit(0, () => api.Log);
+        await WaitFor(() => PolicyLines() > settled, "the agent to apply the session settings");
+        var unjustified = (await alice.RunWithInputAsync([password], "exec", "-q", "desk", "--", "true")).ShouldExit(1);
+        Assert.Contains("justification", unjustified.Stderr, StringComparison.Ordinal);
+        (await alice.RunWithInputAsync([password], "exec", "-q", "--reason", "ticket 42", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
+        Assert.Contains(await Sessions(alice), x => x.Justification == "ticket 42");
+        settled = PolicyLines();
+        (await alice.RunAsync("org", "session-settings", "--require-justification", "off", "--reason", "done")).ShouldExit(0);
+        await WaitFor(() => PolicyLines() > settled, "the agent to apply the session settings");
+
         // Client TOTP: a code is needed after the password, and the same code is refused the second time.
         var enrolment = Parse<ClientTwoFactorEnrollmentResponse>((await alice.RunAsync("client-2fa", "enroll", "desk", "--reason", "2fa", "--json")).ShouldExit(0));
         var totp = new Totp(Base32Encoding.ToBytes(enrolment.Secret));
@@ -150,7 +173,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
 
         // Taken off the ACL mid-session: cut off live.
         var aliceSession = alice.RunWithInputAsync([password, await NextCode(totp, sessionCode)], "exec", "-q", "desk", "--", "sleep", "25");
-        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) >= 2, "alice's session to start");
+        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) >= 3, "alice's last session to start");
         (await alice.RunAsync("acl", "remove", "desk", "*@acme", "--reason", "cut everyone off")).ShouldExit(0);
         var aliceEnded = (await aliceSession).ShouldExit(1);
         Assert.Contains("is not on the access control list", aliceEnded.Stderr, StringComparison.Ordinal);
