@@ -444,3 +444,14 @@ publish_clis() {
         fi
     done
 }
+
+# ensure_openssl: the session tests check the agent's TLS rules with OpenSSL's s_client, a TLS stack other than the
+# one serving. Debian images usually have it; install it when missing.
+ensure_openssl() {
+    command -v openssl >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 || die "openssl is not installed and apt-get is not available: install openssl"
+    info "installing openssl with apt-get (once per machine)..."
+    as_root apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null 2>&1 || true
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q openssl >/dev/null 2>&1 ||
+        die "apt-get install openssl failed"
+}
