@@ -123,18 +123,18 @@ internal sealed class AgentApi : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Put, $"agent/sessions/{sessionId}/recording") { Content = new StreamContent(file) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-asciicast");
         request.Content.Headers.ContentLength = file.Length;
-        request.Headers.Authorization = _authorization;
-        using var response = await _http.SendAsync(request, cancellation);
-        var answer = await response.Content.ReadAsByteArrayAsync(cancellation);
-        return response.IsSuccessStatusCode
-            ? new(response.StatusCode, null, null)
-            : ApiAnswer<object>.Refused(response.StatusCode, ApiProblem.Parse(response.StatusCode, answer));
+        return await SendAsync(request, cancellation);
     }
 
-    /// <summary>A request whose answer carries no body worth reading: success, or the problem.</summary>
     private async Task<ApiAnswer<object>> SendAsync<T>(HttpMethod method, string path, T body, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(method, path) { Content = Json(body) };
+        return await SendAsync(request, cancellation);
+    }
+
+    /// <summary>A request whose answer carries no body worth reading: success, or the problem.</summary>
+    private async Task<ApiAnswer<object>> SendAsync(HttpRequestMessage request, CancellationToken cancellation)
+    {
         request.Headers.Authorization = _authorization;
         using var response = await _http.SendAsync(request, cancellation);
         var answer = await response.Content.ReadAsByteArrayAsync(cancellation);

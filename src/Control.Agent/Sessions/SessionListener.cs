@@ -83,6 +83,7 @@ internal sealed class SessionListener : IDisposable
             tcp.NoDelay = true;
             await using var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
             string? certificateRefusal = null;
+            string? alias = null;
             var options = new SslServerAuthenticationOptions
             {
                 ServerCertificateContext = _certificate,
@@ -96,7 +97,8 @@ internal sealed class SessionListener : IDisposable
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 {
                     using var presented = certificate is null ? null : new X509Certificate2(certificate);
-                    certificateRefusal = ViewerCertificates.Check(presented, _services.Policy.Current ?? Unset, _services.Clock.GetUtcNow(), out _);
+                    certificateRefusal = ViewerCertificates.Check(presented, _services.Policy.Current ?? Unset, _services.Clock.GetUtcNow(), out var verified);
+                    alias = certificateRefusal is null ? verified : null;
                     return certificateRefusal is null;
                 },
             };
@@ -124,9 +126,9 @@ internal sealed class SessionListener : IDisposable
             }
 
             using var remote = ssl.RemoteCertificate is { } c ? new X509Certificate2(c) : null;
-            // Belt and braces: the handshake options allow nothing else, but what was negotiated is what counts.
-            if (remote is null || !SessionTransport.IsAllowed(ssl.SslProtocol, ssl.NegotiatedCipherSuite)
-                || ViewerCertificates.Check(remote, _services.Policy.Current ?? Unset, _services.Clock.GetUtcNow(), out var alias) is { } late)
+            // Belt and braces: the handshake options allow nothing else, but what was negotiated is what counts. The
+            // certificate itself was checked once, in the handshake (alias is set only when it passed).
+            if (remote is null || alias is null || !SessionTransport.IsAllowed(ssl.SslProtocol, ssl.NegotiatedCipherSuite))
             {
                 _services.Log($"session from {source} refused after the TLS handshake: {(remote is null ? "no viewer certificate" : "transport or certificate not acceptable")}");
                 return;

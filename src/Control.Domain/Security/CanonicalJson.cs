@@ -12,20 +12,15 @@ namespace Control.Domain.Security;
 /// </summary>
 public static class CanonicalJson
 {
-    public static byte[] Serialize(JsonNode? node)
-    {
-        var builder = new StringBuilder();
-        Write(builder, node);
-        return Encoding.UTF8.GetBytes(builder.ToString());
-    }
+    public static byte[] Serialize(JsonNode? node) => Serialize(JsonSerializer.SerializeToUtf8Bytes(node));
 
-    /// <summary>
-    /// Through <see cref="JsonDocument"/> rather than <see cref="JsonNode"/>: the same output, several times faster,
-    /// which counts when one organization-wide change re-signs (and every agent re-verifies) thousands of policies.
-    /// </summary>
-    public static byte[] Serialize<T>(T value, JsonSerializerOptions options)
+    // Through JsonDocument rather than JsonNode: several times faster, which counts when one organization-wide change
+    // re-signs (and every agent re-verifies) thousands of policies.
+    public static byte[] Serialize<T>(T value, JsonSerializerOptions options) => Serialize(JsonSerializer.SerializeToUtf8Bytes(value, options));
+
+    private static byte[] Serialize(byte[] utf8Json)
     {
-        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(value, options));
+        using var document = JsonDocument.Parse(utf8Json);
         var builder = new StringBuilder(1024);
         Write(builder, document.RootElement);
         return Encoding.UTF8.GetBytes(builder.ToString());
@@ -90,75 +85,6 @@ public static class CanonicalJson
                 break;
             default:
                 throw new ArgumentException($"Canonical JSON here carries strings, booleans, null and integers only, not {element.ValueKind} '{element.GetRawText()}'.");
-        }
-    }
-
-    private static void Write(StringBuilder output, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                output.Append("null");
-                break;
-            case JsonObject obj:
-                output.Append('{');
-                var first = true;
-                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    if (!first)
-                    {
-                        output.Append(',');
-                    }
-
-                    first = false;
-                    WriteString(output, name);
-                    output.Append(':');
-                    Write(output, value);
-                }
-
-                output.Append('}');
-                break;
-            case JsonArray array:
-                output.Append('[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        output.Append(',');
-                    }
-
-                    Write(output, array[i]);
-                }
-
-                output.Append(']');
-                break;
-            case JsonValue value:
-                WriteValue(output, value);
-                break;
-        }
-    }
-
-    private static void WriteValue(StringBuilder output, JsonValue value)
-    {
-        switch (value.GetValueKind())
-        {
-            case JsonValueKind.String:
-                WriteString(output, value.GetValue<string>());
-                break;
-            case JsonValueKind.True:
-                output.Append("true");
-                break;
-            case JsonValueKind.False:
-                output.Append("false");
-                break;
-            case JsonValueKind.Null:
-                output.Append("null");
-                break;
-            case JsonValueKind.Number when long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer):
-                output.Append(integer.ToString(CultureInfo.InvariantCulture));
-                break;
-            default:
-                throw new ArgumentException($"Canonical JSON here carries strings, booleans, null and integers only, not {value.GetValueKind()} '{value.ToJsonString()}'.");
         }
     }
 

@@ -219,12 +219,8 @@ internal sealed class ViewerSession : IAsyncDisposable
                     await stdout.FlushAsync(cancellation);
                     await stderr.FlushAsync(cancellation);
                     return exited.ExitCode;
-                case ChannelRefused refused:
-                    throw CliException.Failure($"client {Name}: {refused.Message}");
-                case SessionEnded ended:
-                    throw CliException.Failure($"client {Name} ended the session: {ended.Message}");
                 default:
-                    throw CliException.Failure($"the agent sent an unexpected {frame.Control.GetType().Name}");
+                    throw Unexpected(frame);
             }
         }
     }
@@ -293,12 +289,8 @@ internal sealed class ViewerSession : IAsyncDisposable
                         break;
                     case ProcessExited exited:
                         return exited.ExitCode;
-                    case ChannelRefused refused:
-                        throw CliException.Failure($"client {Name}: {refused.Message}");
-                    case SessionEnded ended:
-                        throw CliException.Failure($"client {Name} ended the session: {ended.Message}");
                     default:
-                        throw CliException.Failure($"the agent sent an unexpected {frame.Control.GetType().Name}");
+                        throw Unexpected(frame);
                 }
             }
         }

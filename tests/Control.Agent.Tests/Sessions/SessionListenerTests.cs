@@ -6,6 +6,8 @@ using Control.Domain.Contracts;
 using Control.Domain.Security;
 using Control.Domain.Sessions;
 
+using static Control.Agent.Tests.Sessions.SessionWire;
+
 namespace Control.Agent.Tests.Sessions;
 
 /// <summary>
@@ -355,30 +357,6 @@ public sealed class SessionListenerTests
         }
 
         return outcome;
-    }
-
-    private static WebSocket Socket(Stream ssl) =>
-        WebSocket.CreateFromStream(ssl, new WebSocketCreationOptions { IsServer = false, SubProtocol = SessionProtocol.SubProtocol });
-
-    private static Task Send(WebSocket socket, SessionMessage message) =>
-        socket.SendAsync(SessionProtocol.Serialize(message), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(SessionRig.Bounded);
-
-    private static async Task<SessionMessage> Receive(WebSocket socket)
-    {
-        var buffer = new byte[SessionProtocol.MaxControlMessageBytes];
-        var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(SessionRig.Bounded);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return SessionProtocol.Deserialize(buffer.AsSpan(0, result.Count))!;
-    }
-
-    private static async Task WaitFor(Func<bool> condition, SessionRig rig)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < SessionRig.Bounded, $"Timed out; agent log:{Environment.NewLine}{rig.LogText}");
-            await Task.Delay(50);
-        }
     }
 
     private static async Task<string> OpenSsl(SessionRig rig, PemFiles files, params string[] options)

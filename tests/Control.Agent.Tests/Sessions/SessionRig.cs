@@ -217,3 +217,31 @@ internal sealed class RecordedAudit : ISessionAudit
         }
     }
 }
+
+/// <summary>The viewer's end of the session protocol, bare, for tests that speak it message by message.</summary>
+internal static class SessionWire
+{
+    public static WebSocket Socket(Stream ssl) =>
+        WebSocket.CreateFromStream(ssl, new WebSocketCreationOptions { IsServer = false, SubProtocol = SessionProtocol.SubProtocol });
+
+    public static Task Send(WebSocket socket, SessionMessage message) =>
+        socket.SendAsync(SessionProtocol.Serialize(message), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(SessionRig.Bounded);
+
+    public static async Task<SessionMessage> Receive(WebSocket socket)
+    {
+        var buffer = new byte[SessionProtocol.MaxControlMessageBytes];
+        var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(SessionRig.Bounded);
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return SessionProtocol.Deserialize(buffer.AsSpan(0, result.Count))!;
+    }
+
+    public static async Task WaitFor(Func<bool> condition, SessionRig rig)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < SessionRig.Bounded, $"Timed out; agent log:{Environment.NewLine}{rig.LogText}");
+            await Task.Delay(50);
+        }
+    }
+}
