@@ -27,6 +27,20 @@ public static class Policies
     /// <summary>Looking up where a client accepts sessions (the people who connect to clients).</summary>
     public const string UseDirectory = "use-directory";
 
+    /// <summary>HR records of employees: add, link accounts, identities and clients (HR may do this; it may not edit ACLs).</summary>
+    public const string ManagePeople = "manage-people";
+
+    public const string ReadPeople = "read-people";
+
+    /// <summary>Recording that a person knows a secret Control never showed them (a shared account's password): admins only.</summary>
+    public const string RecordKnowledge = "record-knowledge";
+
+    /// <summary>Starting, cancelling and reading offboardings.</summary>
+    public const string Offboard = "offboard";
+
+    /// <summary>The access review: who can reach a client, what a person can reach.</summary>
+    public const string ReadAccess = "read-access";
+
     /// <summary>An enrolled agent (credential from enrolment), including a removed one asking for its tombstone.</summary>
     public const string Agent = "agent";
 
@@ -45,6 +59,11 @@ public static class Policies
         options.AddPolicy(ManageSessionSettings, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ManageLicense, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(UseDirectory, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Technician));
+        options.AddPolicy(ManagePeople, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Hr));
+        options.AddPolicy(ReadPeople, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Hr));
+        options.AddPolicy(RecordKnowledge, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
+        options.AddPolicy(Offboard, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Hr));
+        options.AddPolicy(ReadAccess, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Hr));
         options.AddPolicy(Agent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole));
 
         // Deny by default: an endpoint that forgot its policy still requires a signed-in operator.

@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Http;
 using Wolverine.Marten;
 using Weasel.Core;
@@ -65,6 +66,8 @@ public static class ControlHost
         services.AddSingleton<Features.Agents.PresenceTracker>();
         services.AddSingleton<Features.Sessions.NpgsqlRecordings>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
+        services.AddSingleton<Features.Offboardings.OffboardingStepRunner>();
+        services.AddHostedService<Features.Offboardings.ReceiptWatcher>();
 
         var policyInvalidations = new Features.Agents.PolicyInvalidations();
         services.AddSingleton(policyInvalidations);
@@ -89,6 +92,9 @@ public static class ControlHost
                 opts.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<CustomClientProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<PersonProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<OffboardingProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<ExposureProjection>(ProjectionLifecycle.Inline);
                 opts.Schema.For<Domain.Sessions.SessionSummary>().Index(x => x.StartedAt).Index(x => x.ClientId);
                 opts.Schema.For<Features.Sessions.ProcessedSessionEvent>();
                 opts.Storage.ExtendedSchemaObjects.Add(Features.Sessions.SessionRecordings.Table(control.DatabaseSchema));
@@ -98,6 +104,9 @@ public static class ControlHost
                 opts.Schema.For<Features.Agents.ClientNumberRegistration>().SingleTenanted();
                 opts.Schema.For<Features.Clients.ClientPresence>();
                 opts.Schema.For<Features.Agents.AgentEndpoint>();
+                opts.Schema.For<Features.Offboardings.OffboardingReceipt>().Index(x => x.OffboardingId).Index(x => x.Pending);
+                opts.Schema.For<Features.Offboardings.SealedSecret>();
+                opts.Schema.For<Domain.Offboarding.Offboarding>().Index(x => x.RequestedAt);
                 opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener(policyInvalidations));
                 opts.Schema.For<Operator>().UniqueIndex(UniqueIndexType.Computed, "ux_operator_username", TenancyScope.PerTenant, x => x.Username);
                 opts.Schema.For<OrganizationRegistration>().SingleTenanted();
@@ -130,6 +139,16 @@ public static class ControlHost
         {
             opts.UseRuntimeCompilation();
             opts.Policies.AutoApplyTransactions();
+
+            // Offboarding steps travel on durable local queues (stored in PostgreSQL with the changes that send them), so
+            // a killed process's unfinished steps are recovered, by itself when it is the only node, or by another node.
+            opts.Policies.UseDurableLocalQueues();
+            opts.Durability.Mode = control.SingleNode ? DurabilityMode.Solo : DurabilityMode.Balanced;
+            opts.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
+            opts.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(
+                TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
+            opts.OnException<Exception>().RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+                .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
         });
         services.AddWolverineHttp();
 

@@ -35,6 +35,13 @@ public sealed class ControlOptions
     /// <summary>Where `codegen write` puts generated handler code; default: the project's Internal/Generated.</summary>
     public string? GeneratedCodeOutputPath { get; set; }
 
+    /// <summary>How long an offboarding waits for the agents' receipts before it completes with the offline clients listed as pending.</summary>
+    public TimeSpan OffboardingReceiptDeadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>One API process only (the embedded default): Wolverine recovers its own unfinished messages at once after a crash.
+    /// Leave off when several API processes share the database; they then recover a dead node's messages between them.</summary>
+    public bool SingleNode { get; set; }
+
     /// <summary>PostgreSQL schema for Marten's and Wolverine's tables.</summary>
     public string DatabaseSchema { get; set; } = "control";
 }

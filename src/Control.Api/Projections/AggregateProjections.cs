@@ -35,3 +35,14 @@ public sealed class SessionSummaryProjection : SingleStreamProjection<Domain.Ses
     public override Domain.Sessions.SessionSummary? Evolve(Domain.Sessions.SessionSummary? snapshot, Guid id, IEvent e) =>
         Domain.Sessions.SessionSummary.Evolve(snapshot, e.Data);
 }
+
+public sealed class PersonProjection : SingleStreamProjection<Domain.People.Person, Guid>
+{
+    public override Domain.People.Person? Evolve(Domain.People.Person? snapshot, Guid id, IEvent e) => Domain.People.Person.Evolve(snapshot, e.Data);
+}
+
+public sealed class OffboardingProjection : SingleStreamProjection<Domain.Offboarding.Offboarding, Guid>
+{
+    public override Domain.Offboarding.Offboarding? Evolve(Domain.Offboarding.Offboarding? snapshot, Guid id, IEvent e) =>
+        Domain.Offboarding.Offboarding.Evolve(snapshot, e.Data);
+}

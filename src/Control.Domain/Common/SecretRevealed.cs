@@ -6,6 +6,12 @@ public enum SecretKind
     CustomClientLink,
     UnattendedPassword,
     ClientTotpSecret,
+
+    /// <summary>The password of an operator account that several people share (a "shared portal credential"), recorded by an admin.</summary>
+    OperatorPassword,
+
+    /// <summary>A remember-token an agent issued to a viewer (known from the session events, never shown).</summary>
+    RememberToken,
 }
 
 /// <summary>

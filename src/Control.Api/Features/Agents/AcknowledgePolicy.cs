@@ -28,7 +28,7 @@ public static class AcknowledgePolicyEndpoint
         }
 
         // Thousands of receipts arrive together after an organization-wide change: they are batched, not written one by one.
-        presence.Enforced(organization, clientId, request.Version);
+        presence.Enforced(organization, clientId, request.Version, request.Signature!);
         return Results.NoContent();
     }
 

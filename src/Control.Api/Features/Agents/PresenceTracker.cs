@@ -15,7 +15,7 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
     private readonly ConcurrentDictionary<(string Organization, Guid Client), Update> _pending = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastSeenWritten = new();
 
-    private sealed record Update(DateTimeOffset? SeenAt, string? SeenFrom, long? EnforcedVersion, DateTimeOffset? EnforcedAt);
+    private sealed record Update(DateTimeOffset? SeenAt, string? SeenFrom, long? EnforcedVersion, DateTimeOffset? EnforcedAt, string? EnforcedSignature = null);
 
     public void Seen(string organization, Guid clientId, string from)
     {
@@ -33,13 +33,16 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
     public DateTimeOffset? UnwrittenSeen(string organization, Guid clientId) =>
         _pending.TryGetValue((organization, clientId), out var update) ? update.SeenAt : null;
 
-    public void Enforced(string organization, Guid clientId, long version)
+    /// <summary>A verified receipt: the agent enforces <paramref name="version"/> (its signature is kept as the proof).</summary>
+    public void Enforced(string organization, Guid clientId, long version, string signature)
     {
         var now = clock.GetUtcNow();
         _pending.AddOrUpdate(
             (organization, clientId),
-            new Update(now, null, version, now),
-            (_, u) => u with { SeenAt = now, EnforcedVersion = Math.Max(version, u.EnforcedVersion ?? 0), EnforcedAt = now });
+            new Update(now, null, version, now, signature),
+            (_, u) => version >= (u.EnforcedVersion ?? 0)
+                ? u with { SeenAt = now, EnforcedVersion = version, EnforcedAt = now, EnforcedSignature = signature }
+                : u with { SeenAt = now });
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,6 +86,7 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
                     {
                         presence.EnforcedVersion = version;
                         presence.EnforcedAt = update.EnforcedAt;
+                        presence.EnforcedSignature = update.EnforcedSignature;
                     }
 
                     session.Store(presence);

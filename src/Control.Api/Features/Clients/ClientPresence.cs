@@ -8,6 +8,9 @@ public sealed class ClientPresence
     public string? LastSeenFrom { get; set; }
     public long? EnforcedVersion { get; set; }
     public DateTimeOffset? EnforcedAt { get; set; }
+
+    /// <summary>The receipt's signature (base64, P-256 over <c>PolicySignature.AcknowledgementText</c>) with the client's enrolment key.</summary>
+    public string? EnforcedSignature { get; set; }
 }
 
 public static class ClientTwoFactorSecrets

@@ -1,0 +1,64 @@
+using Control.Domain.Access;
+using Control.Domain.Clients;
+using Control.Domain.Common;
+using Control.Domain.Contracts;
+using Control.Domain.CustomClients;
+using Control.Domain.Operators;
+using Control.Domain.Organizations;
+using Control.Domain.People;
+using Marten;
+
+namespace Control.Api.Features.Access;
+
+/// <summary>The current state the access review and the exposure are computed from, read in one go.</summary>
+public sealed record AccessState(
+    Organization Organization, IReadOnlyList<Client> Clients, IReadOnlyList<Operator> Operators, IReadOnlyList<Person> People,
+    IReadOnlyList<SecretKnowledge> Knowledge, IReadOnlyList<CustomClient> CustomClients)
+{
+    public static async Task<AccessState> Load(IQuerySession session, CancellationToken cancellation)
+    {
+        var organization = await session.Query<Organization>().SingleAsync(cancellation);
+        var clients = await session.Query<Client>().Where(c => c.Status == ClientStatus.Active).ToListAsync(cancellation);
+        var operators = await session.Query<Operator>().ToListAsync(cancellation);
+        var people = await session.Query<Person>().ToListAsync(cancellation);
+        var knowledge = await session.Query<SecretKnowledge>().ToListAsync(cancellation);
+        var customClients = await session.Query<CustomClient>().ToListAsync(cancellation);
+        return new AccessState(organization, clients, operators, people, knowledge, customClients);
+    }
+
+    public AccessReview Review() => new(Organization, Clients, Operators, People, Knowledge);
+
+    /// <summary>What the person knows now, with a readable name for each secret.</summary>
+    public IReadOnlyList<ExposureEntry> Exposure(Person person)
+    {
+        var clients = Clients.ToDictionary(c => c.Id);
+        var operators = Operators.ToDictionary(o => o.Id);
+        var customClients = CustomClients.ToDictionary(c => c.Id);
+        return Knowledge
+            .SelectMany(k => k.KnownBy(person).Select(knower => new ExposureEntry(
+                SecretKnowledge.Name(k.Secret), k.SubjectId, Subject(k, clients, operators, customClients), knower.How, knower.Since, knower.TokenId)))
+            .OrderBy(e => e.Secret, StringComparer.Ordinal).ThenBy(e => e.Subject, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public static AccessPathDto Dto(AccessPath path, IReadOnlyList<Person> people) => new(
+        path.ClientId, path.Client, path.ViewerAlias, people.FirstOrDefault(p => p.Id == path.PersonId)?.Name, path.AdmittedBy, path.Methods);
+
+    public ReachableByResponse ReachableBy(Person person)
+    {
+        var review = Review();
+        var canSignIn = Operators.Any(o => o.Status == OperatorStatus.Active && person.Operators.Any(l => l.OperatorId == o.Id));
+        return new ReachableByResponse(
+            person.Id, person.Name, canSignIn, review.ReachableBy(person).Select(p => Dto(p, People)).ToList(),
+            review.WildcardsMatching(person).Select(w => new WildcardMatchDto(w.ClientId, w.Client, w.Entry, w.Identity)).ToList());
+    }
+
+    private string Subject(
+        SecretKnowledge k, Dictionary<Guid, Client> clients, Dictionary<Guid, Operator> operators, Dictionary<Guid, CustomClient> customClients) => k.Secret switch
+    {
+        SecretKind.LicenseKey => $"license key of {Organization.Slug}",
+        SecretKind.OperatorPassword => operators.TryGetValue(k.SubjectId, out var op) ? op.QualifiedName : k.SubjectId.ToString(),
+        SecretKind.CustomClientLink => customClients.TryGetValue(k.SubjectId, out var cc) ? cc.Name : k.SubjectId.ToString(),
+        _ => clients.TryGetValue(k.SubjectId, out var client) ? AccessReview.Label(client) : $"{k.SubjectId} (removed client)",
+    };
+}

@@ -1,0 +1,147 @@
+using Control.Domain.Clients;
+using Control.Domain.Offboarding;
+using Control.Domain.Organizations;
+using Control.Domain.People;
+using Marten;
+using Wolverine;
+
+namespace Control.Api.Features.Offboardings;
+
+/// <summary>
+/// The offboarding workflow, a Wolverine saga persisted by Marten in PostgreSQL. Each message runs one step in one
+/// transaction together with the saga's own state and the next step's message (Wolverine's outbox), so a process killed
+/// at any point resumes from the last committed step and never does a step twice: the offboarding's stream records each
+/// completed step, and a step message that does not match the next step is a duplicate and is dropped. The stream is
+/// also the optimistic-concurrency guard against a cancellation racing the first step.
+/// </summary>
+public sealed class OffboardingSaga : Saga
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The next step to run (8 = commit and wait for receipts; 9 = waiting).</summary>
+    public int NextStep { get; set; } = 1;
+
+    public string Status { get; set; } = "scheduled";
+
+    public async Task<object?> Handle(
+        RunOffboardingStep message, IDocumentSession session, OffboardingStepRunner runner, TimeProvider clock, ILogger<OffboardingSaga> logger,
+        CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Offboarding>(Id, cancellation);
+        var offboarding = stream.Aggregate;
+        if (offboarding is null || offboarding.Status == OffboardingStatus.Cancelled)
+        {
+            MarkCompleted();
+            return null;
+        }
+
+        if (message.Step != offboarding.NextStep || message.Step > OffboardingSteps.Count + 1)
+        {
+            logger.LogInformation("Offboarding {Id}: step {Step} already done, ignored (a redelivery)", Id, message.Step);
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        OffboardingStepRunner.RecordAs(session, offboarding);
+        if (offboarding.Status == OffboardingStatus.Scheduled)
+        {
+            stream.AppendOne(new OffboardingStarted(Id, now));
+            Status = "running";
+        }
+
+        if (message.Step <= OffboardingSteps.Count)
+        {
+            await runner.Run(session, offboarding, message.Step, now, cancellation);
+            NextStep = message.Step + 1;
+            logger.LogInformation("Offboarding {Id}: step {Step} committed", Id, message.Step);
+            return new RunOffboardingStep(Id, NextStep);
+        }
+
+        await CommitChanges(session, offboarding, now, cancellation);
+        NextStep = OffboardingSteps.Count + 2;
+        Status = "awaiting-receipts";
+        return null;
+    }
+
+    /// <summary>
+    /// After the last step: the person is closed (their aliases released), and every client whose policy changed is
+    /// expected to acknowledge the version that carries the changes. The receipt watcher takes it from here.
+    /// </summary>
+    private async Task CommitChanges(IDocumentSession session, Offboarding offboarding, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var person = await session.Events.FetchForWriting<Person>(offboarding.PersonId, cancellation);
+        person.AppendMany(PersonDecider.Decide(new CompleteOffboarding(Id), person.Aggregate!, OffboardingStepRunner.Actor, now).Events.ToArray());
+
+        var organization = await session.Query<Organization>().SingleAsync(cancellation);
+        var changed = offboarding.Steps.SelectMany(s => s.Changes).ToList();
+        var everyone = changed.Any(c => c.TargetKind == "organization" && c.Event is nameof(ViewerCertificatesRevoked) or nameof(OrganizationAclEntryRemoved));
+        var touched = changed.Where(c => c.TargetKind == "client").Select(c => c.TargetId).ToHashSet();
+        List<Client> clients = everyone ? [.. await session.Query<Client>().Where(c => c.Status == ClientStatus.Active).ToListAsync(cancellation)] : [];
+        var extra = touched.Except(clients.Select(c => c.Id)).ToList();
+        if (extra.Count > 0)
+        {
+            clients.AddRange(await session.LoadManyAsync<Client>(cancellation, extra));
+        }
+
+        var deadline = now + offboarding.ReceiptDeadline;
+        foreach (var client in clients)
+        {
+            session.Store(new OffboardingReceipt
+            {
+                Id = OffboardingReceipt.IdOf(Id, client.Id),
+                OffboardingId = Id,
+                Organization = session.TenantId,
+                DueBy = deadline,
+                ClientId = client.Id,
+                Client = client.Alias ?? client.NumberText,
+                ExpectedVersion = client.PolicyRevision + organization.PolicyRevision,
+                ChangedAt = offboarding.Steps.Where(s => s.Changes.Any(c => c.TargetId == client.Id || c.TargetKind == "organization"))
+                    .Select(s => s.CompletedAt).Max() ?? now,
+            });
+        }
+
+        session.Events.Append(Id, new OffboardingChangesCommitted(Id, clients.Count, deadline, now));
+        if (clients.Count == 0)
+        {
+            // Nothing reached any agent (no client, no certificate): there is no receipt to wait for.
+            session.Events.Append(Id, new OffboardingCompleted(Id, 0, 0, null, now));
+            Status = "completed";
+            MarkCompleted();
+        }
+    }
+
+    /// <summary>What the receipt watcher saw: all in (done), or the deadline passed (completed with pending, still watched).</summary>
+    public async Task Handle(OffboardingReceiptsChecked message, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Offboarding>(Id, cancellation);
+        var offboarding = stream.Aggregate!;
+        var receipts = await session.Query<OffboardingReceipt>().Where(r => r.OffboardingId == Id).ToListAsync(cancellation);
+        var pending = receipts.Count(r => r.ReceivedAt is null);
+        var last = receipts.Where(r => r.ReceivedAt is not null).Select(r => r.ReceivedAt).Max();
+        var now = clock.GetUtcNow();
+        OffboardingStepRunner.RecordAs(session, offboarding);
+        if (offboarding.Status == OffboardingStatus.AwaitingReceipts && (pending == 0 || now >= offboarding.ReceiptsDueBy))
+        {
+            stream.AppendOne(new OffboardingCompleted(Id, receipts.Count - pending, pending, last, now));
+            Status = pending == 0 ? "completed" : "completed-with-pending";
+        }
+        else if (offboarding.Status == OffboardingStatus.CompletedWithPending && pending == 0)
+        {
+            stream.AppendOne(new OffboardingPendingResolved(Id, last ?? now, now));
+            Status = "completed";
+        }
+
+        if (pending == 0)
+        {
+            MarkCompleted();
+        }
+    }
+
+    /// <summary>A message for an offboarding whose saga is finished (a late duplicate): nothing to do.</summary>
+    public static void NotFound(RunOffboardingStep message, ILogger<OffboardingSaga> logger) =>
+        logger.LogInformation("Offboarding {Id}: finished already; step {Step} ignored", message.OffboardingId, message.Step);
+
+    public static void NotFound(OffboardingReceiptsChecked message)
+    {
+    }
+}

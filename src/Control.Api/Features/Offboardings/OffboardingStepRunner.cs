@@ -1,0 +1,288 @@
+using System.Security.Cryptography;
+using Control.Api.Features.Access;
+using Control.Api.Features.Organizations;
+using Control.Api.Infrastructure;
+using Control.Domain.Access;
+using Control.Domain.Clients;
+using Control.Domain.Common;
+using Control.Domain.CustomClients;
+using Control.Domain.Offboarding;
+using Control.Domain.Operators;
+using Control.Domain.Organizations;
+using Control.Domain.People;
+using Control.Domain.Security;
+using Marten;
+
+namespace Control.Api.Features.Offboardings;
+
+/// <summary>
+/// Performs one step of an offboarding inside the caller's transaction: decides every change with the same deciders
+/// the API's own endpoints use, appends the events (correlated to the offboarding, actor <c>system:offboarding</c>,
+/// the HR reason), and appends the step's completion with every change it made. The caller commits it all at once,
+/// so a step is either wholly done and recorded, or not at all.
+/// </summary>
+public sealed class OffboardingStepRunner(SecretProtector protector)
+{
+    public static readonly Actor Actor = Actor.System("offboarding");
+
+    /// <summary>Generated passwords carry ~98 random bits: SCRAM's minimum iteration count is plenty and keeps a mass rotation fast.</summary>
+    private const int GeneratedPasswordIterations = Scram.MinimumIterations;
+
+    public static void RecordAs(IDocumentSession session, Offboarding offboarding)
+    {
+        session.CorrelationId = offboarding.Id.ToString();
+        session.LastModifiedBy = Actor.Name;
+        session.SetHeader(AuditMetadata.ReasonHeader, $"offboarding of {offboarding.PersonName} (requested by {offboarding.RequestedBy.Name}): {offboarding.Reason}");
+        session.SetHeader("offboarding", offboarding.Id.ToString());
+    }
+
+    public async Task Run(IDocumentSession session, Offboarding offboarding, int step, DateTimeOffset now, CancellationToken cancellation)
+    {
+        RecordAs(session, offboarding);
+        var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
+            ?? throw new InvalidOperationException($"The person {offboarding.PersonId} of offboarding {offboarding.Id} is gone.");
+        var state = await AccessState.Load(session, cancellation);
+        var known = state.Knowledge.Where(k => k.KnownBy(person).Any()).ToList();
+        var changes = new List<OffboardingChange>();
+        var notes = new List<string>();
+        var full = offboarding.Mode == OffboardingMode.Full;
+        switch (step)
+        {
+            case 1:
+                var own = person.Clients.Select(c => c.ClientId).ToHashSet();
+                ChangeClients(session, state.Clients.Where(c => own.Contains(c.Id)), _ => new RemoveClient(), "removed from the organization", now, changes);
+                notes.AddRange(person.Clients.Where(c => !state.Clients.Any(x => x.Id == c.ClientId)).Select(c => $"{c.Label} was removed before"));
+                break;
+            case 2:
+                await DisableAccounts(session, state, person, known, now, changes, notes, cancellation);
+                break;
+            case 3:
+                var knowsKey = known.Any(k => k.Secret == SecretKind.LicenseKey);
+                if (knowsKey || full)
+                {
+                    await ResetLicenseKey(session, state.Organization, offboarding, now, changes, cancellation);
+                }
+                else
+                {
+                    notes.Add("they did not know the current license key: left as it is");
+                }
+
+                break;
+            case 4:
+                var links = known.Where(k => k.Secret == SecretKind.CustomClientLink).Select(k => k.SubjectId).ToHashSet();
+                var targets = state.CustomClients.Where(c => !c.Deleted && (links.Contains(c.Id) || (full && c.Public))).ToList();
+                await RotateLinks(session, targets, now, changes, cancellation);
+                if (targets.Count == 0)
+                {
+                    notes.Add("no custom-client link to rotate");
+                }
+
+                break;
+            case 5:
+                var holding = known.Where(k => k.Secret == SecretKind.RememberToken).Select(k => k.SubjectId).ToHashSet();
+                ChangeClients(session, state.Clients.Where(c => holding.Contains(c.Id)), _ => new ClearTokens(), "all remember-tokens cleared", now, changes);
+                break;
+            case 6:
+                var passwords = known.Where(k => k.Secret == SecretKind.UnattendedPassword).Select(k => k.SubjectId).ToHashSet();
+                var identities = person.AclIdentities();
+                var rotate = state.Clients
+                    .Where(c => c.Unattended.Verifier is not null && (passwords.Contains(c.Id) || (full && CouldReach(c, state.Organization, identities))))
+                    .ToList();
+                RotatePasswords(session, rotate, offboarding, now, changes);
+                break;
+            case 7:
+                RemoveFromAcls(session, state, person, now, changes, notes);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps.");
+        }
+
+        session.Events.Append(offboarding.Id, new OffboardingStepCompleted(
+            offboarding.Id, step, OffboardingSteps.StepId(offboarding.Id, step), changes, notes, now));
+    }
+
+    /// <summary>Whether any of the identities is admitted by the client's ACL (or the ACL is off): full mode rotates those passwords too.</summary>
+    private static bool CouldReach(Client client, Organization organization, IReadOnlyList<string> identities) =>
+        !client.AclEnabled || client.AclEntries.Concat(organization.AclEntries)
+            .Any(e => AclEntry.TryParse(e, out var entry, out _) && identities.Any(entry.Matches));
+
+    /// <summary>One decision per client, appended against the version read (a concurrent change makes the whole step retry).</summary>
+    private static void ChangeClients(
+        IDocumentSession session, IEnumerable<Client> clients, Func<Client, ClientCommand> command, string what, DateTimeOffset now, List<OffboardingChange> changes)
+    {
+        foreach (var client in clients)
+        {
+            var decision = ClientDecider.Decide(command(client), client, Actor, now);
+            AppendClient(session, client, decision, what, changes);
+        }
+    }
+
+    private static void AppendClient(IDocumentSession session, Client client, Decision decision, string what, List<OffboardingChange> changes)
+    {
+        if (decision.IsRefused || decision.Events.Count == 0)
+        {
+            return;
+        }
+
+        session.Events.Append(client.Id, client.Version + decision.Events.Count, decision.Events.ToArray());
+        for (var i = 0; i < decision.Events.Count; i++)
+        {
+            changes.Add(new OffboardingChange("client", client.Id, AccessReview.Label(client), decision.Events[i].GetType().Name, client.Version + i + 1, what));
+        }
+    }
+
+    private static async Task DisableAccounts(
+        IDocumentSession session, AccessState state, Person person, List<SecretKnowledge> known, DateTimeOffset now,
+        List<OffboardingChange> changes, List<string> notes, CancellationToken cancellation)
+    {
+        var organizationStream = await session.Events.FetchForWriting<Organization>(state.Organization.Id, cancellation);
+        var organization = organizationStream.Aggregate!;
+        var theirs = person.Operators.Select(o => o.OperatorId).ToHashSet();
+        foreach (var account in state.Operators.Where(o => theirs.Contains(o.Id)))
+        {
+            var stream = await session.Events.FetchForWriting<Operator>(account.Id, cancellation);
+            var decision = OperatorDecider.Decide(new DisableOperator(), account, OperatorRole.Owner, Actor, now);
+            Record(stream, "operator", account.Id, account.QualifiedName, decision, "disabled: every token dies at once", changes);
+            if (decision.IsRefused)
+            {
+                notes.Add($"{account.QualifiedName}: {decision.Refusal!.Message}");
+            }
+
+            // Its certificates die with it: one revocation on the organization's stream, in every client's next policy.
+            var revocation = OperatorDecider.Decide(new RevokeViewerCertificates(), account, organization, Actor, now);
+            Record(organizationStream, "organization", organization.Id, organization.Slug, revocation, $"viewer certificates of {account.QualifiedName} revoked", changes);
+            organization = revocation.Events.Aggregate(organization, (o, e) => Organization.Evolve(o, e)!);
+        }
+
+        // Shared portal credentials: accounts of others whose password the person knows.
+        foreach (var shared in known.Where(k => k.Secret == SecretKind.OperatorPassword && !theirs.Contains(k.SubjectId)))
+        {
+            var account = state.Operators.FirstOrDefault(o => o.Id == shared.SubjectId);
+            if (account is null || account.Status == OperatorStatus.Disabled)
+            {
+                continue;
+            }
+
+            // Nobody learns the new activation code: an admin resets the account again to hand it to its owner.
+            var code = Secrets.NewCode();
+            var stream = await session.Events.FetchForWriting<Operator>(account.Id, cancellation);
+            var decision = OperatorDecider.Decide(new ResetPassword(Secrets.HashCode(code), now), account, OperatorRole.Owner, Actor, now);
+            Record(stream, "operator", account.Id, account.QualifiedName, decision, "shared password reset: its tokens die; an admin resets it again to hand out a new one", changes);
+        }
+    }
+
+    private static void Record<T>(
+        JasperFx.Events.IEventStream<T> stream, string kind, Guid id, string label, Decision decision, string what, List<OffboardingChange> changes) where T : class
+    {
+        if (decision.IsRefused || decision.Events.Count == 0)
+        {
+            return;
+        }
+
+        var version = (stream.StartingVersion ?? 0) + stream.Events.Count;
+        stream.AppendMany(decision.Events.ToArray());
+        for (var i = 0; i < decision.Events.Count; i++)
+        {
+            changes.Add(new OffboardingChange(kind, id, label, decision.Events[i].GetType().Name, version + i + 1, what));
+        }
+    }
+
+    private async Task ResetLicenseKey(
+        IDocumentSession session, Organization organization, Offboarding offboarding, DateTimeOffset now, List<OffboardingChange> changes, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Organization>(organization.Id, cancellation);
+        var key = RegistrationTokens.New(RegistrationTokenKind.LicenseKey, organization.Slug);
+        var decision = OrganizationDecider.Decide(new ResetLicenseKey(Secrets.HashToken(key)), stream.Aggregate!, Actor, now);
+        Record(stream, "organization", organization.Id, organization.Slug, decision, "license key reset: the old key enrols nothing any more", changes);
+        Seal(session, SecretKnowledge.KeyOf(SecretKind.LicenseKey, organization.Id), key, offboarding.Id, now);
+    }
+
+    private static async Task RotateLinks(IDocumentSession session, List<CustomClient> targets, DateTimeOffset now, List<OffboardingChange> changes, CancellationToken cancellation)
+    {
+        foreach (var target in targets)
+        {
+            var stream = await session.Events.FetchForWriting<CustomClient>(target.Id, cancellation);
+            var state = stream.Aggregate!;
+            var hide = CustomClientDecider.Decide(new SetCustomClientVisibility(false), state, Actor, now);
+            Record(stream, "custom-client", target.Id, target.Name, hide, "made private", changes);
+
+            // The new link is shown to no one: `control custom-clients rotate` hands out a fresh one when it is needed.
+            var token = RegistrationTokens.New(RegistrationTokenKind.CustomClientLink, session.TenantId);
+            var rotate = CustomClientDecider.Decide(new RotateCustomClientToken(Secrets.HashToken(token)), state, Actor, now);
+            Record(stream, "custom-client", target.Id, target.Name, rotate, "link rotated: the old one is dead", changes);
+        }
+    }
+
+    private void RotatePasswords(IDocumentSession session, List<Client> clients, Offboarding offboarding, DateTimeOffset now, List<OffboardingChange> changes)
+    {
+        // PBKDF2 per password dominates a mass rotation: derive the verifiers on every core, then append in order.
+        var generated = new (string Password, ScramVerifier Verifier)[clients.Count];
+        Parallel.For(0, clients.Count, i =>
+        {
+            var password = Secrets.NewCode(5);
+            generated[i] = (password, Scram.CreateVerifier(password, RandomNumberGenerator.GetBytes(16), GeneratedPasswordIterations));
+        });
+        for (var i = 0; i < clients.Count; i++)
+        {
+            var decision = ClientDecider.Decide(new SetUnattendedPassword(generated[i].Verifier, Generated: true), clients[i], Actor, now);
+            AppendClient(session, clients[i], decision, "unattended password rotated (sealed: revealed to the admin who asks, as an event)", changes);
+            if (!decision.IsRefused && decision.Events.Count > 0)
+            {
+                Seal(session, SecretKnowledge.KeyOf(SecretKind.UnattendedPassword, clients[i].Id), generated[i].Password, offboarding.Id, now);
+            }
+        }
+    }
+
+    private static void RemoveFromAcls(IDocumentSession session, AccessState state, Person person, DateTimeOffset now, List<OffboardingChange> changes, List<string> notes)
+    {
+        var identities = person.AclIdentities().ToHashSet(StringComparer.Ordinal);
+        foreach (var client in state.Clients)
+        {
+            var entries = client.AclEntries.Where(identities.Contains).ToList();
+            if (entries.Count == 0)
+            {
+                continue;
+            }
+
+            var events = new List<object>();
+            var current = client;
+            foreach (var entry in entries)
+            {
+                var decision = ClientDecider.Decide(new RemoveAclEntry(entry), current, Actor, now);
+                events.AddRange(decision.Events);
+                current = decision.Events.Aggregate(current, (c, e) => Client.Evolve(c, e)!);
+            }
+
+            AppendClient(session, client, Decision.Accept([.. events]), "removed from the access control list", changes);
+        }
+
+        var organizationEntries = state.Organization.AclEntries.Where(identities.Contains).ToList();
+        if (organizationEntries.Count > 0)
+        {
+            var organization = state.Organization;
+            var version = organization.Version;
+            foreach (var entry in organizationEntries)
+            {
+                var decision = OrganizationDecider.Decide(new RemoveOrganizationAclEntry(entry), organization, Actor, now);
+                if (decision.Events.Count == 0)
+                {
+                    continue;
+                }
+
+                session.Events.Append(organization.Id, version + decision.Events.Count, decision.Events.ToArray());
+                version += decision.Events.Count;
+                changes.Add(new OffboardingChange("organization", organization.Id, organization.Slug, decision.Events[0].GetType().Name, version,
+                    $"{entry} removed from the organization-wide access control list"));
+                organization = decision.Events.Aggregate(organization, (o, e) => Organization.Evolve(o, e)!);
+            }
+        }
+
+        foreach (var wildcard in state.Review().WildcardsMatching(person))
+        {
+            notes.Add($"wildcard {wildcard.Entry} on {wildcard.Client} matches {wildcard.Identity}: left in place; the alias is released (account disabled, certificates revoked, no new certificate for it)");
+        }
+    }
+
+    private void Seal(IDocumentSession session, string id, string secret, Guid offboardingId, DateTimeOffset now) =>
+        session.Store(new SealedSecret { Id = id, Protected = protector.Protect(System.Text.Encoding.UTF8.GetBytes(secret), SealedSecret.Purpose(id)), OffboardingId = offboardingId, SealedAt = now });
+}

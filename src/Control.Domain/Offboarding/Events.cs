@@ -1,0 +1,41 @@
+using Control.Domain.Common;
+
+namespace Control.Domain.Offboarding;
+
+// Event names and shapes are a permanent contract: never rename or remove one; add a new event instead.
+// One stream per offboarding (its id), and every change it makes elsewhere carries that id as its correlation id.
+
+public enum OffboardingMode
+{
+    /// <summary>Rotate what the person is known to know (from the exposure projection).</summary>
+    Exposure,
+
+    /// <summary>Also reset the license key, rotate every public custom-client link and every password of a client they could reach.</summary>
+    Full,
+}
+
+/// <summary>HR asked for it; <paramref name="EffectiveAt"/> schedules it (null: at once).</summary>
+public sealed record OffboardingRequested(
+    Guid OffboardingId, Guid PersonId, string PersonName, OffboardingMode Mode, string Reason, DateTimeOffset? EffectiveAt,
+    TimeSpan ReceiptDeadline, Actor By, DateTimeOffset At);
+
+public sealed record OffboardingCancelled(Guid OffboardingId, Actor By, DateTimeOffset At);
+
+public sealed record OffboardingStarted(Guid OffboardingId, DateTimeOffset At);
+
+/// <summary>One change a step made: which stream (client, operator, organization, custom client), its event and version.</summary>
+public sealed record OffboardingChange(string TargetKind, Guid TargetId, string Target, string Event, long Version, string What);
+
+/// <summary>A step is done (in the same transaction as its changes). <paramref name="StepId"/> is deterministic: offboarding id + step.</summary>
+/// <param name="Notes">What the step reports without changing (a wildcard that matches the person, a secret already rotated).</param>
+public sealed record OffboardingStepCompleted(
+    Guid OffboardingId, int Step, string StepId, IReadOnlyList<OffboardingChange> Changes, IReadOnlyList<string> Notes, DateTimeOffset At);
+
+/// <summary>Every change is committed; the offboarding now waits for the agents' signed receipts of the new policies.</summary>
+public sealed record OffboardingChangesCommitted(Guid OffboardingId, int ExpectedReceipts, DateTimeOffset ReceiptDeadline, DateTimeOffset At);
+
+/// <summary>The receipt wait ended: every receipt is in (<paramref name="Pending"/> = 0), or the deadline passed with some clients offline.</summary>
+public sealed record OffboardingCompleted(Guid OffboardingId, int Received, int Pending, DateTimeOffset? LastReceiptAt, DateTimeOffset At);
+
+/// <summary>The last pending client came back and acknowledged: the offboarding that completed with pending receipts is whole.</summary>
+public sealed record OffboardingPendingResolved(Guid OffboardingId, DateTimeOffset LastReceiptAt, DateTimeOffset At);

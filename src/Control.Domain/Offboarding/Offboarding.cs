@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using Control.Domain.Common;
+
+namespace Control.Domain.Offboarding;
+
+public enum OffboardingStatus
+{
+    Scheduled,
+    Running,
+    AwaitingReceipts,
+    Completed,
+    CompletedWithPending,
+    Cancelled,
+}
+
+public sealed record OffboardingStepState(int Step, string Name, string StepId, DateTimeOffset? CompletedAt, IReadOnlyList<OffboardingChange> Changes, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// The seven steps of the reference page, in its order. Each is an idempotent command: its id is derived from the
+/// offboarding's id, and a step whose completion is recorded is never run again (a retry or a resumed saga skips it).
+/// </summary>
+public static class OffboardingSteps
+{
+    public const int Count = 7;
+
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "remove the person's own clients",
+        "disable their operator accounts and reset shared portal credentials they knew",
+        "reset the license key",
+        "make private and rotate custom-client links",
+        "clear tokens where they hold a remember-token",
+        "rotate unattended passwords",
+        "remove them from every access control list and release their aliases",
+    ];
+
+    public static string Name(int step) => Names[step - 1];
+
+    /// <summary>A deterministic id for step <paramref name="step"/> of an offboarding (a name-based UUID, RFC 9562 style).</summary>
+    public static string StepId(Guid offboardingId, int step)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"control/offboarding/{offboardingId:N}/step/{step}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+    }
+}
+
+/// <summary>An offboarding as its stream tells it: progress, every change and the receipt wait.</summary>
+public sealed record Offboarding
+{
+    public required Guid Id { get; init; }
+    public required Guid PersonId { get; init; }
+    public required string PersonName { get; init; }
+    public required OffboardingMode Mode { get; init; }
+    public required string Reason { get; init; }
+    public required Actor RequestedBy { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
+    public DateTimeOffset? EffectiveAt { get; init; }
+    public TimeSpan ReceiptDeadline { get; init; }
+    public OffboardingStatus Status { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public IReadOnlyList<OffboardingStepState> Steps { get; init; } = [];
+    public DateTimeOffset? ChangesCommittedAt { get; init; }
+    public DateTimeOffset? ReceiptsDueBy { get; init; }
+    public int ExpectedReceipts { get; init; }
+    public int PendingReceipts { get; init; }
+    public DateTimeOffset? LastReceiptAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public Actor? CancelledBy { get; init; }
+    public long Version { get; set; }
+
+    public int NextStep => Steps.Count(s => s.CompletedAt is not null) + 1;
+
+    public static Offboarding? Evolve(Offboarding? state, object @event) => @event switch
+    {
+        OffboardingRequested e => new Offboarding
+        {
+            Id = e.OffboardingId,
+            PersonId = e.PersonId,
+            PersonName = e.PersonName,
+            Mode = e.Mode,
+            Reason = e.Reason,
+            RequestedBy = e.By,
+            RequestedAt = e.At,
+            EffectiveAt = e.EffectiveAt,
+            ReceiptDeadline = e.ReceiptDeadline,
+            Status = OffboardingStatus.Scheduled,
+            Steps = Enumerable.Range(1, OffboardingSteps.Count)
+                .Select(n => new OffboardingStepState(n, OffboardingSteps.Name(n), OffboardingSteps.StepId(e.OffboardingId, n), null, [], []))
+                .ToList(),
+        },
+        _ when state is null => null,
+        OffboardingCancelled e => state with { Status = OffboardingStatus.Cancelled, CancelledBy = e.By, CompletedAt = e.At },
+        OffboardingStarted e => state with { Status = OffboardingStatus.Running, StartedAt = e.At },
+        OffboardingStepCompleted e => state with
+        {
+            Steps = state.Steps.Select(s => s.Step == e.Step ? s with { CompletedAt = e.At, Changes = e.Changes, Notes = e.Notes } : s).ToList(),
+        },
+        OffboardingChangesCommitted e => state with
+        {
+            Status = OffboardingStatus.AwaitingReceipts,
+            ChangesCommittedAt = e.At,
+            ExpectedReceipts = e.ExpectedReceipts,
+            PendingReceipts = e.ExpectedReceipts,
+            ReceiptsDueBy = e.ReceiptDeadline,
+        },
+        OffboardingCompleted e => state with
+        {
+            Status = e.Pending == 0 ? OffboardingStatus.Completed : OffboardingStatus.CompletedWithPending,
+            PendingReceipts = e.Pending,
+            LastReceiptAt = e.LastReceiptAt,
+            CompletedAt = e.At,
+        },
+        OffboardingPendingResolved e => state with { Status = OffboardingStatus.Completed, PendingReceipts = 0, LastReceiptAt = e.LastReceiptAt },
+        _ => state,
+    };
+
+    public static string StatusName(OffboardingStatus status) => status switch
+    {
+        OffboardingStatus.Scheduled => "scheduled",
+        OffboardingStatus.Running => "running",
+        OffboardingStatus.AwaitingReceipts => "awaiting-receipts",
+        OffboardingStatus.Completed => "completed",
+        OffboardingStatus.CompletedWithPending => "completed-with-pending",
+        OffboardingStatus.Cancelled => "cancelled",
+        _ => status.ToString(),
+    };
+}
