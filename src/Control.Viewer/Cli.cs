@@ -7,7 +7,9 @@ using Control.Viewer.Commands.Clients;
 using Control.Viewer.Commands.ClientTwoFactor;
 using Control.Viewer.Commands.License;
 using Control.Viewer.Commands.Organizations;
+using Control.Viewer.Commands.Offboarding;
 using Control.Viewer.Commands.Operators;
+using Control.Viewer.Commands.People;
 using Control.Viewer.Commands.Password;
 using Control.Viewer.Commands.Session;
 using Control.Viewer.Commands.Sessions;
@@ -53,6 +55,9 @@ internal static class Cli
             LicenseCommands.Create(context, globals),
             OrganizationCommands.Create(context, globals),
             AuditCommands.Create(context, globals),
+            PeopleCommands.Create(context, globals),
+            OffboardCommands.Create(context, globals),
+            AccessCommands.Create(context, globals),
             SessionsCommands.Create(context, globals),
             ConnectCommand.Create(context, globals),
             ExecCommand.Create(context, globals),

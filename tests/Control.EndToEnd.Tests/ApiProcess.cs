@@ -11,7 +11,7 @@ namespace Control.EndToEnd.Tests;
 /// The API as a real process (<c>dotnet Control.Api.dll</c>) on a fresh PostgreSQL database and a free loopback port,
 /// with its own data folder and master key. Killed, and its database dropped, at the end.
 /// </summary>
-public sealed class ApiProcess : IAsyncLifetime, IDisposable
+public class ApiProcess : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
@@ -66,8 +66,16 @@ public sealed class ApiProcess : IAsyncLifetime, IDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_NOLOGO"] = "1",
         };
+        foreach (var (key, value) in Settings())
+        {
+            _environment[key] = value;
+        }
+
         await StartAsync(firstStart: true);
     }
+
+    /// <summary>Further environment settings of a fixture that needs them.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
     /// <summary>Starts the API (again, after <see cref="KillAsync"/>) on the same database, port and master key.</summary>
     public async Task StartAsync(bool firstStart = false)
@@ -134,6 +142,7 @@ public sealed class ApiProcess : IAsyncLifetime, IDisposable
 
         _process?.Dispose();
         _process = null;
+        GC.SuppressFinalize(this);
     }
 
     private async Task WaitUntilReadyAsync(bool firstStart)

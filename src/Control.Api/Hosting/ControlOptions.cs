@@ -38,6 +38,9 @@ public sealed class ControlOptions
     /// <summary>How long an offboarding waits for the agents' receipts before it completes with the offline clients listed as pending.</summary>
     public TimeSpan OffboardingReceiptDeadline { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>A pause before each offboarding step (none by default). The end-to-end tests set it to kill the API between steps for real.</summary>
+    public TimeSpan OffboardingStepDelay { get; set; }
+
     /// <summary>One API process only (the embedded default): Wolverine recovers its own unfinished messages at once after a crash.
     /// Leave off when several API processes share the database; they then recover a dead node's messages between them.</summary>
     public bool SingleNode { get; set; }

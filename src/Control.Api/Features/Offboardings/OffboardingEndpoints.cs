@@ -178,7 +178,7 @@ public static class GetOffboardingEndpoints
             Seconds(offboarding.StartedAt, offboarding.LastReceiptAt),
             state.ReachableBy(person!),
             clock.GetUtcNow());
-        return format == "md" ? Results.Text(OffboardingViews.Markdown(report), "text/markdown; charset=utf-8") : Results.Ok(report);
+        return format == "md" ? Results.Text(OffboardingReportMarkdown.Render(report), "text/markdown; charset=utf-8") : Results.Ok(report);
     }
 
     private static double? Seconds(DateTimeOffset? from, DateTimeOffset? to) =>

@@ -2,7 +2,9 @@ using Control.Domain.Clients;
 using Control.Domain.Offboarding;
 using Control.Domain.Organizations;
 using Control.Domain.People;
+using Control.Api.Hosting;
 using Marten;
+using Microsoft.Extensions.Options;
 using Wolverine;
 
 namespace Control.Api.Features.Offboardings;
@@ -25,8 +27,13 @@ public sealed class OffboardingSaga : Saga
 
     public async Task<object?> Handle(
         RunOffboardingStep message, IDocumentSession session, OffboardingStepRunner runner, TimeProvider clock, ILogger<OffboardingSaga> logger,
-        CancellationToken cancellation)
+        IOptions<ControlOptions> options, CancellationToken cancellation)
     {
+        if (options.Value.OffboardingStepDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(options.Value.OffboardingStepDelay, cancellation);
+        }
+
         var stream = await session.Events.FetchForWriting<Offboarding>(Id, cancellation);
         var offboarding = stream.Aggregate;
         if (offboarding is null || offboarding.Status == OffboardingStatus.Cancelled)

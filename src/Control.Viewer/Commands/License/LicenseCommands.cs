@@ -6,5 +6,5 @@ namespace Control.Viewer.Commands.License;
 internal static class LicenseCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("license", "Your organization's license key (it enrols clients)") { ResetCommand.Create(context, globals) };
+        new("license", "Your organization's license key (it enrols clients)") { ResetCommand.Create(context, globals), Offboarding.RevealCommands.License(context, globals) };
 }

@@ -12,5 +12,6 @@ internal static class UnattendedCommands
             DisableCommand.Create(context, globals),
             ExclusiveCommand.Create(context, globals),
             RotatePasswordCommand.Create(context, globals),
+            Offboarding.RevealCommands.Unattended(context, globals),
         };
 }

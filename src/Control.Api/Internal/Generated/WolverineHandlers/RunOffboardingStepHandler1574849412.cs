@@ -2,6 +2,7 @@
 #pragma warning disable
 using Control.Api.Features.Offboardings;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using System;
 using Wolverine.Marten.Publishing;
 
@@ -13,13 +14,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Control.Api.Features.Offboardings.OffboardingStepRunner _offboardingStepRunner;
         private readonly Microsoft.Extensions.Logging.ILogger<Control.Api.Features.Offboardings.OffboardingSaga> _loggerOfOffboardingSaga;
+        private readonly Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> _optionsOfControlOptions;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public RunOffboardingStepHandler1574849412(Control.Api.Features.Offboardings.OffboardingStepRunner offboardingStepRunner, Microsoft.Extensions.Logging.ILogger<Control.Api.Features.Offboardings.OffboardingSaga> loggerOfOffboardingSaga, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public RunOffboardingStepHandler1574849412(Control.Api.Features.Offboardings.OffboardingStepRunner offboardingStepRunner, Microsoft.Extensions.Logging.ILogger<Control.Api.Features.Offboardings.OffboardingSaga> loggerOfOffboardingSaga, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _offboardingStepRunner = offboardingStepRunner;
             _loggerOfOffboardingSaga = loggerOfOffboardingSaga;
+            _optionsOfControlOptions = optionsOfControlOptions;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -54,7 +57,7 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.saga.type", "Control.Api.Features.Offboardings.OffboardingSaga");
                 
                 // The actual message execution
-                var outgoing1 = await offboardingSaga_sagaId.Handle(runOffboardingStep, documentSession, _offboardingStepRunner, _timeProvider, _loggerOfOffboardingSaga, cancellation).ConfigureAwait(false);
+                var outgoing1 = await offboardingSaga_sagaId.Handle(runOffboardingStep, documentSession, _offboardingStepRunner, _timeProvider, _loggerOfOffboardingSaga, _optionsOfControlOptions, cancellation).ConfigureAwait(false);
 
                 
                 // Outgoing, cascaded message
