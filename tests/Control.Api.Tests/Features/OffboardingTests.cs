@@ -150,6 +150,50 @@ public class OffboardingTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Full_mode_rotates_everything_they_could_reach_and_a_person_who_joins_later_is_not_affected()
+    {
+        var org = await api.NewOrganization();
+        await org.Operator("dan", "technician");
+        using var open = await org.Agent("open");
+        using var team = await org.Agent("team");
+        using var other = await org.Agent("other");
+        await org.Change(team, "acl-enable", new ClientChangeRequest("test"));
+        await org.Change(team, "acl-add", new ClientChangeRequest("test", Entry: $"*@{org.Slug}"));
+        await org.Change(other, "acl-enable", new ClientChangeRequest("test"));
+        await org.Change(other, "acl-add", new ClientChangeRequest("test", Entry: $"someone@{org.Slug}"));
+        foreach (var agent in new[] { open, team, other })
+        {
+            await org.Change(agent, "unattended-password", new ClientChangeRequest("test"));
+        }
+
+        await org.Owner.PostOk<CustomClientCreatedResponse>("/custom-clients", new CreateCustomClientRequest("public-one", null, true, null, "test"));
+        await org.Owner.PostOk<CustomClientCreatedResponse>("/custom-clients", new CreateCustomClientRequest("private-one", null, false, null, "test"));
+        var person = await org.Owner.PostOk<PersonResponse>("/people", new AddPersonRequest("Dan", null, "hired"));
+        await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("dan", null, null, "account"));
+        Assert.Empty((await org.Owner.GetOk<ExposureResponse>($"/people/{person.Id}/exposure")).Secrets);
+
+        var started = await Client.Read<OffboardingResponse>(
+            await org.Owner.Post("/offboardings", new StartOffboardingRequest("Dan", "left", "full", null, 1)), HttpStatusCode.Accepted);
+        var done = await Until(org.Owner, started.Id, o => o.Status is "completed" or "completed-with-pending");
+        string[] Events(int step) => [.. done.Steps[step - 1].Changes.Select(c => $"{c.Target}:{c.Event}").Order()];
+        Assert.Equal([$"{org.Slug}:LicenseKeyReset"], Events(3));
+        Assert.Equal(["public-one:CustomClientTokenRotated", "public-one:CustomClientVisibilitySet"], Events(4));
+        Assert.Equal([$"open@{org.Slug}:UnattendedPasswordSet", $"team@{org.Slug}:UnattendedPasswordSet"], Events(6));
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        await Client.Problem(await org.Fixture.Anonymous().Post("/agent/enroll",
+            new EnrollRequest(org.LicenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), null, "h")), HttpStatusCode.Unauthorized);
+
+        // Someone who joins afterwards is reached through the same wildcard: the offboarding touched only Dan.
+        await org.Operator("erin", "technician");
+        var erin = await org.Owner.PostOk<PersonResponse>("/people", new AddPersonRequest("Erin", null, "hired"));
+        await org.Owner.PostOk<PersonResponse>($"/people/{erin.Id}/links", new LinkPersonRequest("erin", null, null, "account"));
+        var reach = await org.Owner.GetOk<ReachableByResponse>($"/access/reachable-by/{erin.Id}");
+        Assert.True(reach.CanSignIn);
+        Assert.Equal([$"open@{org.Slug}", $"team@{org.Slug}"], reach.Paths.Select(p => p.Client).Distinct().Order().ToArray());
+        Assert.Empty((await org.Owner.GetOk<ReachableByResponse>($"/access/reachable-by/{person.Id}")).Paths);
+    }
+
+    [Fact]
     public async Task An_offline_agent_leaves_the_offboarding_completed_with_pending_until_it_comes_back()
     {
         var org = await api.NewOrganization();

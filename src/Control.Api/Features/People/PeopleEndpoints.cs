@@ -82,20 +82,10 @@ public static class LinkPersonEndpoint
             errors["link"] = ["Give exactly one of operator (a username), identity (an alias or client number) or client (alias, number or id)."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > ValidationRules.MaxReasonLength)
-        {
-            errors["reason"] = ["A reason is required for every change of an HR record."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors, title: "The request is not valid.");
-        }
-
-        var person = await PersonLookup.Find(session, key, cancellation);
+        var (person, problem) = await PersonLookup.Target(session, key, request.Reason, errors, cancellation);
         if (person is null)
         {
-            return Problems.NotFound("person").ToResult();
+            return problem!;
         }
 
         object command;
@@ -172,20 +162,10 @@ public static class RecordKnowledgeEndpoint
             errors["subject"] = ["Name whose secret it is: an operator's username, a client, or a custom client."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > ValidationRules.MaxReasonLength)
-        {
-            errors["reason"] = ["A reason is required for every change of an HR record."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors, title: "The request is not valid.");
-        }
-
-        var person = await PersonLookup.Find(session, key, cancellation);
+        var (person, problem) = await PersonLookup.Target(session, key, request.Reason, errors, cancellation);
         if (person is null)
         {
-            return Problems.NotFound("person").ToResult();
+            return problem!;
         }
 
         var subject = request.Subject?.Trim().ToLowerInvariant() ?? "";

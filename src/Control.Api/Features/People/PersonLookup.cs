@@ -1,3 +1,4 @@
+using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.People;
 using Marten;
@@ -28,6 +29,24 @@ public static class PersonLookup
 
         var byName = await session.Query<Person>().Where(p => p.Name.Equals(key, StringComparison.OrdinalIgnoreCase)).Take(2).ToListAsync(cancellation);
         return byName.Count == 1 ? byName[0] : null;
+    }
+
+    /// <summary>The person a change targets, once the request's field errors (and its reason) are checked: else the problem to answer.</summary>
+    public static async Task<(Person? Person, IResult? Problem)> Target(
+        IQuerySession session, string key, string? reason, Dictionary<string, string[]> errors, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > ValidationRules.MaxReasonLength)
+        {
+            errors["reason"] = ["A reason is required for every change of an HR record."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, Results.ValidationProblem(errors, title: "The request is not valid."));
+        }
+
+        var person = await Find(session, key, cancellation);
+        return person is null ? (null, Problems.NotFound("person").ToResult()) : (person, null);
     }
 
     public static PersonResponse Response(Person p) => new(
