@@ -15,10 +15,13 @@ public sealed record AccessState(
     Organization Organization, IReadOnlyList<Client> Clients, IReadOnlyList<Operator> Operators, IReadOnlyList<Person> People,
     IReadOnlyList<SecretKnowledge> Knowledge, IReadOnlyList<CustomClient> CustomClients)
 {
-    public static async Task<AccessState> Load(IQuerySession session, CancellationToken cancellation)
+    /// <param name="onlyClients">Load just these clients (when they are all a step needs), not every active one.</param>
+    public static async Task<AccessState> Load(IQuerySession session, CancellationToken cancellation, IReadOnlyCollection<Guid>? onlyClients = null)
     {
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
-        var clients = await session.Query<Client>().Where(c => c.Status == ClientStatus.Active).ToListAsync(cancellation);
+        var clients = onlyClients is null
+            ? await session.Query<Client>().Where(c => c.Status == ClientStatus.Active).ToListAsync(cancellation)
+            : (await session.LoadManyAsync<Client>(cancellation, onlyClients)).Where(c => c.Status == ClientStatus.Active).ToList();
         var operators = await session.Query<Operator>().ToListAsync(cancellation);
         var people = await session.Query<Person>().ToListAsync(cancellation);
         var knowledge = await session.Query<SecretKnowledge>().ToListAsync(cancellation);

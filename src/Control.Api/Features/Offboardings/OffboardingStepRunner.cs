@@ -41,8 +41,17 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         RecordAs(session, offboarding);
         var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
             ?? throw new InvalidOperationException($"The person {offboarding.PersonId} of offboarding {offboarding.Id} is gone.");
-        var state = await AccessState.Load(session, cancellation);
-        var known = state.Knowledge.Where(k => k.KnownBy(person).Any()).ToList();
+        // Only the ACL step (and a full rotation) looks at every client; the others need just the ones the person touches.
+        var knowledge = await session.Query<SecretKnowledge>().ToListAsync(cancellation);
+        var known = knowledge.Where(k => k.KnownBy(person).Any()).ToList();
+        IReadOnlyCollection<Guid>? needed = step switch
+        {
+            1 => person.Clients.Select(c => c.ClientId).ToList(),
+            5 or 6 when !(step == 6 && offboarding.Mode == OffboardingMode.Full) => known.Select(k => k.SubjectId).ToList(),
+            7 or 6 => null,
+            _ => [],
+        };
+        var state = await AccessState.Load(session, cancellation, needed);
         var changes = new List<OffboardingChange>();
         var notes = new List<string>();
         var full = offboarding.Mode == OffboardingMode.Full;

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Control.Domain.Contracts;
+using Control.Domain.Security;
+using Control.Domain.Sessions;
+
+// The offboarding benchmark: an organization with N clients (simulated agents, each with its own P-256 key, enrolled
+// through a custom client whose preset puts the leaving person in every ACL), the person knowing P unattended passwords
+// (the agents report password sign-ins) and holding T remember-tokens; all agents long-poll; one offboarding. Reports
+// the time to all change events committed and to the last receipt (server timestamps from the offboarding's record) and
+// the per-client receipt time after its change. Agents acknowledge like the real one (after a random pause).
+var o = Options.Parse(args);
+var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, ConnectTimeout = TimeSpan.FromSeconds(30) };
+using var http = new HttpClient(handler) { BaseAddress = new Uri(o.Server), Timeout = TimeSpan.FromSeconds(180) };
+
+async Task<T> Send<T>(HttpMethod method, string path, object? body, string? bearer = null)
+{
+    using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: json) };
+    if (bearer is not null)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+    }
+
+    using var response = await http.SendAsync(request);
+    if (!response.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    return typeof(T) == typeof(object) ? default! : (await response.Content.ReadFromJsonAsync<T>(json))!;
+}
+
+var owner = (await Send<TokenResponse>(HttpMethod.Post, "/auth/login", new LoginRequest(o.Organization, o.User, o.Password, null, null))).AccessToken;
+var leaver = $"leaver@{o.Organization}";
+var invited = await Send<InviteOperatorResponse>(HttpMethod.Post, "/operators", new InviteOperatorRequest("leaver", "technician", "bench"), owner);
+await Send<object>(HttpMethod.Post, "/auth/activate", new ActivateRequest(o.Organization, "leaver", invited.ActivationCode, o.Password + " departing"));
+var link = await Send<CustomClientCreatedResponse>(HttpMethod.Post, "/custom-clients",
+    new CreateCustomClientRequest("fleet", null, true, new ClientPresetDto(true, [leaver], true, true, true, true), "bench"), owner);
+
+Console.Error.WriteLine($"enrolling {o.Agents} agents (the leaver is in every ACL through the custom client's preset) ...");
+var watch = Stopwatch.StartNew();
+var agents = new Agent[o.Agents];
+await Parallel.ForAsync(0, o.Agents, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellation) =>
+{
+    var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    var enrolled = await Send<EnrollResponse>(HttpMethod.Post, "/agent/enroll", new EnrollRequest(link.RegistrationToken, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), null, $"bench-{i}"));
+    agents[i] = new Agent(key, enrolled);
+});
+var enrolSeconds = watch.Elapsed.TotalSeconds;
+
+Console.Error.WriteLine($"enrolled in {enrolSeconds:F1} s; {o.Passwords} unattended passwords, {o.Tokens} remember-tokens known to the leaver ...");
+await Parallel.ForAsync(0, o.Passwords, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+{
+    await Send<ClientChangeResponse>(HttpMethod.Post, $"/clients/{agents[i].Enrolment.ClientId}/unattended-password", new ClientChangeRequest("bench"), owner);
+    var at = DateTimeOffset.UtcNow;
+    await Report(agents[i], new SessionAuthenticated(Guid.CreateVersion7(), agents[i].Enrolment.ClientId, leaver, ["certificate 01", "access control list", "unattended password (SCRAM-SHA-256)"], null, at));
+});
+await Parallel.ForAsync(o.Passwords, o.Passwords + o.Tokens, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+    await Report(agents[i % o.Agents], new RememberTokenIssued(Guid.CreateVersion7(), agents[i % o.Agents].Enrolment.ClientId, leaver, $"tok{i}", "laptop", 0, DateTimeOffset.UtcNow)));
+var person = await Send<PersonResponse>(HttpMethod.Post, "/people", new AddPersonRequest("Leaving Person", "leaver@example.com", "bench"), owner);
+await Send<PersonResponse>(HttpMethod.Post, $"/people/{person.Id}/links", new LinkPersonRequest("leaver", null, null, "bench"), owner);
+var exposure = await Send<ExposureResponse>(HttpMethod.Get, $"/people/{person.Id}/exposure", null, owner);
+Console.Error.WriteLine($"exposure: {exposure.Secrets.Count} secrets; fetching initial policies ...");
+
+await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (agent, cancellation) =>
+    agent.Version = (await Fetch(agent, 0, cancellation))!.Policy.Version);
+
+using var stop = new CancellationTokenSource();
+var parked = 0;
+var rejected = 0;
+long startTicks = 0;
+var firstChange = new double[o.Agents];
+
+async Task Poll(Agent agent, int index)
+{
+    while (!stop.IsCancellationRequested)
+    {
+        SignedPolicy? signed;
+        try
+        {
+            Interlocked.Increment(ref parked);
+            signed = await Fetch(agent, 55, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref parked);
+        }
+
+        if (signed is null)
+        {
+            continue;
+        }
+
+        if (!PolicySignature.Verify(signed, agent.PinnedKey) || signed.Policy.Version <= agent.Version)
+        {
+            Interlocked.Increment(ref rejected);
+            continue;
+        }
+
+        agent.Version = signed.Policy.Version;
+        if (firstChange[index] == 0 && Interlocked.Read(ref startTicks) != 0)
+        {
+            firstChange[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
+        }
+
+        // The real agent enforces at once and sends its signed receipt after a random pause (its fleet's receipts spread out).
+        var version = signed.Policy.Version;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(Random.Shared.Next(o.AckJitterMs + 1), stop.Token);
+                var receipt = new PolicyAcknowledgement(version, Convert.ToBase64String(agent.Key.SignData(
+                    Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, version)), HashAlgorithmName.SHA256,
+                    DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+                using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack") { Content = JsonContent.Create(receipt, options: json) };
+                ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
+                (await http.SendAsync(ack, stop.Token)).Dispose();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+}
+
+async Task<SignedPolicy?> Fetch(Agent agent, int wait, CancellationToken cancellation)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, $"/agent/policy?wait={wait}");
+    request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
+    if (agent.Version > 0)
+    {
+        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{agent.Version}\"");
+    }
+
+    using var response = await http.SendAsync(request, cancellation);
+    if (response.StatusCode == HttpStatusCode.NotModified)
+    {
+        return null;
+    }
+
+    response.EnsureSuccessStatusCode();
+    return await response.Content.ReadFromJsonAsync<SignedPolicy>(json, cancellation);
+}
+
+async Task Report(Agent agent, SessionEvent e)
+{
+    var batch = new AgentSessionEventBatch([new AgentSessionEvent(Guid.CreateVersion7(), e.GetType().Name, JsonSerializer.SerializeToElement(e, e.GetType(), json))]);
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/agent/session-events") { Content = JsonContent.Create(batch, options: json) };
+    request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
+    using var response = await http.SendAsync(request);
+    response.EnsureSuccessStatusCode();
+}
+
+var pollers = new List<Task>();
+for (var i = 0; i < agents.Length; i += 500)
+{
+    pollers.AddRange(Enumerable.Range(i, Math.Min(500, agents.Length - i)).Select(j => Poll(agents[j], j)));
+    await Task.Delay(100);
+}
+
+var settle = Stopwatch.StartNew();
+while (Volatile.Read(ref parked) < o.Agents && settle.Elapsed < TimeSpan.FromSeconds(60))
+{
+    await Task.Delay(100);
+}
+
+await Task.Delay(TimeSpan.FromSeconds(3));
+Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; offboarding ...");
+var cpuBefore = ProcessCpuSeconds(o.ApiPid);
+Interlocked.Exchange(ref startTicks, Stopwatch.GetTimestamp());
+var started = await Send<OffboardingResponse>(HttpMethod.Post, "/offboardings", new StartOffboardingRequest(person.Id.ToString(), "benchmark", "exposure", null, 120), owner);
+OffboardingResponse state;
+var deadline = Stopwatch.StartNew();
+do
+{
+    await Task.Delay(500);
+    state = await Send<OffboardingResponse>(HttpMethod.Get, $"/offboardings/{started.Id}", null, owner);
+}
+while (state.Status is not ("completed" or "completed-with-pending") && deadline.Elapsed < TimeSpan.FromSeconds(180));
+var cpuAfter = ProcessCpuSeconds(o.ApiPid);
+await stop.CancelAsync();
+await Task.WhenAll(pollers.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+var receiptMs = state.Receipts.Where(r => r.ReceiptMilliseconds is not null).Select(r => r.ReceiptMilliseconds!.Value).Order().ToArray();
+double P(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+double? Seconds(DateTimeOffset? from, DateTimeOffset? to) => from is { } a && to is { } b ? Math.Round((b - a).TotalSeconds, 3) : null;
+var changes = state.Steps.Sum(s => s.Changes.Count);
+var result = new
+{
+    benchmark = "offboarding",
+    date = DateTimeOffset.UtcNow,
+    machine = $"{Environment.ProcessorCount} cores",
+    clients = o.Agents,
+    knownPasswords = o.Passwords,
+    heldTokens = o.Tokens,
+    exposureBefore = exposure.Secrets.Count,
+    status = state.Status,
+    changeEvents = changes,
+    steps = state.Steps.Select(s => new { s.Step, changes = s.Changes.Count, seconds = Seconds(state.StartedAt, s.CompletedAt) }),
+    secondsRequestToStart = Seconds(state.RequestedAt, state.StartedAt),
+    // The last step's transaction commits the last change event; the offboarding then records what receipts it expects.
+    secondsToAllChangeEventsCommitted = Seconds(state.StartedAt, state.Steps.Max(s => s.CompletedAt)),
+    secondsToReceiptWaitStarted = Seconds(state.StartedAt, state.ChangesCommittedAt),
+    secondsToLastReceipt = Seconds(state.StartedAt, state.LastReceiptAt),
+    receipts = new { expected = state.ExpectedReceipts, pending = state.PendingReceipts },
+    receiptAfterChangeMs = new { p50 = Math.Round(P(receiptMs, 0.5)), p99 = Math.Round(P(receiptMs, 0.99)), max = Math.Round(receiptMs.LastOrDefault()) },
+    agentAckJitterMs = o.AckJitterMs,
+    rejectedPolicies = rejected,
+    api = new { cpuSeconds = Math.Round(cpuAfter - cpuBefore, 2) },
+    enrolSeconds = Math.Round(enrolSeconds, 1),
+};
+var text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+Directory.CreateDirectory(Path.GetDirectoryName(o.Output)!);
+await File.WriteAllTextAsync(o.Output, text);
+Console.WriteLine(
+    $"offboarding: {o.Agents} clients, {changes} change events, status {state.Status}; all change events committed {result.secondsToAllChangeEventsCommitted} s after start (receipt wait from {result.secondsToReceiptWaitStarted} s), " +
+    $"last receipt {result.secondsToLastReceipt} s ({state.ExpectedReceipts - state.PendingReceipts}/{state.ExpectedReceipts}); receipt after change p50 {result.receiptAfterChangeMs.p50} ms, " +
+    $"p99 {result.receiptAfterChangeMs.p99} ms (agents ack after 0-{o.AckJitterMs} ms); API {result.api.cpuSeconds} CPU-s -> {o.Output}");
+return state.Status == "completed" && rejected == 0 ? 0 : 1;
+
+static double ProcessCpuSeconds(int pid)
+{
+    if (pid <= 0 || !File.Exists($"/proc/{pid}/stat"))
+    {
+        return double.NaN;
+    }
+
+    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+}
+
+sealed class Agent(ECDsa key, EnrollResponse enrolment)
+{
+    public ECDsa Key { get; } = key;
+    public EnrollResponse Enrolment { get; } = enrolment;
+    public ECDsa PinnedKey { get; } = PolicySignature.ImportPublicKey(enrolment.PolicyPublicKey);
+    public long Version { get; set; }
+}
+
+sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, int AckJitterMs, string Output)
+{
+    public static Options Parse(string[] args)
+    {
+        string Get(string name, string? fallback = null)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"missing {name}");
+        }
+
+        int Int(string name, string fallback) => int.Parse(Get(name, fallback), CultureInfo.InvariantCulture);
+        return new Options(Get("--server"), Get("--org"), Get("--user"), Get("--password"), Int("--agents", "10000"), Int("--passwords", "1000"),
+            Int("--tokens", "500"), Int("--api-pid", "0"), Int("--ack-jitter-ms", "2000"), Get("--output", "bench/results/offboarding.json"));
+    }
+}
