@@ -113,6 +113,15 @@ public class OffboardingTests(ApiFixture api)
         var revealed = await org.Owner.PostOk<RevealedSecretResponse>($"/clients/door/unattended/reveal", new ReasonRequest("hand over"));
         Assert.False(string.IsNullOrEmpty(revealed.Value));
 
+        // Re-enabling the account does not bring the alias back: it was released, no certificate names it again.
+        Assert.Equal(HttpStatusCode.OK, (await org.Owner.Post($"/operators/{bobId}/enable", new OperatorActionRequest("rehired by mistake", null))).StatusCode);
+        var bobAgain = org.Fixture.Anonymous();
+        bobAgain.Token = (await bobAgain.Login(org.Slug, "bob", ApiFixture.Password)).AccessToken;
+        using var viewerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var refused = await Client.Problem(await bobAgain.Post("/me/viewer-certificate",
+            new ViewerCertificateRequest(Convert.ToBase64String(viewerKey.ExportSubjectPublicKeyInfo()))), HttpStatusCode.Forbidden);
+        Assert.Equal("viewer.alias_released", refused.GetProperty("code").GetString());
+
         // Redelivering a finished step changes nothing (the saga is done; a step id is never run twice).
         using var scope = api.Host.Services.CreateScope();
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
@@ -147,6 +156,17 @@ public class OffboardingTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.Unauthorized, (await org.Fixture.Anonymous().Post("/auth/login", new LoginRequest(org.Slug, "dan", ApiFixture.Password, null, null))).StatusCode);
         var cancelledLater = await hr.GetOk<OffboardingResponse>($"/offboardings/{scheduled.Id}");
         Assert.Equal("cancelled", cancelledLater.Status);
+
+        // A scheduled one that is not cancelled starts by itself at its time (a Wolverine scheduled message in PostgreSQL).
+        await org.Operator("gus", "technician");
+        var gus = await hr.PostOk<PersonResponse>("/people", new AddPersonRequest("Gus", null, "hired"));
+        await hr.PostOk<PersonResponse>($"/people/{gus.Id}/links", new LinkPersonRequest("gus", null, null, "account"));
+        var at = DateTimeOffset.UtcNow.AddSeconds(3);
+        var later = await Client.Read<OffboardingResponse>(
+            await hr.Post("/offboardings", new StartOffboardingRequest("Gus", "leaves in a moment", null, at, null)), HttpStatusCode.Accepted);
+        Assert.Equal("scheduled", (await hr.GetOk<OffboardingResponse>($"/offboardings/{later.Id}")).Status);
+        var ran = await Until(hr, later.Id, o => o.Status == "completed");
+        Assert.True(ran.StartedAt >= at, $"started {ran.StartedAt:O}, scheduled for {at:O}");
     }
 
     [Fact]

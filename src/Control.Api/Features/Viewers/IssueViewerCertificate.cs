@@ -62,6 +62,14 @@ public static class IssueViewerCertificateEndpoint
                 return Problems.NotFound("operator").ToResult();
             }
 
+            // An offboarding released this alias: no certificate names it again (a wildcard such as *@acme then matches no one
+            // holding it), even if the account were re-enabled; a returning person gets a new account.
+            if (await session.Query<Domain.People.Person>().AnyAsync(p => p.ReleasedAliases.Contains(account.QualifiedName), cancellation))
+            {
+                return Problems.From(new Domain.Common.Refusal(Domain.Common.RefusalKind.Forbidden, "viewer.alias_released",
+                    $"The alias {account.QualifiedName} was released by an offboarding; it gets no viewer certificate.")).ToResult();
+            }
+
             var now = clock.GetUtcNow();
             var organization = await EnsureViewerCa(store, authority, tenant, account.OrganizationId, actor, http, now, cancellation);
             if (organization is null)
