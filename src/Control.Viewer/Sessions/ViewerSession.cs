@@ -48,6 +48,30 @@ internal sealed class ViewerSession : IAsyncDisposable
 
     public Accepted? Acceptance { get; private set; }
 
+    /// <summary>
+    /// Loads the machine's CA bundle on a thread-pool thread, so that it is ready when the handshake needs it. .NET builds
+    /// an X.509 chain for the viewer certificate and for the agent's (before the pinning callback runs), and the first
+    /// chain of a process reads every certificate under /etc/ssl/certs: the largest part of a short session's start-up,
+    /// which otherwise runs only after the credentials are read and the connection is made. Nothing is trusted from it:
+    /// the agent is accepted by its pinned key alone.
+    /// </summary>
+    public static void PrepareTrustStore() => _ = Task.Run(() =>
+    {
+        try
+        {
+            using var store = new X509Store(StoreName.CertificateAuthority, StoreLocation.LocalMachine);
+            store.Open(OpenFlags.ReadOnly);
+            foreach (var certificate in store.Certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+        catch (CryptographicException)
+        {
+            // The handshake loads it again and reports what is wrong, if anything is.
+        }
+    });
+
     public static async Task<ViewerSession> ConnectAsync(DirectoryEntry agent, X509Certificate2 identity, CancellationToken cancellation)
     {
         var tcp = new TcpClient { NoDelay = true };
@@ -71,6 +95,7 @@ internal sealed class ViewerSession : IAsyncDisposable
                 }
             }
 
+            PhaseTrace.Mark("TCP connected");
             string? presented = null;
             ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
             var options = new SslClientAuthenticationOptions
