@@ -371,34 +371,54 @@ internal sealed class ViewerSession : IAsyncDisposable
         await SendAsync(new FileGet(remotePath), cancellation);
         var offer = await ExpectAsync<FileOffer>(cancellation);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Two receive buffers: a chunk is hashed and written on a thread-pool thread while the next one is received and
+        // decrypted into the other buffer. Chunks are hashed and written in order: each waits for the one before.
+        var buffers = new[] { _buffer, new byte[SessionProtocol.MaxDataMessageBytes] };
+        var current = 0;
+        var writing = Task.CompletedTask;
         long received = 0;
-        while (true)
+        try
         {
-            var frame = await ReceiveAsync(cancellation);
-            switch (frame.Control)
+            while (true)
             {
-                case null when frame.Stream == DataStream.File:
-                    if (received + frame.Data.Length > offer.Size)
-                    {
-                        throw CliException.Failure("the client sent more bytes than it announced; the download was discarded");
-                    }
+                var frame = await ReceiveAsync(buffers[current], cancellation);
+                switch (frame.Control)
+                {
+                    case null when frame.Stream == DataStream.File:
+                        if (received + frame.Data.Length > offer.Size)
+                        {
+                            throw CliException.Failure("the client sent more bytes than it announced; the download was discarded");
+                        }
 
-                    hash.AppendData(frame.Data.Span);
-                    await target.WriteAsync(frame.Data, cancellation);
-                    received += frame.Data.Length;
-                    progress.Report((received, offer.Size));
-                    break;
-                case FileEnd end:
-                    var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-                    if (received != offer.Size || !string.Equals(end.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw CliException.Failure($"the download is damaged ({received} of {offer.Size} bytes, SHA-256 {sha256} vs {end.Sha256}); it was discarded");
-                    }
+                        await writing;
+                        var data = frame.Data;
+                        writing = Task.Run(async () =>
+                        {
+                            hash.AppendData(data.Span);
+                            await target.WriteAsync(data, cancellation);
+                        }, CancellationToken.None);
+                        current ^= 1;
+                        received += data.Length;
+                        progress.Report((received, offer.Size));
+                        break;
+                    case FileEnd end:
+                        await writing;
+                        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+                        if (received != offer.Size || !string.Equals(end.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw CliException.Failure($"the download is damaged ({received} of {offer.Size} bytes, SHA-256 {sha256} vs {end.Sha256}); it was discarded");
+                        }
 
-                    return (received, sha256);
-                default:
-                    throw Unexpected(frame);
+                        return (received, sha256);
+                    default:
+                        throw Unexpected(frame);
+                }
             }
+        }
+        finally
+        {
+            // A write still running (the download failed) must end before the caller closes the file.
+            await writing.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -456,11 +476,13 @@ internal sealed class ViewerSession : IAsyncDisposable
         return frame.Control ?? throw CliException.Failure("the agent sent data during authentication");
     }
 
-    private async Task<SessionFrame> ReceiveAsync(CancellationToken cancellation)
+    private Task<SessionFrame> ReceiveAsync(CancellationToken cancellation) => ReceiveAsync(_buffer, cancellation);
+
+    private async Task<SessionFrame> ReceiveAsync(byte[] buffer, CancellationToken cancellation)
     {
         try
         {
-            return await SessionFrames.ReceiveAsync(_socket, _buffer, Timeout.InfiniteTimeSpan, cancellation);
+            return await SessionFrames.ReceiveAsync(_socket, buffer, Timeout.InfiniteTimeSpan, cancellation);
         }
         catch (SessionProtocolViolation violation)
         {
