@@ -70,6 +70,7 @@ internal static class Cli
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellation = default)
     {
         var parse = Build(context).Parse(args);
+        PhaseTrace.Mark("parsed");
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

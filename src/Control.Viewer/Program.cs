@@ -1,3 +1,8 @@
 using Control.Viewer;
+using Control.Viewer.Infrastructure;
 
-return await Cli.RunAsync(args, CliContext.FromConsole());
+PhaseTrace.Mark("main");
+
+var exitCode = await Cli.RunAsync(args, CliContext.FromConsole());
+PhaseTrace.Mark("done");
+return exitCode;

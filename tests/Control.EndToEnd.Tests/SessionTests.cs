@@ -81,11 +81,11 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         var remembered = (await alice.RunAsync("exec", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
         Assert.DoesNotContain("Unattended password", remembered.Stderr, StringComparison.Ordinal);
         Assert.Contains("remember-token", remembered.Stderr, StringComparison.Ordinal);
-        // The API goes down: a session still opens (the directory entry seen before, the agent's cached policy), and
-        // its audit events, queued on the agent's disk, arrive exactly once when the API is back.
+        // The API goes down: a session still opens (the directory entry seen minutes ago is used without asking the API,
+        // the agent enforces its cached policy), and its audit events, queued on the agent's disk, arrive exactly once
+        // when the API is back. (A stale entry with the API down: AgentDirectoryTests.)
         await api.KillAsync();
         var offline = (await alice.RunAsync("exec", "desk", "--", "echo", "offline")).ShouldExit(0, () => AgentLog);
-        Assert.Contains("cannot be reached; using the directory entry", offline.Stderr, StringComparison.Ordinal);
         Assert.Equal("offline", offline.Stdout.Trim());
         var offlineSession = SessionId().Match(offline.Stderr).Groups[1].Value;
         await api.StartAsync();

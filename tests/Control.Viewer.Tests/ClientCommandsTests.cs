@@ -19,7 +19,8 @@ public sealed class ClientCommandsTests
         return console;
     }
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiClient.Json);
+    // As the API writes it (reflection-based, web defaults): the viewer reads it with its source-generated metadata.
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiJson.Options);
 
     private static ClientChangeRequest Sent(TestConsole console, int index = 0) =>
         JsonSerializer.Deserialize<ClientChangeRequest>(console.Server.Requests[index].Body, ApiClient.Json)!;

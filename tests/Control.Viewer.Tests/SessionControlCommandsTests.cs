@@ -20,7 +20,8 @@ public sealed class SessionControlCommandsTests
         return console;
     }
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiClient.Json);
+    // As the API writes it (reflection-based, web defaults): the viewer reads it with its source-generated metadata.
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiJson.Options);
 
     [Fact]
     public async Task SessionsKill_PostsTheReason_AndSaysWhatHappens()

@@ -21,7 +21,8 @@ public sealed class SessionsCommandsTests
         return console;
     }
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiClient.Json);
+    // As the API writes it (reflection-based, web defaults): the viewer reads it with its source-generated metadata.
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiJson.Options);
 
     private static SessionSummaryView Closed() => new(
         SessionId, ClientId, "123456789", "kiosk1@acme", "alice@acme", "192.0.2.7:50000", "ticket 42", Now.AddMinutes(-10), Now.AddMinutes(-10),

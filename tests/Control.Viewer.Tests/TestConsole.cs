@@ -116,3 +116,9 @@ internal sealed class StubServer : HttpMessageHandler
         return new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, contentType) };
     }
 }
+
+/// <summary>JSON as the API writes it (reflection-based, web defaults), for scripted answers.</summary>
+internal static class ApiJson
+{
+    public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
+}

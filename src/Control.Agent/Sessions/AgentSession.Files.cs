@@ -120,20 +120,32 @@ internal sealed partial class AgentSession
             services.Log($"session {Id}: download of {path} ({file.Length} bytes)");
             Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {path} ({file.Length} bytes)", null, services.Clock.GetUtcNow()));
             await SendAsync(new FileOffer(file.Length), cancellation);
-            var buffer = ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes);
+            // Two buffers: the next chunk is read and hashed on a thread-pool thread while this one is encrypted and sent.
+            var buffers = new[] { ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes), ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes) };
+            Task<int>? reading = null;
             try
             {
-                buffer[0] = (byte)DataStream.File;
+                var current = 0;
+                reading = ReadAndHashAsync(file, hash, buffers[current]);
                 int read;
-                while ((read = await file.ReadAsync(buffer.AsMemory(1, SessionProtocol.MaxDataMessageBytes - 1), cancellation)) > 0)
+                while ((read = await reading) > 0)
                 {
-                    hash.AppendData(buffer, 1, read);
-                    await SendDataAsync(buffer.AsMemory(0, read + 1), cancellation);
+                    var chunk = buffers[current];
+                    current ^= 1;
+                    reading = ReadAndHashAsync(file, hash, buffers[current]);
+                    await SendDataAsync(chunk.AsMemory(0, read + 1), cancellation);
                 }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                // A read still running (the send failed) must end before its buffer goes back to the pool and the file closes.
+                if (reading is not null)
+                {
+                    await reading.ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+
+                ArrayPool<byte>.Shared.Return(buffers[0]);
+                ArrayPool<byte>.Shared.Return(buffers[1]);
                 lock (_open)
                 {
                     _open.Remove(SessionChannel.FileTransfer);
@@ -146,4 +158,13 @@ internal sealed partial class AgentSession
             Audit(new SessionFileTransferred(Id, services.ClientId, "download", path!, file.Length, sha256, services.Clock.GetUtcNow()));
         }
     }
+
+    /// <summary>Reads the next chunk of a download into <paramref name="buffer"/> after its stream tag, and hashes it; 0 at the end.</summary>
+    private static Task<int> ReadAndHashAsync(FileStream file, System.Security.Cryptography.IncrementalHash hash, byte[] buffer) => Task.Run(() =>
+    {
+        buffer[0] = (byte)DataStream.File;
+        var read = file.Read(buffer, 1, SessionProtocol.MaxDataMessageBytes - 1);
+        hash.AppendData(buffer, 1, read);
+        return read;
+    });
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Control.Domain.Sessions;
 
@@ -134,16 +135,19 @@ public static class SessionProtocol
     /// <summary>How long each authentication step may take before the agent hangs up.</summary>
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+    /// <summary>Web defaults, metadata from source generation only: the viewer is compiled ahead of time (NativeAOT).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { TypeInfoResolver = SessionJsonContext.Default };
 
-    public static byte[] Serialize(SessionMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, Json);
+    private static readonly JsonTypeInfo<SessionMessage> MessageInfo = (JsonTypeInfo<SessionMessage>)Json.GetTypeInfo(typeof(SessionMessage));
+
+    public static byte[] Serialize(SessionMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, MessageInfo);
 
     /// <summary>The message, or null when the bytes are not a well-formed control message (the caller ends the session).</summary>
     public static SessionMessage? Deserialize(ReadOnlySpan<byte> utf8)
     {
         try
         {
-            return JsonSerializer.Deserialize<SessionMessage>(utf8, Json);
+            return JsonSerializer.Deserialize(utf8, MessageInfo);
         }
         catch (JsonException)
         {
@@ -155,3 +159,8 @@ public static class SessionProtocol
         }
     }
 }
+
+/// <summary>Serialization metadata for the session messages, generated at compile time (no reflection at run time).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SessionMessage))]
+internal sealed partial class SessionJsonContext : JsonSerializerContext;

@@ -30,7 +30,7 @@ internal sealed class ApiClient : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { TypeInfoResolver = ViewerJsonContext.Default };
 
     private static readonly string UserAgent =
         "control/" + (typeof(ApiClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");
@@ -62,7 +62,7 @@ internal sealed class ApiClient : IDisposable
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+            request.Content = JsonContent.Create(body, Json.GetTypeInfo(body.GetType()));
         }
 
         if (bearerToken is not null)
@@ -106,7 +106,7 @@ internal sealed class ApiClient : IDisposable
 
             try
             {
-                var value = JsonSerializer.Deserialize<T>(text, Json)
+                var value = JsonSerializer.Deserialize(text, ViewerJson.Info<T>(Json))
                     ?? throw new JsonException("empty body");
                 return new ApiResult<T>(response.StatusCode, value, null);
             }

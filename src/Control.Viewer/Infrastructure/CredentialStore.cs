@@ -24,7 +24,7 @@ internal sealed class CredentialStore(string directory)
 {
     public const string FileName = "credentials.json";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, TypeInfoResolver = ViewerJsonContext.Default };
 
     public string Directory { get; } = directory;
 
@@ -62,7 +62,7 @@ internal sealed class CredentialStore(string directory)
 
         try
         {
-            return JsonSerializer.Deserialize<Credentials>(text, Json);
+            return JsonSerializer.Deserialize(text, ViewerJson.Info<Credentials>(Json));
         }
         catch (JsonException)
         {
@@ -70,7 +70,7 @@ internal sealed class CredentialStore(string directory)
         }
     }
 
-    public void Save(Credentials credentials) => WritePrivate(FileName, JsonSerializer.SerializeToUtf8Bytes(credentials, Json));
+    public void Save(Credentials credentials) => WritePrivate(FileName, JsonSerializer.SerializeToUtf8Bytes(credentials, ViewerJson.Info<Credentials>(Json)));
 
     /// <summary>
     /// Writes a file of this folder through a private temporary file renamed over the old one: a reader never sees half a

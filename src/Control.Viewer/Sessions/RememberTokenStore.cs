@@ -15,14 +15,14 @@ internal static class RememberTokenStore
         var store = CredentialStore.For(context);
         var tokens = Load(store);
         tokens[clientId.ToString("N")] = token;
-        store.WritePrivate(FileName, JsonSerializer.SerializeToUtf8Bytes(tokens));
+        store.WritePrivate(FileName, JsonSerializer.SerializeToUtf8Bytes(tokens, ViewerJson.Info<Dictionary<string, string>>(ApiClient.Json)));
     }
 
     private static Dictionary<string, string> Load(CredentialStore store)
     {
         try
         {
-            return store.ReadText(FileName) is { } text ? JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? [] : [];
+            return store.ReadText(FileName) is { } text ? JsonSerializer.Deserialize(text, ViewerJson.Info<Dictionary<string, string>>(ApiClient.Json)) ?? [] : [];
         }
         catch (JsonException)
         {

@@ -27,26 +27,9 @@ internal static class ViewerIdentity
         var store = CredentialStore.For(context);
         // Not disposed: the returned certificate uses this key for the handshake (the CLI process is short-lived).
         var key = LoadOrCreateKey(store);
-        var alias = $"{api.Credentials.Username}@{api.Credentials.Organization}";
-        if (!renew && store.ReadText(CertificateFile) is { } pem)
+        if (!renew && Usable(context, store, api.Credentials, key) is { } existing)
         {
-            try
-            {
-                var existing = X509Certificate2.CreateFromPem(pem);
-                using (existing)
-                {
-                    if (existing.NotAfter.ToUniversalTime() - RenewalMargin > context.Clock.GetUtcNow().UtcDateTime
-                        && ViewerCertificates.Alias(existing) == alias
-                        && existing.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
-                    {
-                        return existing.CopyWithPrivateKey(key);
-                    }
-                }
-            }
-            catch (CryptographicException)
-            {
-                // A damaged file is replaced below.
-            }
+            return existing;
         }
 
         var issued = await api.PostAsync<ViewerCertificateResponse>(
@@ -54,6 +37,55 @@ internal static class ViewerIdentity
         using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(issued.Certificate));
         store.WritePrivate(CertificateFile, Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()));
         return certificate.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>
+    /// The stored certificate with its key when <see cref="EnsureAsync"/> would use it as it is (this account's, the
+    /// stored key's, more than the renewal margin left), without asking the API; else null.
+    /// </summary>
+    public static X509Certificate2? Current(CliContext context, Credentials account)
+    {
+        var store = CredentialStore.For(context);
+        if (store.ReadText(KeyFile) is not { } keyPem)
+        {
+            return null;
+        }
+
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(keyPem);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            key.Dispose();
+            return null;
+        }
+
+        return Usable(context, store, account, key);
+    }
+
+    private static X509Certificate2? Usable(CliContext context, CredentialStore store, Credentials account, ECDsa key)
+    {
+        if (store.ReadText(CertificateFile) is not { } pem)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var existing = X509Certificate2.CreateFromPem(pem);
+            return existing.NotAfter.ToUniversalTime() - RenewalMargin > context.Clock.GetUtcNow().UtcDateTime
+                && ViewerCertificates.Alias(existing) == account.QualifiedName
+                && existing.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo())
+                ? existing.CopyWithPrivateKey(key)
+                : null;
+        }
+        catch (CryptographicException)
+        {
+            // A damaged file: EnsureAsync replaces it.
+            return null;
+        }
     }
 
     /// <summary>The stored certificate with its key while it is still valid (used when the API cannot be reached), else null.</summary>

@@ -48,6 +48,30 @@ internal sealed class ViewerSession : IAsyncDisposable
 
     public Accepted? Acceptance { get; private set; }
 
+    /// <summary>
+    /// Loads the machine's CA bundle on a thread-pool thread, so that it is ready when the handshake needs it. .NET builds
+    /// an X.509 chain for the viewer certificate and for the agent's (before the pinning callback runs), and the first
+    /// chain of a process reads every certificate under /etc/ssl/certs: the largest part of a short session's start-up,
+    /// which otherwise runs only after the credentials are read and the connection is made. Nothing is trusted from it:
+    /// the agent is accepted by its pinned key alone.
+    /// </summary>
+    public static void PrepareTrustStore() => _ = Task.Run(() =>
+    {
+        try
+        {
+            using var store = new X509Store(StoreName.CertificateAuthority, StoreLocation.LocalMachine);
+            store.Open(OpenFlags.ReadOnly);
+            foreach (var certificate in store.Certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+        catch (CryptographicException)
+        {
+            // The handshake loads it again and reports what is wrong, if anything is.
+        }
+    });
+
     public static async Task<ViewerSession> ConnectAsync(DirectoryEntry agent, X509Certificate2 identity, CancellationToken cancellation)
     {
         var tcp = new TcpClient { NoDelay = true };
@@ -71,6 +95,7 @@ internal sealed class ViewerSession : IAsyncDisposable
                 }
             }
 
+            PhaseTrace.Mark("TCP connected");
             string? presented = null;
             ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
             var options = new SslClientAuthenticationOptions
@@ -346,34 +371,54 @@ internal sealed class ViewerSession : IAsyncDisposable
         await SendAsync(new FileGet(remotePath), cancellation);
         var offer = await ExpectAsync<FileOffer>(cancellation);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Two receive buffers: a chunk is hashed and written on a thread-pool thread while the next one is received and
+        // decrypted into the other buffer. Chunks are hashed and written in order: each waits for the one before.
+        var buffers = new[] { _buffer, new byte[SessionProtocol.MaxDataMessageBytes] };
+        var current = 0;
+        var writing = Task.CompletedTask;
         long received = 0;
-        while (true)
+        try
         {
-            var frame = await ReceiveAsync(cancellation);
-            switch (frame.Control)
+            while (true)
             {
-                case null when frame.Stream == DataStream.File:
-                    if (received + frame.Data.Length > offer.Size)
-                    {
-                        throw CliException.Failure("the client sent more bytes than it announced; the download was discarded");
-                    }
+                var frame = await ReceiveAsync(buffers[current], cancellation);
+                switch (frame.Control)
+                {
+                    case null when frame.Stream == DataStream.File:
+                        if (received + frame.Data.Length > offer.Size)
+                        {
+                            throw CliException.Failure("the client sent more bytes than it announced; the download was discarded");
+                        }
 
-                    hash.AppendData(frame.Data.Span);
-                    await target.WriteAsync(frame.Data, cancellation);
-                    received += frame.Data.Length;
-                    progress.Report((received, offer.Size));
-                    break;
-                case FileEnd end:
-                    var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-                    if (received != offer.Size || !string.Equals(end.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw CliException.Failure($"the download is damaged ({received} of {offer.Size} bytes, SHA-256 {sha256} vs {end.Sha256}); it was discarded");
-                    }
+                        await writing;
+                        var data = frame.Data;
+                        writing = Task.Run(async () =>
+                        {
+                            hash.AppendData(data.Span);
+                            await target.WriteAsync(data, cancellation);
+                        }, CancellationToken.None);
+                        current ^= 1;
+                        received += data.Length;
+                        progress.Report((received, offer.Size));
+                        break;
+                    case FileEnd end:
+                        await writing;
+                        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+                        if (received != offer.Size || !string.Equals(end.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw CliException.Failure($"the download is damaged ({received} of {offer.Size} bytes, SHA-256 {sha256} vs {end.Sha256}); it was discarded");
+                        }
 
-                    return (received, sha256);
-                default:
-                    throw Unexpected(frame);
+                        return (received, sha256);
+                    default:
+                        throw Unexpected(frame);
+                }
             }
+        }
+        finally
+        {
+            // A write still running (the download failed) must end before the caller closes the file.
+            await writing.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -431,11 +476,13 @@ internal sealed class ViewerSession : IAsyncDisposable
         return frame.Control ?? throw CliException.Failure("the agent sent data during authentication");
     }
 
-    private async Task<SessionFrame> ReceiveAsync(CancellationToken cancellation)
+    private Task<SessionFrame> ReceiveAsync(CancellationToken cancellation) => ReceiveAsync(_buffer, cancellation);
+
+    private async Task<SessionFrame> ReceiveAsync(byte[] buffer, CancellationToken cancellation)
     {
         try
         {
-            return await SessionFrames.ReceiveAsync(_socket, _buffer, Timeout.InfiniteTimeSpan, cancellation);
+            return await SessionFrames.ReceiveAsync(_socket, buffer, Timeout.InfiniteTimeSpan, cancellation);
         }
         catch (SessionProtocolViolation violation)
         {

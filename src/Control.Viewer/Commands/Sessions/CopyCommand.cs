@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Control.Viewer.Infrastructure;
+using Control.Viewer.Sessions;
 
 namespace Control.Viewer.Commands.Sessions;
 
@@ -90,10 +91,10 @@ internal static class CopyCommand
                 var temporary = Path.Combine(localFolder, $".{Path.GetFileName(local)}.control-download-{Guid.NewGuid():N}");
                 try
                 {
-                    await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+                    await using (var output = new WriteBehindFile(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0)))
                     {
                         (size, sha256) = await session.DownloadAsync(fromPath, output, new DownloadProgress(p => bar.Show(p.Received, p.Total)), cancellation);
-                        output.Flush(flushToDisk: true);
+                        await output.FlushToDiskAsync();
                     }
 
                     File.Move(temporary, local, overwrite: true);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Control.Viewer.Infrastructure;
 
 namespace Control.Viewer.Commands.Sessions;
 
@@ -38,7 +39,9 @@ internal static class ExecCommand
             await context.Out.FlushAsync(cancellation);
             await context.Error.FlushAsync(cancellation);
             var code = await session.ExecAsync(argv[0], argv[1..], context.OpenStandardOutput(), context.OpenStandardError(), cancellation);
+            PhaseTrace.Mark("program exited");
             await session.CloseAsync(cancellation);
+            PhaseTrace.Mark("session closed");
             return code;
         });
         return command;

@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
-using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 using Control.Viewer.Sessions;
 
@@ -28,35 +25,16 @@ internal sealed class SessionOptions
 
     public IEnumerable<Option> Options => [Remember, Reason];
 
-    /// <summary>Looks the client up in the directory, connects, and authenticates (asking for the password and code only when the agent needs them).</summary>
+    /// <summary>Finds the client (<see cref="AgentDirectory"/>), connects, and authenticates (asking for the password and code only when the agent needs them).</summary>
     public async Task<ViewerSession> OpenAsync(CliContext context, GlobalOptions globals, ParseResult parse, CancellationToken cancellation, string? client = null)
     {
+        ViewerSession.PrepareTrustStore();
         using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
+        PhaseTrace.Mark("credentials loaded");
         var target = (client ?? parse.GetValue(Target)!).Trim();
-        DirectoryEntry agent;
-        X509Certificate2 identity;
-        try
-        {
-            var lookup = await api.SendAsync<DirectoryEntry>(HttpMethod.Get, $"directory/{Uri.EscapeDataString(target)}", null, cancellation);
-            if (lookup.Status == HttpStatusCode.NotFound)
-            {
-                throw CliException.Failure($"{lookup.Problem?.Detail ?? $"no client '{target}' in your organization"} (see 'control clients list')");
-            }
-
-            agent = lookup.Require();
-            KnownClients.Remember(context, target, agent);
-            identity = await ViewerIdentity.EnsureAsync(context, api, renew: false, cancellation);
-        }
-        catch (CliException e) when (e.Kind == CliFailureKind.Unreachable && KnownClients.Find(context, target) is { } known
-            && ViewerIdentity.Stored(context, api) is { } stored)
-        {
-            // The API is down: the client seen before, pinned to the fingerprint the directory gave then.
-            await context.Error.WriteLineAsync($"warning: {api.Server.ToString().TrimEnd('/')} cannot be reached; using the directory entry for {target} saved earlier (key fingerprint {known.KeyFingerprint})");
-            agent = known;
-            identity = stored;
-        }
-
-        var session = await ViewerSession.ConnectAsync(agent, identity, cancellation);
+        var session = await AgentDirectory.ConnectAsync(context, api, target, cancellation);
+        PhaseTrace.Mark("TLS session established");
+        var agent = session.Agent;
         try
         {
             var name = session.Name;
@@ -69,6 +47,7 @@ internal sealed class SessionOptions
                 Environment.MachineName,
                 line => context.Error.WriteLine(line));
             var accepted = await session.AuthenticateAsync(credentials, cancellation);
+            PhaseTrace.Mark("authenticated");
             if (accepted.RememberToken is { } token)
             {
                 RememberTokenStore.Save(context, agent.ClientId, token);
