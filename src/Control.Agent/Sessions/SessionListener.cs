@@ -92,6 +92,14 @@ internal sealed class SessionListener : IDisposable
                 CipherSuitesPolicy = new CipherSuitesPolicy(SessionTransport.CipherSuites),
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 AllowRenegotiation = false,
+                // The chain SslStream builds before our check must not consult the machine's trust store (it is not what
+                // decides, and reading it is most of a handshake's time on a short-lived process): no roots, no downloads.
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = X509RevocationMode.NoCheck,
+                    DisableCertificateDownloads = true,
+                },
                 // The viewer's certificate is checked against the organization's CA and revocations from the signed
                 // policy, not the machine's trust store: a certificate any public CA issued means nothing here.
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>

@@ -102,9 +102,9 @@ public static class ControlHost
                 opts.Schema.For<Features.CustomClients.EnrolmentTicket>().UseOptimisticConcurrency(true);
                 opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);
                 opts.Schema.For<Features.Agents.ClientNumberRegistration>().SingleTenanted();
-                opts.Schema.For<Features.Clients.ClientPresence>();
+                opts.Schema.For<Features.Clients.ClientPresence>().Index(x => x.EnforcedAt);
                 opts.Schema.For<Features.Agents.AgentEndpoint>();
-                opts.Schema.For<Features.Offboardings.OffboardingReceipt>().Index(x => x.OffboardingId).Index(x => x.Pending);
+                opts.Schema.For<Features.Offboardings.OffboardingReceipt>().Index(x => x.OffboardingId).Index(x => x.ClientId).Index(x => x.Pending);
                 opts.Schema.For<Features.Offboardings.SealedSecret>();
                 opts.Schema.For<Domain.Offboarding.Offboarding>().Index(x => x.RequestedAt);
                 opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener(policyInvalidations));

@@ -105,6 +105,14 @@ internal sealed class ViewerSession : IAsyncDisposable
                 EnabledSslProtocols = SessionTransport.Protocols,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 AllowRenegotiation = false,
+                // The chain SslStream builds before our check must not consult the machine's trust store (it is not what
+                // decides, and reading it is most of a handshake's time on a short-lived process): no roots, no downloads.
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = X509RevocationMode.NoCheck,
+                    DisableCertificateDownloads = true,
+                },
                 // Trust is the pinned key alone: the agent's certificate is self-signed with its enrolment key, whose
                 // SHA-256 the API recorded at enrolment and the directory returned.
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>

@@ -1,3 +1,4 @@
+using Control.Api.Features.Clients;
 using Control.Domain.Clients;
 using Control.Domain.Offboarding;
 using Control.Domain.Organizations;
@@ -91,9 +92,30 @@ public sealed class OffboardingSaga : Saga
         }
 
         var deadline = now + offboarding.ReceiptDeadline;
+        // When each client's change was committed: the last step that changed it, or the last one that changed every client.
+        var changedAt = new Dictionary<Guid, DateTimeOffset>();
+        DateTimeOffset? everyoneAt = null;
+        foreach (var step in offboarding.Steps.Where(s => s.CompletedAt is not null))
+        {
+            foreach (var change in step.Changes)
+            {
+                if (change.TargetKind == "organization")
+                {
+                    everyoneAt = step.CompletedAt;
+                }
+                else if (change.TargetKind == "client")
+                {
+                    changedAt[change.TargetId] = step.CompletedAt!.Value;
+                }
+            }
+        }
+
+        // Receipts that are in already (an agent can acknowledge before this bookkeeping commits) count at once.
+        var presence = (await session.LoadManyAsync<ClientPresence>(cancellation, clients.Select(c => c.Id))).ToDictionary(p => p.Id);
+        var received = new List<DateTimeOffset?>();
         foreach (var client in clients)
         {
-            session.Store(new OffboardingReceipt
+            var receipt = new OffboardingReceipt
             {
                 Id = OffboardingReceipt.IdOf(Id, client.Id),
                 OffboardingId = Id,
@@ -102,20 +124,27 @@ public sealed class OffboardingSaga : Saga
                 ClientId = client.Id,
                 Client = client.Alias ?? client.NumberText,
                 ExpectedVersion = client.PolicyRevision + organization.PolicyRevision,
-                ChangedAt = offboarding.Steps.Where(s => s.Changes.Any(c => c.TargetId == client.Id || c.TargetKind == "organization"))
-                    .Select(s => s.CompletedAt).Max() ?? now,
-            });
+                ChangedAt = Later(changedAt.TryGetValue(client.Id, out var at) ? at : null, everyoneAt) ?? now,
+            };
+            if (ReceiptWatcher.Matches(receipt, presence.GetValueOrDefault(client.Id)))
+            {
+                received.Add(receipt.ReceivedAt);
+            }
+
+            session.Store(receipt);
         }
 
         session.Events.Append(Id, new OffboardingChangesCommitted(Id, clients.Count, deadline, now));
-        if (clients.Count == 0)
+        if (received.Count == clients.Count)
         {
-            // Nothing reached any agent (no client, no certificate): there is no receipt to wait for.
-            session.Events.Append(Id, new OffboardingCompleted(Id, 0, 0, null, now));
+            // Nothing to wait for: no agent had to change, or every one has acknowledged already.
+            session.Events.Append(Id, new OffboardingCompleted(Id, received.Count, 0, received.Max(), now));
             Status = "completed";
             MarkCompleted();
         }
     }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     /// <summary>What the receipt watcher saw: all in (done), or the deadline passed (completed with pending, still watched).</summary>
     public async Task Handle(OffboardingReceiptsChecked message, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)

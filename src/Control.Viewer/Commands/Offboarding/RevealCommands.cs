@@ -10,7 +10,7 @@ namespace Control.Viewer.Commands.Offboarding;
 /// </summary>
 internal static class RevealCommands
 {
-    private sealed record Revealed(string Secret, string Subject, string Value, DateTimeOffset SealedAt);
+    internal sealed record Revealed(string Secret, string Subject, string Value, DateTimeOffset SealedAt);
 
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal) { ["reason"] = "--reason" };
 
