@@ -15,8 +15,11 @@ public static class PolicySignature
 
     public static byte[] CanonicalBytes(ClientPolicy policy) => CanonicalJson.Serialize(policy, Json);
 
-    public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId) =>
-        new(policy, Convert.ToBase64String(key.SignData(CanonicalBytes(policy), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), keyId);
+    public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId) => Sign(policy, CanonicalBytes(policy), key, keyId);
+
+    /// <summary>Signs a policy whose canonical bytes the caller already holds (and uses again, e.g. as the response body).</summary>
+    public static SignedPolicy Sign(ClientPolicy policy, byte[] canonicalBytes, ECDsa key, string keyId) =>
+        new(policy, Convert.ToBase64String(key.SignData(canonicalBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), keyId);
 
     public static bool Verify(SignedPolicy signed, string publicKeySpki)
     {

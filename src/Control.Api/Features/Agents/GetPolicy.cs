@@ -34,17 +34,17 @@ public static class GetPolicyEndpoint
         while (true)
         {
             var changed = notifier.Subscribe(organization, clientId);
-            var signed = await policies.Current(organization, clientId);
-            if (signed is null)
+            var current = await policies.Current(organization, clientId);
+            if (current is null)
             {
                 return Problems.NotFound("client").ToResult();
             }
 
-            var etag = signed.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var etag = current.Signed.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             http.Response.Headers.ETag = $"\"{etag}\"";
             if (known != etag)
             {
-                return Results.Ok(signed);
+                return Results.Bytes(current.Json, "application/json; charset=utf-8");
             }
 
             var remaining = deadline - DateTimeOffset.UtcNow;
