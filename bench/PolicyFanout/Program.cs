@@ -152,7 +152,7 @@ async Task<SignedPolicy?> Fetch(Agent agent, int wait, CancellationToken cancell
     }
 
     response.EnsureSuccessStatusCode();
-    return await response.Content.ReadFromJsonAsync<SignedPolicy>(json, cancellation);
+    return await response.Content.ReadFromJsonAsync(PolicyJsonContext.Default.SignedPolicy, cancellation);
 }
 
 // Open the long polls in batches: the listen backlog is finite.

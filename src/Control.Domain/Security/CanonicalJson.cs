@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Control.Domain.Security;
 
@@ -18,6 +19,8 @@ public static class CanonicalJson
     // Through JsonDocument rather than JsonNode: several times faster, which counts when one organization-wide change
     // re-signs (and every agent re-verifies) thousands of policies.
     public static byte[] Serialize<T>(T value, JsonSerializerOptions options) => Serialize(JsonSerializer.SerializeToUtf8Bytes(value, options));
+
+    public static byte[] Serialize<T>(T value, JsonTypeInfo<T> type) => Serialize(JsonSerializer.SerializeToUtf8Bytes(value, type));
 
     private static byte[] Serialize(byte[] utf8Json)
     {

@@ -13,7 +13,8 @@ public static class PolicySignature
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    public static byte[] CanonicalBytes(ClientPolicy policy) => CanonicalJson.Serialize(policy, Json);
+    // Through the generated serializer (same Web defaults as Json, several times faster than reflection).
+    public static byte[] CanonicalBytes(ClientPolicy policy) => CanonicalJson.Serialize(policy, PolicyJsonContext.Default.ClientPolicy);
 
     public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId) => Sign(policy, CanonicalBytes(policy), key, keyId);
 
