@@ -169,21 +169,41 @@ while (Volatile.Read(ref parked) < options.Agents && settle.Elapsed < TimeSpan.F
     await Task.Delay(100);
 }
 
-Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; settling for {options.SettleSeconds ?? 2 + options.Agents / 5000.0:F1} s ...");
-await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds ?? 2 + options.Agents / 5000.0));
+async Task Change(string aclEntry)
+{
+    using var change = new HttpRequestMessage(HttpMethod.Post, "/organization/acl/add")
+    {
+        Content = JsonContent.Create(new ClientChangeRequest("policy fan-out benchmark", Entry: aclEntry), options: json),
+    };
+    change.Headers.Authorization = new AuthenticationHeaderValue("Bearer", login!.AccessToken);
+    (await http.SendAsync(change)).EnsureSuccessStatusCode();
+}
+
+var settleSeconds = options.SettleSeconds ?? 2 + options.Agents / 5000.0;
+// Optional earlier changes, not measured: the figures of a process that has handled a change before (code paths
+// compiled to their final tier), next to the default first-change-after-start figures.
+for (var warmUp = 0; warmUp < options.WarmUpChanges; warmUp++)
+{
+    Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; warm-up change {warmUp + 1} of {options.WarmUpChanges} ...");
+    var before = agents.Select(a => a.Version).ToArray();
+    await Change($"warm-{warmUp}-{Guid.NewGuid():N}"[..20] + "@" + options.Organization);
+    var warmUpWatch = Stopwatch.StartNew();
+    while (agents.Where((a, i) => a.Version <= before[i]).Any() && warmUpWatch.Elapsed < TimeSpan.FromSeconds(30))
+    {
+        await Task.Delay(50);
+    }
+
+    await Task.Delay(TimeSpan.FromMilliseconds(options.AckJitterMs) + TimeSpan.FromSeconds(1));
+}
+
+Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; settling for {settleSeconds:F1} s ...");
+await Task.Delay(TimeSpan.FromSeconds(settleSeconds));
 var cpuBefore = ProcessCpuSeconds(options.ApiPid);
 var loadCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; making the change ...");
 
 Interlocked.Exchange(ref changeStartTicks, Stopwatch.GetTimestamp());
-using (var change = new HttpRequestMessage(HttpMethod.Post, "/organization/acl/add")
-       {
-           Content = JsonContent.Create(new ClientChangeRequest("policy fan-out benchmark", Entry: entry), options: json),
-       })
-{
-    change.Headers.Authorization = new AuthenticationHeaderValue("Bearer", login!.AccessToken);
-    (await http.SendAsync(change)).EnsureSuccessStatusCode();
-}
+await Change(entry);
 
 var changeAnswered = Stopwatch.GetElapsedTime(changeStartTicks).TotalMilliseconds;
 var deadline = Stopwatch.StartNew();
@@ -220,6 +240,7 @@ var result = new
     machine = $"{Environment.ProcessorCount} cores",
     agents = options.Agents,
     ackJitterMs = options.AckJitterMs,
+    warmUpChanges = options.WarmUpChanges,
     received = sorted.Length,
     missed = options.Agents - sorted.Length,
     rejected = wrong,
@@ -348,7 +369,7 @@ sealed class Agent(ECDsa key, EnrollResponse enrolment)
     public long Version { get; set; }
 }
 
-sealed record Options(string Server, string Organization, string User, string Password, string LicenseKey, int Agents, int ApiPid, string Output, int AckJitterMs, double? SettleSeconds)
+sealed record Options(string Server, string Organization, string User, string Password, string LicenseKey, int Agents, int ApiPid, string Output, int AckJitterMs, double? SettleSeconds, int WarmUpChanges)
 {
     public static Options Parse(string[] args)
     {
@@ -361,6 +382,7 @@ sealed record Options(string Server, string Organization, string User, string Pa
         return new Options(Get("--server"), Get("--org"), Get("--user"), Get("--password"), Get("--license"),
             int.Parse(Get("--agents", "1000"), CultureInfo.InvariantCulture), int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture),
             Get("--output", "bench/results/policy-fanout.json"), int.Parse(Get("--ack-jitter-ms", "0"), CultureInfo.InvariantCulture),
-            Array.IndexOf(args, "--settle-seconds") >= 0 ? double.Parse(Get("--settle-seconds"), CultureInfo.InvariantCulture) : null);
+            Array.IndexOf(args, "--settle-seconds") >= 0 ? double.Parse(Get("--settle-seconds"), CultureInfo.InvariantCulture) : null,
+            int.Parse(Get("--warm-up-changes", "0"), CultureInfo.InvariantCulture));
     }
 }
