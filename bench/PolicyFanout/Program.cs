@@ -38,12 +38,20 @@ await Parallel.ForAsync(0, options.Agents, new ParallelOptions { MaxDegreeOfPara
     response.EnsureSuccessStatusCode();
     agents[i] = new Agent(key, (await response.Content.ReadFromJsonAsync<EnrollResponse>(json, cancellation))!);
 });
-Console.Error.WriteLine($"enrolled in {enrolWatch.Elapsed.TotalSeconds:F1} s; fetching initial policies ...");
+Console.Error.WriteLine($"enrolled in {enrolWatch.Elapsed.TotalSeconds:F1} s; fetching, verifying and acknowledging initial policies ...");
 
+// As the agent does after enrolling: its first policy, verified, then its receipt.
 await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (agent, cancellation) =>
 {
     var signed = await Fetch(agent, wait: 0, cancellation);
+    if (!PolicySignature.Verify(signed!, agent.PinnedKey))
+    {
+        throw new InvalidOperationException("an initial policy does not verify with the pinned key");
+    }
+
     agent.Version = signed!.Policy.Version;
+    using var answer = await Acknowledge(agent, signed.Policy.Version, Sign(agent, signed.Policy.Version), cancellation);
+    answer.EnsureSuccessStatusCode();
 });
 
 var entry = $"bench-{Guid.NewGuid():N}"[..20] + "@" + options.Organization;
@@ -115,15 +123,10 @@ async Task Poll(Agent agent)
             }
         }
 
-        var (signature, _) = await agentCpu.Run(() => agent.Key.SignData(
-            Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, signed.Policy.Version)),
-            HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
-        var receipt = new PolicyAcknowledgement(signed.Policy.Version, Convert.ToBase64String(signature));
-        using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack") { Content = JsonContent.Create(receipt, options: json) };
-        ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
+        var (signature, _) = await agentCpu.Run(() => Sign(agent, signed.Policy.Version));
         try
         {
-            using var answer = await http.SendAsync(ack, stop.Token);
+            using var answer = await Acknowledge(agent, signed.Policy.Version, signature, stop.Token);
             if (counts && answer.StatusCode == HttpStatusCode.NoContent)
             {
                 receipts.Add(Stopwatch.GetElapsedTime(Interlocked.Read(ref changeStartTicks)).TotalMilliseconds);
@@ -134,6 +137,20 @@ async Task Poll(Agent agent)
             return;
         }
     }
+}
+
+static byte[] Sign(Agent agent, long version) => agent.Key.SignData(
+    Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, version)), HashAlgorithmName.SHA256,
+    DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+async Task<HttpResponseMessage> Acknowledge(Agent agent, long version, byte[] signature, CancellationToken cancellation)
+{
+    using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack")
+    {
+        Content = JsonContent.Create(new PolicyAcknowledgement(version, Convert.ToBase64String(signature)), options: json),
+    };
+    ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
+    return await http.SendAsync(ack, cancellation);
 }
 
 async Task<SignedPolicy?> Fetch(Agent agent, int wait, CancellationToken cancellation)
