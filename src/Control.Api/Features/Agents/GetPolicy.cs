@@ -44,7 +44,7 @@ public static class GetPolicyEndpoint
             http.Response.Headers.ETag = $"\"{etag}\"";
             if (known != etag)
             {
-                return Results.Bytes(current.Json, "application/json; charset=utf-8");
+                return new PolicyBody(current.Json);
             }
 
             var remaining = deadline - DateTimeOffset.UtcNow;
@@ -62,5 +62,17 @@ public static class GetPolicyEndpoint
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
         }
+    }
+}
+
+/// <summary>The prepared policy body, written as it is (no range or conditional-request handling: the ETag logic is above).</summary>
+internal sealed class PolicyBody(byte[] json) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        httpContext.Response.ContentLength = json.Length;
+        return httpContext.Response.Body.WriteAsync(json, httpContext.RequestAborted).AsTask();
     }
 }
