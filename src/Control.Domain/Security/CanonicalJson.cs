@@ -145,7 +145,7 @@ public static class CanonicalJson
             return;
         }
 
-        var written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        var written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetByteCount(text)));
         output.Advance(written);
     }
 

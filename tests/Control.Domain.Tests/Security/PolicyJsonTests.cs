@@ -35,4 +35,30 @@ public class PolicyJsonTests
         Assert.Equal(reflected.Signature, generated.Signature);
         Assert.True(PolicySignature.Verify(generated, key));
     }
+
+    [Fact]
+    public void CanonicalBytes_ShortcutAndGeneralCanonicalizer_AgreeForPlainAndAwkwardText()
+    {
+        // The shortcut (sorted members, no escapes) must give exactly what the general canonicalizer gives, and text that
+        // needs an escape must take the general way: quotes, backslashes, control characters, non-ASCII, HTML-ish signs.
+        var random = new Random(8785);
+        var alphabet = "abcXYZ019@.-_ <>&'+\"\\\n\t\u0001\u007f\u00e9\u2028\u20ac\ud83d\ude00".ToCharArray();
+        string Text() => new(Enumerable.Range(0, random.Next(0, 10)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        var reference = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        for (var round = 0; round < 300; round++)
+        {
+            var policy = FullPolicy() with
+            {
+                Organization = Text(),
+                Alias = round % 3 == 0 ? null : Text(),
+                Acl = new PolicyAcl(true, [Text(), Text()]),
+                ViewerCa = round % 2 == 0 ? null : Text(),
+                IssuedAt = Text(),
+            };
+            Assert.Equal(CanonicalJson.Serialize(policy, reference), PolicySignature.CanonicalBytes(policy));
+        }
+
+        var plain = FullPolicy() with { Acl = new PolicyAcl(true, ["*@acme"]), Alias = "kiosk@acme", ViewerCa = "-----BEGIN CERTIFICATE-----" };
+        Assert.Equal(CanonicalJson.Serialize(plain, reference), PolicySignature.CanonicalBytes(plain));
+    }
 }
