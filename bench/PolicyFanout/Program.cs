@@ -147,7 +147,7 @@ async Task<HttpResponseMessage> Acknowledge(Agent agent, long version, byte[] si
 {
     using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack")
     {
-        Content = JsonContent.Create(new PolicyAcknowledgement(version, Convert.ToBase64String(signature)), options: json),
+        Content = JsonContent.Create(new PolicyAcknowledgement(version, Convert.ToBase64String(signature)), PolicyJsonContext.Default.PolicyAcknowledgement),
     };
     ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
     return await http.SendAsync(ack, cancellation);
@@ -234,7 +234,7 @@ var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).T
 var windowSeconds = Stopwatch.GetElapsedTime(changeStartTicks).TotalSeconds;
 var memory = ProcessMemory(options.ApiPid);
 // Receipts are part of the change's cost (the offboarding proof): wait for them too, and count the API's CPU until then.
-while (receipts.Count < latencies.Count && deadline.Elapsed < TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(options.AckJitterMs))
+while (receipts.Count < latencies.Count && deadline.Elapsed < TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(options.AckJitterMs))
 {
     await Task.Delay(20);
 }
