@@ -65,6 +65,25 @@ public sealed class PolicyFollowingTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Run_NewPolicy_IsEnforcedAtOnceAndItsReceiptFollowsWithinTheReceiptWindow()
+    {
+        var agent = await _harness.StartWithPolicyAsync(5);
+        await Eventually.TrueAsync(() => _harness.Api.ParkedPolls > 0, null, () => $"a parked policy request{Environment.NewLine}{agent}");
+
+        _harness.Api.ServePolicy(_harness.Sign(_harness.Policy(6, "carol@acme")));
+        await agent.WaitForOutputAsync("policy v6 applied");
+        var applied = Stopwatch.StartNew();
+        await _harness.WaitForAckAsync(6, agent);
+        applied.Stop();
+
+        // The receipt is spread over a short random pause (a fleet's receipts must not all land in the second of the
+        // change), but it is never dropped and never held back longer than the window (plus a margin for a busy box).
+        Assert.True(applied.Elapsed < Control.Agent.Policies.ReceiptDelay.Window + TimeSpan.FromSeconds(1.5), $"the receipt for v6 took {applied.Elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal(6, _harness.CachedPolicy().Policy.Version);
+        await _harness.WaitForStatusAsync(s => s.GetProperty("agent").GetProperty("acknowledgedVersion").GetInt64() == 6, "acknowledged v6", agent);
+    }
+
+    [Fact]
     public async Task Run_Restarted_KeepsTheCachedPolicyAndAsksOnlyForNewerOnes()
     {
         var first = await _harness.StartWithPolicyAsync(7);

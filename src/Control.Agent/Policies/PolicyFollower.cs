@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Control.Agent.Server;
@@ -9,19 +10,22 @@ namespace Control.Agent.Policies;
 
 /// <summary>
 /// The agent's main loop: long-poll the API for a newer signed policy, admit it only through <see cref="PolicyGate"/>,
-/// cache it, then send the signed receipt. Whatever goes wrong (API down, bad document, refused credential), the last
+/// cache it, then send the signed receipt (after a short random pause, see <see cref="ReceiptDelay"/>). Whatever goes wrong (API down, bad document, refused credential), the last
 /// good policy stays in force.
 /// </summary>
 internal sealed class PolicyFollower(
     Enrolment enrolment, ECDsa agentKey, StateDirectory state, AgentApi api, StatusReporter status, TextWriter output, TextWriter errors,
-    PolicyInForce? sessions = null)
+    PolicyInForce? sessions = null, Func<TimeSpan>? receiptDelay = null)
 {
+    private readonly Func<TimeSpan> receiptDelay = receiptDelay ?? (() => ReceiptDelay.Next(Random.Shared));
+
     /// <summary>A removed client has nothing left to wait for urgently.</summary>
     private static readonly TimeSpan RemovedPollInterval = TimeSpan.FromSeconds(60);
 
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), Random.Shared);
     private SignedPolicy? _inForce;
     private long? _unacknowledged;
+    private long? _receiptDue;
     private string? _lastReported;
 
     private bool Removed => _inForce?.Policy.Removed == true;
@@ -89,6 +93,12 @@ internal sealed class PolicyFollower(
     {
         if (_unacknowledged is { } version)
         {
+            if (_receiptDue is { } due && Stopwatch.GetElapsedTime(due) < TimeSpan.Zero)
+            {
+                await Task.Delay(-Stopwatch.GetElapsedTime(due), stop);
+            }
+
+            _receiptDue = null;
             await AcknowledgeAsync(version, stop);
         }
 
@@ -141,6 +151,7 @@ internal sealed class PolicyFollower(
         _inForce = signed;
         sessions?.Replace(signed);
         _unacknowledged = signed!.Policy.Version;
+        _receiptDue = Stopwatch.GetTimestamp() + (long)(receiptDelay().TotalSeconds * Stopwatch.Frequency);
         _lastReported = null;
         _backoff.Reset();
         output.WriteLine($"policy v{signed.Policy.Version} applied ({PolicySummary.Describe(signed.Policy)})");

@@ -79,7 +79,7 @@ internal sealed class AgentApi : IDisposable
         var digest = Convert.ToHexStringLower(SHA256.HashData(body));
         try
         {
-            return new PolicyAnswer(response.StatusCode, JsonSerializer.Deserialize<SignedPolicy>(body, PolicySignature.Json), null, digest);
+            return new PolicyAnswer(response.StatusCode, JsonSerializer.Deserialize(body, PolicyJsonContext.Default.SignedPolicy), null, digest);
         }
         catch (JsonException)
         {

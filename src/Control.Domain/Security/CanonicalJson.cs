@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Control.Domain.Security;
 
@@ -18,95 +20,140 @@ public static class CanonicalJson
     // re-signs (and every agent re-verifies) thousands of policies.
     public static byte[] Serialize<T>(T value, JsonSerializerOptions options) => Serialize(JsonSerializer.SerializeToUtf8Bytes(value, options));
 
+    public static byte[] Serialize<T>(T value, JsonTypeInfo<T> type) => Serialize(JsonSerializer.SerializeToUtf8Bytes(value, type));
+
     private static byte[] Serialize(byte[] utf8Json)
     {
         using var document = JsonDocument.Parse(utf8Json);
-        var builder = new StringBuilder(1024);
-        Write(builder, document.RootElement);
-        return Encoding.UTF8.GetBytes(builder.ToString());
+        var output = new ArrayBufferWriter<byte>(utf8Json.Length);
+        Write(output, document.RootElement);
+        return output.WrittenSpan.ToArray();
     }
 
-    private static void Write(StringBuilder output, JsonElement element)
+    // Written straight to UTF-8, each member name read once: this runs once per client per policy change on the server
+    // and once per policy on every agent, so it must cost well below the signature it feeds.
+    private static void Write(ArrayBufferWriter<byte> output, JsonElement element)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var members = new List<JsonProperty>();
-                foreach (var member in element.EnumerateObject())
+                var count = 0;
+                foreach (var _ in element.EnumerateObject())
                 {
-                    members.Add(member);
+                    count++;
                 }
 
-                members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-                output.Append('{');
-                for (var i = 0; i < members.Count; i++)
+                var names = new string[count];
+                var values = new JsonElement[count];
+                var i = 0;
+                foreach (var member in element.EnumerateObject())
+                {
+                    names[i] = member.Name;
+                    values[i++] = member.Value;
+                }
+
+                Array.Sort(names, values, StringComparer.Ordinal);
+                Append(output, (byte)'{');
+                for (i = 0; i < count; i++)
                 {
                     if (i > 0)
                     {
-                        output.Append(',');
+                        Append(output, (byte)',');
                     }
 
-                    WriteString(output, members[i].Name);
-                    output.Append(':');
-                    Write(output, members[i].Value);
+                    WriteString(output, names[i]);
+                    Append(output, (byte)':');
+                    Write(output, values[i]);
                 }
 
-                output.Append('}');
+                Append(output, (byte)'}');
                 break;
             case JsonValueKind.Array:
-                output.Append('[');
+                Append(output, (byte)'[');
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
                     if (index++ > 0)
                     {
-                        output.Append(',');
+                        Append(output, (byte)',');
                     }
 
                     Write(output, item);
                 }
 
-                output.Append(']');
+                Append(output, (byte)']');
                 break;
             case JsonValueKind.String:
                 WriteString(output, element.GetString()!);
                 break;
             case JsonValueKind.True:
-                output.Append("true");
+                Append(output, "true"u8);
                 break;
             case JsonValueKind.False:
-                output.Append("false");
+                Append(output, "false"u8);
                 break;
             case JsonValueKind.Null:
-                output.Append("null");
+                Append(output, "null"u8);
                 break;
             case JsonValueKind.Number when element.TryGetInt64(out var integer):
-                output.Append(integer.ToString(CultureInfo.InvariantCulture));
+                integer.TryFormat(output.GetSpan(20), out var written, default, CultureInfo.InvariantCulture);
+                output.Advance(written);
                 break;
             default:
                 throw new ArgumentException($"Canonical JSON here carries strings, booleans, null and integers only, not {element.ValueKind} '{element.GetRawText()}'.");
         }
     }
 
-    private static void WriteString(StringBuilder output, string text)
+    private static void WriteString(ArrayBufferWriter<byte> output, string text)
     {
-        output.Append('"');
-        foreach (var ch in text)
+        Append(output, (byte)'"');
+        var span = text.AsSpan();
+        var run = 0;
+        for (var i = 0; i < span.Length; i++)
         {
-            switch (ch)
+            var escape = span[i] switch
             {
-                case '"': output.Append("\\\""); break;
-                case '\\': output.Append("\\\\"); break;
-                case '\b': output.Append("\\b"); break;
-                case '\f': output.Append("\\f"); break;
-                case '\n': output.Append("\\n"); break;
-                case '\r': output.Append("\\r"); break;
-                case '\t': output.Append("\\t"); break;
-                case < ' ': output.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: output.Append(ch); break;
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => "\\u" + ((int)span[i]).ToString("x4", CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (escape is null)
+            {
+                continue;
             }
+
+            // Escapes are ASCII, so a run between two of them never splits a surrogate pair.
+            AppendUtf8(output, span[run..i]);
+            AppendUtf8(output, escape);
+            run = i + 1;
         }
 
-        output.Append('"');
+        AppendUtf8(output, span[run..]);
+        Append(output, (byte)'"');
     }
+
+    private static void AppendUtf8(ArrayBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        var written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetByteCount(text)));
+        output.Advance(written);
+    }
+
+    private static void Append(ArrayBufferWriter<byte> output, byte value)
+    {
+        output.GetSpan(1)[0] = value;
+        output.Advance(1);
+    }
+
+    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> value) => output.Write(value);
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Control.Domain.Contracts;
 
 namespace Control.Domain.Security;
@@ -13,10 +15,61 @@ public static class PolicySignature
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    public static byte[] CanonicalBytes(ClientPolicy policy) => CanonicalJson.Serialize(policy, Json);
+    /// <summary>
+    /// The policy's canonical JSON (see <see cref="CanonicalJson"/>). Every change re-signs the policy of each client it
+    /// touches and every agent re-verifies it, so the usual case takes a shortcut: serialized with members in ordinal
+    /// order and nothing escaped that need not be, a document whose only escapes are the two-character ones JCS also
+    /// uses (\" \\ \b \f \n \r \t: a PEM certificate's line breaks) is already canonical (camelCase ASCII names,
+    /// integers, raw UTF-8 text, no whitespace). Anything with a \u escape goes through the general canonicalizer. A test
+    /// checks both ways give the same bytes.
+    /// </summary>
+    public static byte[] CanonicalBytes(ClientPolicy policy)
+    {
+        var direct = JsonSerializer.SerializeToUtf8Bytes(policy, SortedClientPolicy);
+        return OnlyShortEscapes(direct) ? direct : CanonicalJson.Serialize(policy, PolicyJsonContext.Default.ClientPolicy);
+    }
 
-    public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId) =>
-        new(policy, Convert.ToBase64String(key.SignData(CanonicalBytes(policy), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), keyId);
+    private static bool OnlyShortEscapes(ReadOnlySpan<byte> json)
+    {
+        for (var at = json.IndexOf((byte)'\\'); at >= 0; at = json.IndexOf((byte)'\\'))
+        {
+            if (at + 1 >= json.Length || json[at + 1] is not ((byte)'"' or (byte)'\\' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t'))
+            {
+                return false;
+            }
+
+            json = json[(at + 2)..];
+        }
+
+        return true;
+    }
+
+    private static readonly JsonTypeInfo<ClientPolicy> SortedClientPolicy = (JsonTypeInfo<ClientPolicy>)new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = PolicyJsonContext.Default.WithAddedModifier(SortMembersOrdinally),
+    }.GetTypeInfo(typeof(ClientPolicy));
+
+    private static void SortMembersOrdinally(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        var sorted = type.Properties.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        type.Properties.Clear();
+        foreach (var property in sorted)
+        {
+            type.Properties.Add(property);
+        }
+    }
+
+    public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId) => Sign(policy, CanonicalBytes(policy), key, keyId);
+
+    /// <summary>Signs a policy whose canonical bytes the caller already holds (and uses again, e.g. as the response body).</summary>
+    public static SignedPolicy Sign(ClientPolicy policy, byte[] canonicalBytes, ECDsa key, string keyId) =>
+        new(policy, Convert.ToBase64String(key.SignData(canonicalBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), keyId);
 
     public static bool Verify(SignedPolicy signed, string publicKeySpki)
     {

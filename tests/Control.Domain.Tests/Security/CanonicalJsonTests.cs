@@ -46,4 +46,56 @@ public class CanonicalJsonTests
         Assert.Throws<ArgumentException>(() => CanonicalJson.Serialize(JsonNode.Parse("{\"a\":1.5}")));
         Assert.Equal("{\"n\":-7}", Encoding.UTF8.GetString(CanonicalJson.Serialize(new { n = -7 }, new JsonSerializerOptions())));
     }
+
+    [Fact]
+    public void Utf8_writer_gives_the_bytes_of_the_plain_reference_implementation_for_awkward_strings()
+    {
+        // Agents and servers of different releases must agree byte for byte: compare with the straightforward
+        // StringBuilder form (the previous implementation) on names and values full of escapes and non-ASCII text.
+        var random = new Random(8785);
+        var alphabet = "aZ09 \"\\/\b\f\n\r\t\u0000\u0001\u001f\u007f\u0080\u00e9\u2028\u20ac\ufb33\ud83d\ude00".ToCharArray();
+        for (var round = 0; round < 200; round++)
+        {
+            string Text() => new(Enumerable.Range(0, random.Next(0, 12)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var node = new JsonObject();
+            for (var i = 0; i < 6; i++)
+            {
+                node[Text() + i] = i % 3 == 0 ? new JsonArray(Text(), random.NextInt64(long.MinValue, long.MaxValue), null, true) : Text();
+            }
+
+            Assert.Equal(Reference(JsonDocument.Parse(node.ToJsonString()).RootElement), Encoding.UTF8.GetString(CanonicalJson.Serialize(node)));
+        }
+    }
+
+    private static string Reference(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "{" + string.Join(",", element.EnumerateObject().OrderBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => ReferenceString(m.Name) + ":" + Reference(m.Value))) + "}",
+        JsonValueKind.Array => "[" + string.Join(",", element.EnumerateArray().Select(Reference)) + "]",
+        JsonValueKind.String => ReferenceString(element.GetString()!),
+        JsonValueKind.Number => element.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => element.GetRawText(),
+    };
+
+    private static string ReferenceString(string text)
+    {
+        var output = new StringBuilder("\"");
+        foreach (var ch in text)
+        {
+            output.Append(ch switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => "\\u" + ((int)ch).ToString("x4", System.Globalization.CultureInfo.InvariantCulture),
+                _ => ch.ToString(),
+            });
+        }
+
+        return output.Append('"').ToString();
+    }
 }

@@ -34,17 +34,17 @@ public static class GetPolicyEndpoint
         while (true)
         {
             var changed = notifier.Subscribe(organization, clientId);
-            var signed = await policies.Current(organization, clientId);
-            if (signed is null)
+            var current = await policies.Current(organization, clientId);
+            if (current is null)
             {
                 return Problems.NotFound("client").ToResult();
             }
 
-            var etag = signed.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var etag = current.Signed.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             http.Response.Headers.ETag = $"\"{etag}\"";
             if (known != etag)
             {
-                return Results.Ok(signed);
+                return new PolicyBody(current.Json);
             }
 
             var remaining = deadline - DateTimeOffset.UtcNow;
@@ -62,5 +62,17 @@ public static class GetPolicyEndpoint
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
         }
+    }
+}
+
+/// <summary>The prepared policy body, written as it is (no range or conditional-request handling: the ETag logic is above).</summary>
+internal sealed class PolicyBody(byte[] json) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        httpContext.Response.ContentLength = json.Length;
+        return httpContext.Response.Body.WriteAsync(json, httpContext.RequestAborted).AsTask();
     }
 }

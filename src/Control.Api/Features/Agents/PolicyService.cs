@@ -37,7 +37,7 @@ public sealed class PolicyService
 
     private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, ECDsa> _signingKeys = new();
-    private readonly ConcurrentDictionary<Guid, SignedPolicy> _latest = new();
+    private readonly ConcurrentDictionary<Guid, SignedPolicyDocument> _latest = new();
     private readonly ConcurrentDictionary<(string Organization, Guid Id), Snapshot<Client>> _clients = new();
     private readonly ConcurrentDictionary<string, Snapshot<Organization>> _organizations = new();
     private readonly ConcurrentDictionary<string, ECDsa> _clientKeys = new();
@@ -60,7 +60,7 @@ public sealed class PolicyService
             return client;
         });
 
-    public async Task<SignedPolicy?> Current(string organization, Guid clientId)
+    public async Task<SignedPolicyDocument?> Current(string organization, Guid clientId)
     {
         var client = await Client(organization, clientId);
         if (client is null)
@@ -112,10 +112,10 @@ public sealed class PolicyService
         return snapshot.Value;
     }
 
-    public SignedPolicy Sign(Client client, Organization organization)
+    public SignedPolicyDocument Sign(Client client, Organization organization)
     {
         var version = client.PolicyRevision + organization.PolicyRevision;
-        if (_latest.TryGetValue(client.Id, out var cached) && cached.Policy.Version == version)
+        if (_latest.TryGetValue(client.Id, out var cached) && cached.Signed.Policy.Version == version)
         {
             return cached;
         }
@@ -134,9 +134,9 @@ public sealed class PolicyService
             organization.RevokedViewerSerials(now), organization.SessionSettings);
         var policy = PolicyComposer.Compose(client, context, encryptedTotp, now);
         var key = organization.SigningKey!;
-        var signed = PolicySignature.Sign(policy, SigningKey(organization.Id, key), key.KeyId);
-        _latest[client.Id] = signed;
-        return signed;
+        var document = SignedPolicyDocument.Create(policy, SigningKey(organization.Id, key), key.KeyId);
+        _latest[client.Id] = document;
+        return document;
     }
 
     private ECDsa SigningKey(Guid organizationId, PolicySigningKey key) => _signingKeys.GetOrAdd(key.KeyId, _ =>
@@ -145,4 +145,29 @@ public sealed class PolicyService
         ecdsa.ImportPkcs8PrivateKey(protector.Unprotect(key.ProtectedPrivateKey, OrganizationFounding.SigningKeyPurpose(organizationId)), out int _);
         return ecdsa;
     });
+}
+
+/// <summary>
+/// A signed policy with its response body, made once per (client, version): the body is the canonical policy JSON that
+/// was signed (any member order is valid JSON for the agent), so the policy is serialized once, not once more per answer.
+/// </summary>
+public sealed record SignedPolicyDocument(SignedPolicy Signed, byte[] Json)
+{
+    public static SignedPolicyDocument Create(ClientPolicy policy, ECDsa key, string keyId)
+    {
+        var canonical = PolicySignature.CanonicalBytes(policy);
+        var signed = PolicySignature.Sign(policy, canonical, key, keyId);
+        var body = new System.Buffers.ArrayBufferWriter<byte>(canonical.Length + 256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("policy");
+            writer.WriteRawValue(canonical, skipInputValidation: true);
+            writer.WriteString("signature", signed.Signature);
+            writer.WriteString("keyId", signed.KeyId);
+            writer.WriteEndObject();
+        }
+
+        return new SignedPolicyDocument(signed, body.WrittenSpan.ToArray());
+    }
 }
