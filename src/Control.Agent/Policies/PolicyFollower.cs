@@ -91,18 +91,23 @@ internal sealed class PolicyFollower(
     /// <summary>One exchange with the API; returns how long to pause before the next.</summary>
     private async Task<TimeSpan> StepAsync(CancellationToken stop)
     {
+        var wait = AgentApi.PolicyWaitSeconds;
         if (_unacknowledged is { } version)
         {
             if (_receiptDue is { } due && Stopwatch.GetElapsedTime(due) < TimeSpan.Zero)
             {
-                await Task.Delay(-Stopwatch.GetElapsedTime(due), stop);
+                // The receipt waits for its turn, the policy does not: keep following changes meanwhile, polling no longer
+                // than until the receipt is due (a newer policy's receipt then replaces this one).
+                wait = Math.Max(1, (int)Math.Ceiling((-Stopwatch.GetElapsedTime(due)).TotalSeconds));
             }
-
-            _receiptDue = null;
-            await AcknowledgeAsync(version, stop);
+            else
+            {
+                _receiptDue = null;
+                await AcknowledgeAsync(version, stop);
+            }
         }
 
-        var answer = await api.GetPolicyAsync(_inForce?.Policy.Version, AgentApi.PolicyWaitSeconds, stop);
+        var answer = await api.GetPolicyAsync(_inForce?.Policy.Version, wait, stop);
         switch (answer.Status)
         {
             case HttpStatusCode.NotModified:
