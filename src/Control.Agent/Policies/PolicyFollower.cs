@@ -113,7 +113,7 @@ internal sealed class PolicyFollower(
             case HttpStatusCode.NotModified:
                 status.Reached(credentialAccepted: true, InForce);
                 _backoff.Reset();
-                return Removed ? RemovedPollInterval : TimeSpan.Zero;
+                return Removed && _unacknowledged is null ? RemovedPollInterval : TimeSpan.Zero;
             case HttpStatusCode.OK:
                 status.Reached(credentialAccepted: true, InForce);
                 return Consider(answer);
