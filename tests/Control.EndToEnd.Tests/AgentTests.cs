@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Control.Domain.Contracts;
@@ -16,8 +15,7 @@ public sealed class AgentTests(ApiProcess api) : IClassFixture<ApiProcess>, IDis
     private const string Password = "Copper-Meadow-Lantern-17";
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly ConcurrentQueue<string> _agentOutput = new();
-    private Process? _agent;
+    private readonly AgentDaemon _agent = new(Path.Combine(api.Root, "agent-state"));
 
     private string Server => api.Server.ToString().TrimEnd('/');
 
@@ -30,15 +28,15 @@ public sealed class AgentTests(ApiProcess api) : IClassFixture<ApiProcess>, IDis
         var licenseKey = JsonSerializer.Deserialize<SetupResponse>(setup.Stdout, Json)!.LicenseKey;
         (await owner.RunWithInputAsync([Password], "login", "--server", Server, "--org", "acme", "--user", "owner")).ShouldExit(0);
 
-        var state = Path.Combine(api.Root, "agent-state");
+        var state = _agent.StateDirectory;
         var tokenFile = Path.Combine(api.Root, "license-key");
         await File.WriteAllTextAsync(tokenFile, licenseKey);
-        var enrol = await Agent("enroll", "--server", Server, "--token-file", tokenFile, "--alias", "desk", "--state-dir", state);
+        var enrol = await _agent.EnrollAsync(Server, tokenFile, "desk");
         enrol.ShouldExit(0, () => api.Log);
         Assert.Contains("desk@acme", enrol.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(licenseKey, enrol.Stdout + enrol.Stderr, StringComparison.Ordinal);
 
-        StartDaemon(state);
+        _agent.Start();
         var first = await WaitForStatus(state, s => s.Policy?.Version > 0, "the first policy");
         Assert.Equal("online", first.Agent.State);
 
@@ -68,52 +66,22 @@ public sealed class AgentTests(ApiProcess api) : IClassFixture<ApiProcess>, IDis
         var removed = await WaitForStatus(state, s => s.Policy?.Removed == true, "the tombstone");
         Assert.True(removed.Policy!.Acl.Enabled);
         Assert.Empty(removed.Policy.Acl.Entries);
-        Assert.Contains(_agentOutput, line => line.Contains("removed", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(_agent.Output, line => line.Contains("removed", StringComparison.OrdinalIgnoreCase));
     }
-
-    private void StartDaemon(string state)
-    {
-        _agent = new Process
-        {
-            StartInfo = ProcessRun.StartInfo(Artifacts.DotnetHost, [Artifacts.AgentDll, "run", "--state-dir", state],
-                new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" }, api.Root),
-        };
-        _agent.OutputDataReceived += (_, e) => _agentOutput.Enqueue(e.Data ?? "");
-        _agent.ErrorDataReceived += (_, e) => _agentOutput.Enqueue(e.Data ?? "");
-        _agent.Start();
-        _agent.BeginOutputReadLine();
-        _agent.BeginErrorReadLine();
-    }
-
-    private static Task<ProcessRun> Agent(params string[] arguments) =>
-        ProcessRun.RunAsync(Artifacts.DotnetHost, [Artifacts.AgentDll, .. arguments], new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" }, null, Bounded);
 
     private async Task<AgentStatus> WaitForStatus(string state, Func<AgentStatus, bool> condition, string what)
     {
         AgentStatus? last = null;
         await WaitFor(async () =>
         {
-            var run = await Agent("status", "--state-dir", state, "--json");
+            var run = await AgentDaemon.RunAsync("status", "--state-dir", state, "--json");
             last = run.ExitCode == 0 ? JsonSerializer.Deserialize<AgentStatus>(run.Stdout, Json) : null;
             return last is not null && condition(last);
         }, what);
         return last!;
     }
 
-    private async Task WaitFor(Func<Task<bool>> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > Bounded)
-            {
-                Assert.Fail($"Waited {Bounded.TotalSeconds} s for {what}.{Environment.NewLine}--- agent output ---{Environment.NewLine}" +
-                    $"{string.Join(Environment.NewLine, _agentOutput)}{Environment.NewLine}{api.Log}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private Task WaitFor(Func<Task<bool>> condition, string what) => Eventually.Until(condition, what, Bounded, () => $"{_agent.Log}{Environment.NewLine}{api.Log}");
 
     private static async Task<List<ClientSummary>> Clients(ControlCli owner)
     {
@@ -121,16 +89,7 @@ public sealed class AgentTests(ApiProcess api) : IClassFixture<ApiProcess>, IDis
         return JsonSerializer.Deserialize<List<ClientSummary>>(run.Stdout, Json)!;
     }
 
-    public void Dispose()
-    {
-        if (_agent is { HasExited: false })
-        {
-            _agent.Kill(entireProcessTree: true);
-            _agent.WaitForExit(5000);
-        }
-
-        _agent?.Dispose();
-    }
+    public void Dispose() => _agent.Dispose();
 
     /// <summary>The part of <c>control-agent status --json</c> this test reads.</summary>
     private sealed record AgentStatus(AgentState Agent, PolicyState? Policy);

@@ -17,44 +17,61 @@ public sealed class PacedApiProcess : ApiProcess
     ];
 }
 
-/// <summary>HR offboards a person with the real CLI; the API process is killed (SIGKILL) between steps and resumes to the end, each step once.</summary>
+/// <summary>
+/// HR offboards a person with the real CLI against the real API process: once while the API is killed (SIGKILL) between
+/// steps and resumes, each step once; once with two live agents, whose signed receipts complete it and which then refuse
+/// the person's viewer.
+/// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class OffboardingTests(PacedApiProcess api) : IClassFixture<PacedApiProcess>
+public sealed partial class OffboardingTests : IAsyncLifetime, IDisposable
 {
     private const string Password = "Amber-Falcon-Orchard-64";
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Each test gets its own API process and database: both set the organization up with the one-time bootstrap token.
+    private readonly PacedApiProcess _api = new();
+    private readonly List<AgentDaemon> _agents = [];
+
+    private string Server => _api.Server.ToString().TrimEnd('/');
+
+    public Task InitializeAsync() => _api.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            agent.Dispose();
+        }
+
+        await _api.DisposeAsync();
+    }
+
+    /// <summary>Only a safety net: xunit calls <see cref="DisposeAsync"/> first, which also drops the database.</summary>
+    public void Dispose() => _api.Dispose();
 
     [Fact]
     public async Task Offboarding_survives_a_real_kill_of_the_api_and_does_every_step_exactly_once()
     {
-        var server = api.Server.ToString().TrimEnd('/');
-        var alice = new ControlCli(Path.Combine(api.Root, "alice", "config", "control"));
-        var setup = (await alice.RunWithInputAsync([Password, Password],
-            "setup", "--server", server, "--token-file", api.BootstrapTokenFile, "--org", "acme", "--name", "Acme", "--user", "alice", "--json")).ShouldExit(0, () => api.Log);
-        var licenseKey = JsonSerializer.Deserialize<SetupResponse>(setup.Stdout, Json)!.LicenseKey;
-        (await alice.RunWithInputAsync([Password], "login", "--server", server, "--org", "acme", "--user", "alice")).ShouldExit(0, () => api.Log);
-        var invite = (await alice.RunAsync("operators", "invite", "bob", "--role", "technician", "--reason", "support")).ShouldExit(0, () => api.Log);
-        var code = Regex.Match(invite.Stdout, @"--code (\S+)").Groups[1].Value;
-        var bob = new ControlCli(Path.Combine(api.Root, "bob", "config", "control"));
-        (await bob.RunWithInputAsync([Password, Password], "activate", "--server", server, "--org", "acme", "--user", "bob", "--code", code)).ShouldExit(0, () => api.Log);
-        (await bob.RunWithInputAsync([Password], "login", "--server", server, "--org", "acme", "--user", "bob")).ShouldExit(0, () => api.Log);
+        var (alice, licenseKey) = await SetUpAcmeAsync();
+        var bob = await SignUpAsync(alice, "bob", "technician");
 
-        using var http = new HttpClient { BaseAddress = api.Server, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = _api.Server, Timeout = TimeSpan.FromSeconds(30) };
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var enrolled = await http.PostAsJsonAsync("agent/enroll", new EnrollRequest(licenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), "door", "e2e-host"));
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
-        (await alice.RunAsync("acl", "enable", "door", "--reason", "only named people")).ShouldExit(0, () => api.Log);
-        (await alice.RunAsync("acl", "add", "door", "bob@acme", "--reason", "support")).ShouldExit(0, () => api.Log);
+        (await alice.RunAsync("acl", "enable", "door", "--reason", "only named people")).ShouldExit(0, () => _api.Log);
+        (await alice.RunAsync("acl", "add", "door", "bob@acme", "--reason", "support")).ShouldExit(0, () => _api.Log);
 
-        (await alice.RunAsync("people", "add", "Bob Builder", "--email", "bob@example.com", "--reason", "hired")).ShouldExit(0, () => api.Log);
-        (await alice.RunAsync("people", "link", "Bob Builder", "--operator", "bob", "--reason", "his account")).ShouldExit(0, () => api.Log);
-        (await alice.RunAsync("people", "knows", "Bob Builder", "--secret", "license-key", "--reason", "he had it")).ShouldExit(0, () => api.Log);
-        var reachable = (await alice.RunAsync("access", "reachable-by", "Bob Builder")).ShouldExit(0, () => api.Log);
+        (await alice.RunAsync("people", "add", "Bob Builder", "--email", "bob@example.com", "--reason", "hired")).ShouldExit(0, () => _api.Log);
+        (await alice.RunAsync("people", "link", "Bob Builder", "--operator", "bob", "--reason", "his account")).ShouldExit(0, () => _api.Log);
+        (await alice.RunAsync("people", "knows", "Bob Builder", "--secret", "license-key", "--reason", "he had it")).ShouldExit(0, () => _api.Log);
+        var reachable = (await alice.RunAsync("access", "reachable-by", "Bob Builder")).ShouldExit(0, () => _api.Log);
         Assert.Contains("door@acme", reachable.Stdout);
-        (await alice.RunAsync("offboard", "Nobody", "--reason", "left")).ShouldExit(1, () => api.Log);
+        (await alice.RunAsync("offboard", "Nobody", "--reason", "left")).ShouldExit(1, () => _api.Log);
 
         var started = JsonSerializer.Deserialize<OffboardingResponse>(
-            (await alice.RunAsync("offboard", "Bob Builder", "--reason", "left the company", "--receipt-deadline", "2", "--json")).ShouldExit(0, () => api.Log).Stdout, Json)!;
+            (await alice.RunAsync("offboard", "Bob Builder", "--reason", "left the company", "--receipt-deadline", "2", "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
 
         // Kill the API for real once a step or two are committed, then start it again on the same database.
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -63,29 +80,54 @@ public sealed class OffboardingTests(PacedApiProcess api) : IClassFixture<PacedA
         {
             await Task.Delay(150);
             status = JsonSerializer.Deserialize<OffboardingResponse>(
-                (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--json")).ShouldExit(0, () => api.Log).Stdout, Json)!;
+                (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
         }
         while (status.Steps.Count(s => s.Status == "done") < 2 && DateTime.UtcNow < deadline);
         Assert.InRange(status.Steps.Count(s => s.Status == "done"), 2, 6);
-        await api.KillAsync();
-        await api.StartAsync();
+        await _api.KillAsync();
+        await _api.StartAsync();
 
-        var watched = (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--watch")).ShouldExit(0, () => api.Log);
+        var watched = (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--watch")).ShouldExit(0, () => _api.Log);
         Assert.Contains("[7/7]", watched.Stdout);
         Assert.Matches("status: completed(-with-pending)?", watched.Stdout);
 
         // Each step committed once, the account disabled once, all correlated to the offboarding.
         var events = JsonSerializer.Deserialize<List<AuditEventView>>(
-            (await alice.RunAsync("audit", "events", "--correlation", started.Id.ToString(), "--all", "--json")).ShouldExit(0, () => api.Log).Stdout, Json)!;
+            (await alice.RunAsync("audit", "events", "--correlation", started.Id.ToString(), "--all", "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
         var types = events.Select(e => e.Type).ToList();
         Assert.Equal(7, types.Count(t => t.EndsWith("offboarding_step_completed", StringComparison.Ordinal) || t == "OffboardingStepCompleted"));
         Assert.Equal(1, types.Count(t => t.EndsWith("operator_disabled", StringComparison.Ordinal) || t == "OperatorDisabled"));
         Assert.Equal(1, types.Count(t => t.EndsWith("license_key_reset", StringComparison.Ordinal) || t == "LicenseKeyReset"));
 
         // bob can sign in nowhere, and the report shows nothing reachable.
-        (await bob.RunWithInputAsync([Password], "login", "--server", server, "--org", "acme", "--user", "bob")).ShouldExit(1, () => api.Log);
-        var report = (await alice.RunAsync("offboard", "report", started.Id.ToString())).ShouldExit(0, () => api.Log);
+        (await bob.RunWithInputAsync([Password], "login", "--server", Server, "--org", "acme", "--user", "bob")).ShouldExit(1, () => _api.Log);
+        var report = (await alice.RunAsync("offboard", "report", started.Id.ToString())).ShouldExit(0, () => _api.Log);
         Assert.Contains("Reachable clients: **none**", report.Stdout);
         Assert.Contains("door@acme", report.Stdout);
     }
+
+    /// <summary>alice sets acme up with the bootstrap token and signs in; her CLI and the license key.</summary>
+    private async Task<(ControlCli Alice, string LicenseKey)> SetUpAcmeAsync()
+    {
+        var alice = Cli("alice");
+        var setup = (await alice.RunWithInputAsync([Password, Password],
+            "setup", "--server", Server, "--token-file", _api.BootstrapTokenFile, "--org", "acme", "--name", "Acme", "--user", "alice", "--json")).ShouldExit(0, () => _api.Log);
+        (await alice.RunWithInputAsync([Password], "login", "--server", Server, "--org", "acme", "--user", "alice")).ShouldExit(0, () => _api.Log);
+        return (alice, Parse<SetupResponse>(setup).LicenseKey);
+    }
+
+    /// <summary>The owner invites <paramref name="user"/>, who activates the account and signs in on their own machine.</summary>
+    private async Task<ControlCli> SignUpAsync(ControlCli owner, string user, string role)
+    {
+        var invite = (await owner.RunAsync("operators", "invite", user, "--role", role, "--reason", $"new {role}")).ShouldExit(0, () => _api.Log);
+        var code = Regex.Match(invite.Stdout, @"--code (\S+)").Groups[1].Value;
+        var cli = Cli(user);
+        (await cli.RunWithInputAsync([Password, Password], "activate", "--server", Server, "--org", "acme", "--user", user, "--code", code)).ShouldExit(0, () => _api.Log);
+        (await cli.RunWithInputAsync([Password], "login", "--server", Server, "--org", "acme", "--user", user)).ShouldExit(0, () => _api.Log);
+        return cli;
+    }
+
+    private ControlCli Cli(string person) => new(Path.Combine(_api.Root, person, "config", "control"));
+
+    private static T Parse<T>(ProcessRun run) => JsonSerializer.Deserialize<T>(run.Stdout, Json)!;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -20,12 +19,11 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
     private const string BobPassword = "Saffron-Glacier-Beacon-52";
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly ConcurrentQueue<string> _agentOutput = new();
-    private Process? _agent;
+    private readonly AgentDaemon _agent = new(Path.Combine(api.Root, "agent-state"));
 
     private string Server => api.Server.ToString().TrimEnd('/');
 
-    private string AgentLog => $"--- agent output ---{Environment.NewLine}{string.Join(Environment.NewLine, _agentOutput)}{Environment.NewLine}{api.Log}";
+    private string AgentLog => $"{_agent.Log}{Environment.NewLine}{api.Log}";
 
     [Fact]
     public async Task Sessions_ConnectExecRememberTotpAndLiveRevocation_WorkBetweenRealProcesses()
@@ -42,19 +40,19 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         (await bob.RunWithInputAsync([BobPassword], "login", "--server", Server, "--org", "acme", "--user", "bob")).ShouldExit(0);
 
         // The machine: enrolled with the license key, accepting sessions on a free loopback port.
-        var state = Path.Combine(api.Root, "agent-state");
+        var state = _agent.StateDirectory;
         var tokenFile = Path.Combine(api.Root, "license-key");
         await File.WriteAllTextAsync(tokenFile, licenseKey);
-        (await Agent("enroll", "--server", Server, "--token-file", tokenFile, "--alias", "desk", "--state-dir", state)).ShouldExit(0, () => api.Log);
-        StartDaemon(state);
-        await WaitFor(() => _agentOutput.Any(l => l.Contains("registered", StringComparison.Ordinal)), "the agent to register its session endpoint");
+        (await _agent.EnrollAsync(Server, tokenFile, "desk")).ShouldExit(0, () => api.Log);
+        _agent.Start("--listen", "127.0.0.1:0");
+        await WaitFor(() => _agent.Printed("registered"), "the agent to register its session endpoint");
 
         var rotated = (await alice.RunAsync("unattended", "rotate-password", "desk", "--reason", "set up", "--json")).ShouldExit(0);
         var password = JsonSerializer.Deserialize<ClientChangeResponse>(rotated.Stdout, Json)!.RevealedPassword!;
         (await alice.RunAsync("unattended", "enable", "desk", "--reason", "set up")).ShouldExit(0);
         (await alice.RunAsync("acl", "add", "desk", "*@acme", "--reason", "staff only")).ShouldExit(0);
         var version = Parse<ClientChangeResponse>((await alice.RunAsync("acl", "enable", "desk", "--reason", "lock down", "--json")).ShouldExit(0)).Version;
-        await WaitFor(() => _agentOutput.Any(l => l.Contains("acl on", StringComparison.Ordinal)), $"the agent to apply policy v{version}");
+        await WaitFor(() => _agent.Printed("acl on"), $"the agent to apply policy v{version}");
 
         // Connect: mutual TLS 1.3 with an AEAD suite; the agent's key is the one the API recorded at enrolment.
         var fingerprint = JsonDocument.Parse((await alice.RunAsync("clients", "show", "desk", "--json")).ShouldExit(0).Stdout)
@@ -69,7 +67,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         var wrong = (await alice.RunWithInputAsync(["not-the-password"], "exec", "desk", "--", "true")).ShouldExit(1);
         Assert.Contains("denied by client", wrong.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong unattended password", wrong.Stderr, StringComparison.Ordinal);
-        Assert.Contains(_agentOutput, l => l.Contains("alice@acme from 127.0.0.1 denied: wrong unattended password", StringComparison.Ordinal));
+        Assert.Contains(_agent.Output, l => l.Contains("alice@acme from 127.0.0.1 denied: wrong unattended password", StringComparison.Ordinal));
 
         // exec: standard output and error apart, the program's exit code as ours.
         var exec = (await alice.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sh", "-c", "echo out; echo err >&2; exit 7")).ShouldExit(7, () => AgentLog);
@@ -126,7 +124,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
 
         // Bob's certificate is revoked when he is disabled: his running session ends within about a second.
         var bobSession = bob.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sleep", "25");
-        await WaitFor(() => _agentOutput.Any(l => l.Contains("exec sleep (", StringComparison.Ordinal)), "bob's session to start");
+        await WaitFor(() => _agent.Printed("exec sleep ("), "bob's session to start");
         var disabledAt = Stopwatch.StartNew();
         (await alice.RunAsync("operators", "disable", "bob", "--reason", "left the company")).ShouldExit(0);
         var bobEnded = await bobSession;
@@ -137,10 +135,10 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         Assert.True(disabledAt.Elapsed < TimeSpan.FromSeconds(10), $"bob's session lasted {disabledAt.Elapsed} after the disable command started");
 
         // An operator ends a live session from the API; the agent learns it from its next policy.
-        var sleeps = _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal));
+        var sleeps = _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal));
         var doomed = alice.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sleep", "25");
-        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) > sleeps, "alice's session to start");
-        var liveId = SessionId().Match(_agentOutput.Last(l => l.Contains("exec sleep (", StringComparison.Ordinal))).Groups[1].Value;
+        await WaitFor(() => _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) > sleeps, "alice's session to start");
+        var liveId = SessionId().Match(_agent.Output.Last(l => l.Contains("exec sleep (", StringComparison.Ordinal))).Groups[1].Value;
         var live = Assert.Single(await Sessions(alice), x => x.SessionId.ToString() == liveId && x.Live);
         (await alice.RunAsync("sessions", "kill", liveId, "--reason", "maintenance window")).ShouldExit(0, () => api.Log);
         var killed = (await doomed).ShouldExit(1);
@@ -163,17 +161,17 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         var enrolment = Parse<ClientTwoFactorEnrollmentResponse>((await alice.RunAsync("client-2fa", "enroll", "desk", "--reason", "2fa", "--json")).ShouldExit(0));
         var totp = new Totp(Base32Encoding.ToBytes(enrolment.Secret));
         (await alice.RunAsync("client-2fa", "confirm", "desk", totp.ComputeTotp(DateTime.UtcNow), "--reason", "2fa")).ShouldExit(0, () => api.Log);
-        await WaitFor(() => _agentOutput.Any(l => l.Contains("2fa on", StringComparison.Ordinal)), "the agent to apply 2FA");
+        await WaitFor(() => _agent.Printed("2fa on"), "the agent to apply 2FA");
         var sessionCode = totp.ComputeTotp(DateTime.UtcNow);
         var withTotp = (await alice.RunWithInputAsync([password, sessionCode], "exec", "desk", "--", "true")).ShouldExit(0, () => AgentLog);
         Assert.Contains("unattended password (SCRAM-SHA-256) + TOTP", withTotp.Stderr, StringComparison.Ordinal);
         var replay = (await alice.RunWithInputAsync([password, sessionCode], "exec", "desk", "--", "true")).ShouldExit(1);
         Assert.Contains("denied", replay.Stderr, StringComparison.Ordinal);
-        Assert.Contains(_agentOutput, l => l.Contains("already used TOTP code", StringComparison.Ordinal));
+        Assert.Contains(_agent.Output, l => l.Contains("already used TOTP code", StringComparison.Ordinal));
 
         // Taken off the ACL mid-session: cut off live.
         var aliceSession = alice.RunWithInputAsync([password, await NextCode(totp, sessionCode)], "exec", "-q", "desk", "--", "sleep", "25");
-        await WaitFor(() => _agentOutput.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) >= 3, "alice's last session to start");
+        await WaitFor(() => _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) >= 3, "alice's last session to start");
         (await alice.RunAsync("acl", "remove", "desk", "*@acme", "--reason", "cut everyone off")).ShouldExit(0);
         var aliceEnded = (await aliceSession).ShouldExit(1);
         Assert.Contains("is not on the access control list", aliceEnded.Stderr, StringComparison.Ordinal);
@@ -200,7 +198,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
 
         foreach (var secret in new[] { password, AlicePassword, BobPassword })
         {
-            Assert.DoesNotContain(secret, string.Join('\n', _agentOutput), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, string.Join('\n', _agent.Output), StringComparison.Ordinal);
         }
     }
 
@@ -224,64 +222,16 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
     private static async Task<List<SessionSummaryView>> Sessions(ControlCli cli) =>
         Parse<List<SessionSummaryView>>((await cli.RunAsync("sessions", "list", "--client", "desk", "--limit", "200", "--json")).ShouldExit(0));
 
-    private async Task WaitForSession(ControlCli cli, string sessionId, Func<SessionSummaryView, bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!(await Sessions(cli)).Any(x => x.SessionId.ToString() == sessionId && condition(x)))
-        {
-            if (watch.Elapsed > Bounded)
-            {
-                Assert.Fail($"Waited {Bounded.TotalSeconds} s for session {sessionId} in the audit trail.{Environment.NewLine}{AgentLog}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
+    private Task WaitForSession(ControlCli cli, string sessionId, Func<SessionSummaryView, bool> condition) =>
+        Eventually.Until(async () => (await Sessions(cli)).Any(x => x.SessionId.ToString() == sessionId && condition(x)),
+            $"session {sessionId} in the audit trail", Bounded, () => AgentLog, TimeSpan.FromMilliseconds(250));
 
     [GeneratedRegex(@"session ([0-9a-f-]{36})")]
     private static partial Regex SessionId();
 
-    private void StartDaemon(string state)
-    {
-        _agent = new Process
-        {
-            StartInfo = ProcessRun.StartInfo(Artifacts.DotnetHost, [Artifacts.AgentDll, "run", "--state-dir", state, "--listen", "127.0.0.1:0"],
-                new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" }, api.Root),
-        };
-        _agent.OutputDataReceived += (_, e) => _agentOutput.Enqueue(e.Data ?? "");
-        _agent.ErrorDataReceived += (_, e) => _agentOutput.Enqueue(e.Data ?? "");
-        _agent.Start();
-        _agent.BeginOutputReadLine();
-        _agent.BeginErrorReadLine();
-    }
+    private int PolicyLines() => _agent.Output.Count(l => l.StartsWith("policy v", StringComparison.Ordinal));
 
-    private static Task<ProcessRun> Agent(params string[] arguments) =>
-        ProcessRun.RunAsync(Artifacts.DotnetHost, [Artifacts.AgentDll, .. arguments], new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" }, null, Bounded);
+    private Task WaitFor(Func<bool> condition, string what) => Eventually.Until(condition, what, Bounded, () => AgentLog, TimeSpan.FromMilliseconds(100));
 
-    private int PolicyLines() => _agentOutput.Count(l => l.StartsWith("policy v", StringComparison.Ordinal));
-
-    private async Task WaitFor(Func<bool> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > Bounded)
-            {
-                Assert.Fail($"Waited {Bounded.TotalSeconds} s for {what}.{Environment.NewLine}{AgentLog}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_agent is { HasExited: false })
-        {
-            _agent.Kill(entireProcessTree: true);
-            _agent.WaitForExit(5000);
-        }
-
-        _agent?.Dispose();
-    }
+    public void Dispose() => _agent.Dispose();
 }

@@ -10,7 +10,7 @@ using Control.Viewer.Sessions;
 
 namespace Control.Viewer.Tests;
 
-/// <summary>The viewer's pinning of the agent's key, against a real TLS server on loopback.</summary>
+/// <summary>The viewer's pinning of the agent's key, and what it says when the agent refuses its certificate, against a real TLS server on loopback.</summary>
 public sealed class ViewerSessionTests
 {
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(15);
@@ -54,6 +54,31 @@ public sealed class ViewerSessionTests
         await served.WaitAsync(Bounded);
     }
 
+    [Fact]
+    public async Task Authenticate_AgentRefusesTheViewerCertificate_SaysTheCertificateWasRefusedNotThatTheSessionWasCut()
+    {
+        using var agentKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var agentCertificate = SelfSigned(agentKey, "CN=123456789");
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var served = ServeOnceAsync(listener, agentCertificate, acceptViewer: false);
+        var directory = Entry(((IPEndPoint)listener.LocalEndpoint).Port, ViewerCertificates.KeyFingerprint(agentCertificate));
+        using var viewerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var identity = SelfSigned(viewerKey, "CN=alice@acme");
+        var credentials = new SessionCredentials(() => "", () => "", null, false, null, "test", _ => { });
+
+        // With TLS 1.3 the refusal usually arrives after the viewer's side of the handshake is done; either way the viewer names it.
+        var failure = await Assert.ThrowsAsync<CliException>(async () =>
+        {
+            await using var session = await ViewerSession.ConnectAsync(directory, identity, CancellationToken.None).WaitAsync(Bounded);
+            await session.AuthenticateAsync(credentials, CancellationToken.None).WaitAsync(Bounded);
+        });
+
+        Assert.Contains("the agent refuses viewer certificates that are expired, revoked", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("was cut", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await served.WaitAsync(Bounded));
+    }
+
     private static DirectoryEntry Entry(int port, string fingerprint) =>
         new(Guid.NewGuid(), "123456789", "desk@acme", "127.0.0.1", port, fingerprint, true, DateTimeOffset.UtcNow);
 
@@ -61,7 +86,7 @@ public sealed class ViewerSessionTests
         new CertificateRequest(subject, key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
 
     /// <summary>Accepts one TLS connection; returns how many application bytes the client sent before going away.</summary>
-    private static async Task<int> ServeOnceAsync(TcpListener listener, X509Certificate2 certificate)
+    private static async Task<int> ServeOnceAsync(TcpListener listener, X509Certificate2 certificate, bool acceptViewer = true)
     {
         using var tcp = await listener.AcceptTcpClientAsync();
         await using var ssl = new SslStream(tcp.GetStream());
@@ -72,7 +97,7 @@ public sealed class ViewerSessionTests
                 ServerCertificate = certificate,
                 ClientCertificateRequired = true,
                 // This stand-in agent checks only that a viewer certificate came (the real checks have tests of their own).
-                RemoteCertificateValidationCallback = (_, client, _, _) => client is not null,
+                RemoteCertificateValidationCallback = (_, client, _, _) => acceptViewer && client is not null,
             });
             var buffer = new byte[4096];
             var total = 0;

@@ -28,6 +28,9 @@ internal sealed class ViewerSession : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
+    private const string CertificateRefusedHint =
+        "the agent refuses viewer certificates that are expired, revoked or not from your organization's CA; run control login to renew yours";
+
     private readonly TcpClient _tcp;
     private readonly SslStream _ssl;
     private readonly WebSocket _socket;
@@ -148,8 +151,7 @@ internal sealed class ViewerSession : IAsyncDisposable
                 }
                 catch (Exception e) when (e is AuthenticationException or IOException)
                 {
-                    throw CliException.Failure($"the TLS handshake with {agent.Host}:{agent.Port} failed: {e.Message} " +
-                        "(the agent refuses viewer certificates that are expired, revoked or not from your organization's CA; run control login to renew yours)");
+                    throw CliException.Failure($"the TLS handshake with {agent.Host}:{agent.Port} failed: {e.Message} ({CertificateRefusedHint})");
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                 {
@@ -186,11 +188,11 @@ internal sealed class ViewerSession : IAsyncDisposable
     /// <summary>Authenticates in the order the agent asks; throws a "denied" failure when it refuses.</summary>
     public async Task<Accepted> AuthenticateAsync(SessionCredentials credentials, CancellationToken cancellation)
     {
-        await SendAsync(new Hello(SessionProtocol.Version, credentials.Justification, credentials.RememberToken, credentials.Remember, credentials.Device), cancellation);
+        var message = await FirstAnswerAsync(
+            new Hello(SessionProtocol.Version, credentials.Justification, credentials.RememberToken, credentials.Remember, credentials.Device), cancellation);
         ScramClient? scram = null;
         while (true)
         {
-            var message = await ReceiveControlAsync(cancellation);
             switch (message)
             {
                 case PasswordRequired:
@@ -228,6 +230,8 @@ internal sealed class ViewerSession : IAsyncDisposable
                 default:
                     throw CliException.Failure($"the agent sent an unexpected {message.GetType().Name} during authentication");
             }
+
+            message = await ReceiveControlAsync(cancellation);
         }
     }
 
@@ -471,6 +475,33 @@ internal sealed class ViewerSession : IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Sends the hello and reads the agent's first answer. With TLS 1.3 the viewer's side of the handshake completes
+    /// before the agent has checked the viewer's certificate, so an agent that refuses it (expired, revoked, another
+    /// organization's) is seen only here: the connection drops before the agent has said anything.
+    /// </summary>
+    private async Task<SessionMessage> FirstAnswerAsync(Hello hello, CancellationToken cancellation)
+    {
+        SessionFrame frame;
+        try
+        {
+            await SendAsync(hello, cancellation);
+            frame = await SessionFrames.ReceiveAsync(_socket, _buffer, Timeout.InfiniteTimeSpan, cancellation);
+        }
+        catch (SessionProtocolViolation violation)
+        {
+            throw CliException.Failure($"client {Name} broke the session protocol: {violation.Message}");
+        }
+        catch (Exception e) when (e is WebSocketException or IOException)
+        {
+            throw CliException.Failure($"client {Name} dropped the connection before the session started ({CertificateRefusedHint})");
+        }
+
+        return frame.Closed
+            ? throw CliException.Failure($"client {Name} closed the session")
+            : frame.Control ?? throw CliException.Failure("the agent sent data during authentication");
     }
 
     private async Task<SessionMessage> ReceiveControlAsync(CancellationToken cancellation)
