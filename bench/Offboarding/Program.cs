@@ -185,7 +185,8 @@ OffboardingResponse state;
 var deadline = Stopwatch.StartNew();
 do
 {
-    await Task.Delay(500);
+    // Every 3 s: the full record (every change, every receipt) is megabytes at this size; the figures are server timestamps.
+    await Task.Delay(3000);
     state = await Send<OffboardingResponse>(HttpMethod.Get, $"/offboardings/{started.Id}", null, owner);
 }
 while (state.Status is not ("completed" or "completed-with-pending") && deadline.Elapsed < TimeSpan.FromSeconds(180));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Control.Api.Features.Clients;
 using Control.Api.Features.Organizations;
 using Control.Api.Infrastructure;
@@ -33,6 +34,10 @@ public sealed class PolicyService
         this.protector = protector;
         this.clock = clock;
         invalidations.Changed += Invalidate;
+        for (var i = 0; i < 2; i++)
+        {
+            _ = Task.Run(LoadClients);
+        }
     }
 
     private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromMinutes(5);
@@ -46,19 +51,63 @@ public sealed class PolicyService
 
     /// <summary>The client's current state (cached; see the class remarks). Also used to check agent credentials.</summary>
     public Task<Client?> Client(string organization, Guid clientId) =>
-        Cached(_clients, (organization, clientId), async () =>
+        Cached(_clients, (organization, clientId), () =>
         {
-            await using var session = store.QuerySession(organization);
-            var client = await session.LoadAsync<Client>(clientId);
-            if (client is not null)
+            var load = new ClientLoad(organization, clientId, new TaskCompletionSource<Client?>(TaskCreationOptions.RunContinuationsAsynchronously));
+            _loads.Writer.TryWrite(load);
+            return load.Done.Task;
+        });
+
+    /// <summary>A client snapshot someone waits for: loads are batched (one query for many clients).</summary>
+    private sealed record ClientLoad(string Organization, Guid Id, TaskCompletionSource<Client?> Done);
+
+    private const int LoadBatch = 500;
+    private readonly Channel<ClientLoad> _loads = Channel.CreateUnbounded<ClientLoad>();
+
+    /// <summary>
+    /// When a change touches thousands of clients at once (an offboarding removes a person from every ACL), every woken
+    /// agent needs its client's new snapshot: loading them a batch per query instead of a query each keeps PostgreSQL and
+    /// this process from drowning in round trips just when the agents' policies are due.
+    /// </summary>
+    private async Task LoadClients()
+    {
+        while (await _loads.Reader.WaitToReadAsync())
+        {
+            var batch = new List<ClientLoad>();
+            while (batch.Count < LoadBatch && _loads.Reader.TryRead(out var load))
             {
-                // Importing a P-256 key validates the point (~0.3 ms): do it with the load, not on the first receipt,
-                // which after an organization-wide change arrives together with thousands of others.
-                PublicKey(client);
+                batch.Add(load);
             }
 
-            return client;
-        });
+            foreach (var organization in batch.GroupBy(l => l.Organization))
+            {
+                try
+                {
+                    await using var session = store.QuerySession(organization.Key);
+                    var found = (await session.LoadManyAsync<Client>(organization.Select(l => l.Id).Distinct())).ToDictionary(c => c.Id);
+                    foreach (var load in organization)
+                    {
+                        var client = found.GetValueOrDefault(load.Id);
+                        if (client is not null)
+                        {
+                            // Importing a P-256 key validates the point (~0.3 ms): do it with the load, not on the first receipt,
+                            // which after an organization-wide change arrives together with thousands of others.
+                            PublicKey(client);
+                        }
+
+                        load.Done.TrySetResult(client);
+                    }
+                }
+                catch (Exception e)
+                {
+                    foreach (var load in organization)
+                    {
+                        load.Done.TrySetException(e);
+                    }
+                }
+            }
+        }
+    }
 
     public async Task<SignedPolicyDocument?> Current(string organization, Guid clientId)
     {
