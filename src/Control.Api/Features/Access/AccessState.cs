@@ -16,7 +16,9 @@ public sealed record AccessState(
     IReadOnlyList<SecretKnowledge> Knowledge, IReadOnlyList<CustomClient> CustomClients)
 {
     /// <param name="onlyClients">Load just these clients (when they are all a step needs), not every active one.</param>
-    public static async Task<AccessState> Load(IQuerySession session, CancellationToken cancellation, IReadOnlyCollection<Guid>? onlyClients = null)
+    /// <param name="knowledge">The exposure documents when the caller has read them already.</param>
+    public static async Task<AccessState> Load(
+        IQuerySession session, CancellationToken cancellation, IReadOnlyCollection<Guid>? onlyClients = null, IReadOnlyList<SecretKnowledge>? knowledge = null)
     {
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
         var clients = onlyClients is null
@@ -24,7 +26,7 @@ public sealed record AccessState(
             : (await session.LoadManyAsync<Client>(cancellation, onlyClients)).Where(c => c.Status == ClientStatus.Active).ToList();
         var operators = await session.Query<Operator>().ToListAsync(cancellation);
         var people = await session.Query<Person>().ToListAsync(cancellation);
-        var knowledge = await session.Query<SecretKnowledge>().ToListAsync(cancellation);
+        knowledge ??= await session.Query<SecretKnowledge>().ToListAsync(cancellation);
         var customClients = await session.Query<CustomClient>().ToListAsync(cancellation);
         return new AccessState(organization, clients, operators, people, knowledge, customClients);
     }

@@ -51,7 +51,7 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             7 or 6 => null,
             _ => [],
         };
-        var state = await AccessState.Load(session, cancellation, needed);
+        var state = await AccessState.Load(session, cancellation, needed, knowledge);
         var changes = new List<OffboardingChange>();
         var notes = new List<string>();
         var full = offboarding.Mode == OffboardingMode.Full;
