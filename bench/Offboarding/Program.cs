@@ -70,7 +70,7 @@ var exposure = await Send<ExposureResponse>(HttpMethod.Get, $"/people/{person.Id
 Console.Error.WriteLine($"exposure: {exposure.Secrets.Count} secrets; fetching initial policies ...");
 
 await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (agent, cancellation) =>
-    agent.Version = (await Fetch(agent, 0, cancellation))!.Policy.Version);
+    agent.Version = (await agent.FetchAsync(http, 0, cancellation))!.Policy.Version);
 
 using var stop = new CancellationTokenSource();
 var parked = 0;
@@ -86,7 +86,7 @@ async Task Poll(Agent agent, int index)
         try
         {
             Interlocked.Increment(ref parked);
-            signed = await Fetch(agent, 55, stop.Token);
+            signed = await agent.FetchAsync(http, 55, stop.Token);
         }
         catch (OperationCanceledException)
         {
@@ -121,9 +121,7 @@ async Task Poll(Agent agent, int index)
             try
             {
                 await Task.Delay(Random.Shared.Next(o.AckJitterMs + 1), stop.Token);
-                var receipt = new PolicyAcknowledgement(version, Convert.ToBase64String(agent.Key.SignData(
-                    Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, version)), HashAlgorithmName.SHA256,
-                    DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+                var receipt = agent.Receipt(version);
                 using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack") { Content = JsonContent.Create(receipt, options: json) };
                 ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
                 (await http.SendAsync(ack, stop.Token)).Dispose();
@@ -133,25 +131,6 @@ async Task Poll(Agent agent, int index)
             }
         });
     }
-}
-
-async Task<SignedPolicy?> Fetch(Agent agent, int wait, CancellationToken cancellation)
-{
-    using var request = new HttpRequestMessage(HttpMethod.Get, $"/agent/policy?wait={wait}");
-    request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
-    if (agent.Version > 0)
-    {
-        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{agent.Version}\"");
-    }
-
-    using var response = await http.SendAsync(request, cancellation);
-    if (response.StatusCode == HttpStatusCode.NotModified)
-    {
-        return null;
-    }
-
-    response.EnsureSuccessStatusCode();
-    return await response.Content.ReadFromJsonAsync<SignedPolicy>(json, cancellation);
 }
 
 async Task Report(Agent agent, SessionEvent e)
@@ -178,7 +157,7 @@ while (Volatile.Read(ref parked) < o.Agents && settle.Elapsed < TimeSpan.FromSec
 
 await Task.Delay(TimeSpan.FromSeconds(3));
 Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; offboarding ...");
-var cpuBefore = ProcessCpuSeconds(o.ApiPid);
+var cpuBefore = ApiProcess.CpuSeconds(o.ApiPid);
 Interlocked.Exchange(ref startTicks, Stopwatch.GetTimestamp());
 var started = await Send<OffboardingResponse>(HttpMethod.Post, "/offboardings", new StartOffboardingRequest(person.Id.ToString(), "benchmark", "exposure", null, 120), owner);
 OffboardingResponse state;
@@ -190,7 +169,7 @@ do
     state = await Send<OffboardingResponse>(HttpMethod.Get, $"/offboardings/{started.Id}", null, owner);
 }
 while (state.Status is not ("completed" or "completed-with-pending") && deadline.Elapsed < TimeSpan.FromSeconds(180));
-var cpuAfter = ProcessCpuSeconds(o.ApiPid);
+var cpuAfter = ApiProcess.CpuSeconds(o.ApiPid);
 await stop.CancelAsync();
 await Task.WhenAll(pollers.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
 
@@ -230,25 +209,6 @@ Console.WriteLine(
     $"last receipt {result.secondsToLastReceipt} s ({state.ExpectedReceipts - state.PendingReceipts}/{state.ExpectedReceipts}); receipt after change p50 {result.receiptAfterChangeMs.p50} ms, " +
     $"p99 {result.receiptAfterChangeMs.p99} ms (agents ack after 0-{o.AckJitterMs} ms); API {result.api.cpuSeconds} CPU-s -> {o.Output}");
 return state.Status == "completed" && rejected == 0 ? 0 : 1;
-
-static double ProcessCpuSeconds(int pid)
-{
-    if (pid <= 0 || !File.Exists($"/proc/{pid}/stat"))
-    {
-        return double.NaN;
-    }
-
-    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-}
-
-sealed class Agent(ECDsa key, EnrollResponse enrolment)
-{
-    public ECDsa Key { get; } = key;
-    public EnrollResponse Enrolment { get; } = enrolment;
-    public ECDsa PinnedKey { get; } = PolicySignature.ImportPublicKey(enrolment.PolicyPublicKey);
-    public long Version { get; set; }
-}
 
 sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, int AckJitterMs, string Output)
 {

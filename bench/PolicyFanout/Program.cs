@@ -43,7 +43,7 @@ Console.Error.WriteLine($"enrolled in {enrolWatch.Elapsed.TotalSeconds:F1} s; fe
 // As the agent does after enrolling: its first policy, verified, then its receipt.
 await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (agent, cancellation) =>
 {
-    var signed = await Fetch(agent, wait: 0, cancellation);
+    var signed = await agent.FetchAsync(http, 0, cancellation);
     if (!PolicySignature.Verify(signed!, agent.PinnedKey))
     {
         throw new InvalidOperationException("an initial policy does not verify with the pinned key");
@@ -73,7 +73,7 @@ async Task Poll(Agent agent)
         try
         {
             Interlocked.Increment(ref parked);
-            signed = await Fetch(agent, wait: 55, stop.Token);
+            signed = await agent.FetchAsync(http, 55, stop.Token);
         }
         catch (OperationCanceledException)
         {
@@ -153,25 +153,6 @@ async Task<HttpResponseMessage> Acknowledge(Agent agent, long version, byte[] si
     return await http.SendAsync(ack, cancellation);
 }
 
-async Task<SignedPolicy?> Fetch(Agent agent, int wait, CancellationToken cancellation)
-{
-    using var request = new HttpRequestMessage(HttpMethod.Get, $"/agent/policy?wait={wait}");
-    request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
-    if (agent.Version > 0)
-    {
-        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{agent.Version}\"");
-    }
-
-    using var response = await http.SendAsync(request, cancellation);
-    if (response.StatusCode == HttpStatusCode.NotModified)
-    {
-        return null;
-    }
-
-    response.EnsureSuccessStatusCode();
-    return await response.Content.ReadFromJsonAsync(PolicyJsonContext.Default.SignedPolicy, cancellation);
-}
-
 // Open the long polls in batches: the listen backlog is finite.
 var pollers = new List<Task>();
 foreach (var batch in agents.Chunk(500))
@@ -215,7 +196,7 @@ for (var warmUp = 0; warmUp < options.WarmUpChanges; warmUp++)
 
 Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; settling for {settleSeconds:F1} s ...");
 await Task.Delay(TimeSpan.FromSeconds(settleSeconds));
-var cpuBefore = ProcessCpuSeconds(options.ApiPid);
+var cpuBefore = ApiProcess.CpuSeconds(options.ApiPid);
 var loadCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; making the change ...");
 
@@ -229,7 +210,7 @@ while (latencies.Count < options.Agents && deadline.Elapsed < TimeSpan.FromSecon
     await Task.Delay(20);
 }
 
-var cpuAfter = ProcessCpuSeconds(options.ApiPid);
+var cpuAfter = ApiProcess.CpuSeconds(options.ApiPid);
 var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).TotalSeconds;
 var windowSeconds = Stopwatch.GetElapsedTime(changeStartTicks).TotalSeconds;
 var memory = ProcessMemory(options.ApiPid);
@@ -239,7 +220,7 @@ while (receipts.Count < latencies.Count && deadline.Elapsed < TimeSpan.FromSecon
     await Task.Delay(20);
 }
 
-var cpuWithReceipts = ProcessCpuSeconds(options.ApiPid);
+var cpuWithReceipts = ApiProcess.CpuSeconds(options.ApiPid);
 var receiptWindowSeconds = Stopwatch.GetElapsedTime(changeStartTicks).TotalSeconds;
 var loadCpuWithReceipts = (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).TotalSeconds;
 await stop.CancelAsync();
@@ -282,18 +263,6 @@ Console.WriteLine(
     $"API {result.api.cpuSeconds} CPU-s in {result.api.windowSeconds} s, RSS {memory.Rss} MB (peak {memory.Peak} MB); load generator {result.loadGenerator.cpuSeconds} CPU-s; " +
     $"{receiptTimes.Length} receipts accepted, last at {result.receipts.lastMs} ms (API {result.api.cpuSecondsWithReceipts} CPU-s) -> {options.Output}");
 return sorted.Length == options.Agents && wrong == 0 && receiptTimes.Length == sorted.Length ? 0 : 1;
-
-static double ProcessCpuSeconds(int pid)
-{
-    if (pid <= 0 || !File.Exists($"/proc/{pid}/stat"))
-    {
-        return double.NaN;
-    }
-
-    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    // utime and stime are fields 14 and 15 of /proc/PID/stat (11 and 12 after the command name), in clock ticks (100 Hz).
-    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-}
 
 static (long Rss, long Peak) ProcessMemory(int pid)
 {
@@ -374,16 +343,6 @@ static partial class Native
     /// <summary>CLOCK_THREAD_CPUTIME_ID: CPU time this thread has used.</summary>
     internal static TimeSpan ThreadCpuTime() =>
         clock_gettime(3, out var time) == 0 ? TimeSpan.FromTicks(time.Seconds * TimeSpan.TicksPerSecond + time.Nanoseconds / 100) : throw new InvalidOperationException("clock_gettime failed");
-}
-
-sealed class Agent(ECDsa key, EnrollResponse enrolment)
-{
-    public ECDsa Key { get; } = key;
-    public EnrollResponse Enrolment { get; } = enrolment;
-
-    /// <summary>Like the real agent, the pinned policy key is imported once.</summary>
-    public ECDsa PinnedKey { get; } = PolicySignature.ImportPublicKey(enrolment.PolicyPublicKey);
-    public long Version { get; set; }
 }
 
 sealed record Options(string Server, string Organization, string User, string Password, string LicenseKey, int Agents, int ApiPid, string Output, int AckJitterMs, double? SettleSeconds, int WarmUpChanges)

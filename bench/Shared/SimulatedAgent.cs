@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Control.Domain.Contracts;
+using Control.Domain.Security;
+
+// Shared by the load generators (bench/PolicyFanout, bench/Offboarding): one simulated agent's side of the protocol,
+// and readings of the API process.
+
+/// <summary>A simulated agent: its own P-256 key, its enrolment, the pinned policy key (imported once, like the real agent).</summary>
+sealed class Agent(ECDsa key, EnrollResponse enrolment)
+{
+    public ECDsa Key { get; } = key;
+    public EnrollResponse Enrolment { get; } = enrolment;
+
+    /// <summary>Like the real agent, the pinned policy key is imported once.</summary>
+    public ECDsa PinnedKey { get; } = PolicySignature.ImportPublicKey(enrolment.PolicyPublicKey);
+    public long Version { get; set; }
+
+    /// <summary>Long-polls for a policy newer than <see cref="Version"/>; null when the API answers 304.</summary>
+    public async Task<SignedPolicy?> FetchAsync(HttpClient http, int wait, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/agent/policy?wait={wait}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", Enrolment.Credential);
+        if (Version > 0)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{Version}\"");
+        }
+
+        using var response = await http.SendAsync(request, cancellation);
+        if (response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(PolicyJsonContext.Default.SignedPolicy, cancellation);
+    }
+
+    /// <summary>The signed receipt for a policy version, as the real agent sends it.</summary>
+    public PolicyAcknowledgement Receipt(long version) => new(version, Convert.ToBase64String(Key.SignData(
+        Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(Enrolment.ClientId, version)), HashAlgorithmName.SHA256,
+        DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+}
+
+static class ApiProcess
+{
+    public static double CpuSeconds(int pid)
+    {
+        if (pid <= 0 || !File.Exists($"/proc/{pid}/stat"))
+        {
+            return double.NaN;
+        }
+
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // utime and stime are fields 14 and 15 of /proc/PID/stat (11 and 12 after the command name), in clock ticks (100 Hz).
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+}
