@@ -12,6 +12,9 @@ namespace Control.Agent.Tests.Infrastructure;
 /// Plays the Control API's agent endpoints on a real loopback socket (<see cref="HttpListener"/>): enrolment, the
 /// long-polled signed policy with entity tags, and receipts. Tests decide what it serves, including documents a real
 /// server would never send (mis-signed, tampered, foreign, older), and can take it away and bring it back on the same port.
+/// The agent talks to a TCP front on <see cref="Port"/> that pipes to the listener: taking the API away closes that front and
+/// resets every open connection, as a dead server does. (Closing an HttpListener instead answers its queued requests with an
+/// empty 200, which is not what an agent ever sees from a server that went away.)
 /// </summary>
 internal sealed class FakeControlApi : IDisposable
 {
@@ -20,23 +23,24 @@ internal sealed class FakeControlApi : IDisposable
 
     private readonly ConcurrentQueue<PolicyAcknowledgement> _acks = new();
     private readonly ServedPolicy _served = new();
-    private HttpListener? _listener;
+    private readonly HttpListener _listener = new();
+    private readonly int _backendPort;
+    private readonly ConcurrentDictionary<Socket, byte> _connections = new();
+    private TcpListener? _front;
     private CancellationTokenSource _stopping = new();
     private int _parked;
     private int _policyRequests;
-    private int _inFlight;
     private int _failSessionEventPosts;
     private readonly ConcurrentQueue<(AgentSessionEventBatch, HttpStatusCode)> _sessionEventPosts = new();
 
     public FakeControlApi(ECDsa organizationKey)
     {
         OrganizationKey = organizationKey;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
+        Port = FreePort();
+        _backendPort = FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{_backendPort}/");
+        _listener.Start();
+        _ = AcceptAsync(_listener);
         Start();
     }
 
@@ -87,55 +91,124 @@ internal sealed class FakeControlApi : IDisposable
     /// <summary>Parked polls answer now (304 when nothing changed), as if their wait had run out.</summary>
     public void ReleaseParkedPolls() => _served.Release();
 
-    /// <summary>Closes the listening socket and drops every parked request: the API is gone.</summary>
+    /// <summary>Closes the listening socket and resets every open connection, parked polls included: the API is gone.</summary>
     public void Stop()
     {
         _stopping.Cancel();
-
-        // Let the parked handlers answer before the listener closes their connections (bounded: 2 s).
-        var deadline = DateTime.UtcNow.AddSeconds(2);
-        while (Volatile.Read(ref _inFlight) > 0 && DateTime.UtcNow < deadline)
+        _front?.Stop();
+        _front = null;
+        foreach (var connection in _connections.Keys)
         {
-            Thread.Sleep(10);
+            Reset(connection);
         }
-
-        _listener?.Close();
-        _listener = null;
     }
 
+    /// <summary>Listens on <see cref="Port"/> again (the same port: agents keep their configured URL).</summary>
     public void Start()
     {
         _stopping = new CancellationTokenSource();
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            var front = new TcpListener(IPAddress.Loopback, Port);
+            front.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             try
             {
-                listener.Start();
-                _listener = listener;
+                front.Start();
+                _front = front;
                 break;
             }
-            catch (HttpListenerException) when (DateTime.UtcNow < deadline)
+            catch (SocketException) when (DateTime.UtcNow < deadline)
             {
-                listener.Close();
+                front.Stop();
                 Thread.Sleep(100);
             }
         }
 
-        _ = AcceptAsync(_listener, _stopping.Token);
+        _ = FrontAsync(_front, _stopping.Token);
     }
 
     public void Dispose()
     {
         Stop();
+        _listener.Close();
         _stopping.Dispose();
     }
 
-    private async Task AcceptAsync(HttpListener listener, CancellationToken stopping)
+    private static int FreePort()
     {
-        while (!stopping.IsCancellationRequested)
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private async Task FrontAsync(TcpListener front, CancellationToken stopping)
+    {
+        while (true)
+        {
+            Socket inbound;
+            try
+            {
+                inbound = await front.AcceptSocketAsync(stopping);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _connections[inbound] = 0;
+            if (stopping.IsCancellationRequested)
+            {
+                // Accepted while Stop was resetting the others.
+                Reset(inbound);
+                return;
+            }
+
+            _ = Task.Run(() => PipeAsync(inbound), CancellationToken.None);
+        }
+    }
+
+    private async Task PipeAsync(Socket inbound)
+    {
+        var outbound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _connections[outbound] = 0;
+        try
+        {
+            await outbound.ConnectAsync(IPAddress.Loopback, _backendPort);
+            await using var client = new NetworkStream(inbound, ownsSocket: false);
+            await using var server = new NetworkStream(outbound, ownsSocket: false);
+            await Task.WhenAny(client.CopyToAsync(server), server.CopyToAsync(client));
+            inbound.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _connections.TryRemove(inbound, out _);
+            _connections.TryRemove(outbound, out _);
+            inbound.Dispose();
+            outbound.Dispose();
+        }
+    }
+
+    /// <summary>Closes with RST (linger 0): the peer sees the connection reset, not an orderly end of a response.</summary>
+    private void Reset(Socket socket)
+    {
+        _connections.TryRemove(socket, out _);
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task AcceptAsync(HttpListener listener)
+    {
+        while (true)
         {
             HttpListenerContext context;
             try
@@ -147,13 +220,22 @@ internal sealed class FakeControlApi : IDisposable
                 return;
             }
 
+            CancellationToken stopping;
+            try
+            {
+                stopping = _stopping.Token;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
             _ = Task.Run(() => HandleAsync(context, stopping), CancellationToken.None);
         }
     }
 
     private async Task HandleAsync(HttpListenerContext context, CancellationToken stopping)
     {
-        Interlocked.Increment(ref _inFlight);
         try
         {
             var path = context.Request.Url!.AbsolutePath;
@@ -182,10 +264,6 @@ internal sealed class FakeControlApi : IDisposable
         catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException or IOException)
         {
             Abort(context);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -336,10 +414,7 @@ internal sealed class FakeControlApi : IDisposable
         context.Response.Close();
     }
 
-    /// <summary>
-    /// The managed HttpListener cannot reset a connection: Abort still writes the response headers (200 by default).
-    /// A parked poll of a server that goes away therefore gets a 503, as a reverse proxy in front of it would answer.
-    /// </summary>
+    /// <summary>A parked poll of an API that went away: its connection is being reset by <see cref="Stop"/>; nothing useful is sent.</summary>
     private static void Abort(HttpListenerContext context)
     {
         try
