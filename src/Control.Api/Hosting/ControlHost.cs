@@ -60,6 +60,7 @@ public static class ControlHost
         services.AddSingleton<Features.Organizations.OrganizationFounding>();
         services.AddSingleton<Features.Viewers.ViewerCertificateAuthority>();
         services.AddSingleton<Features.Clients.ClientChanges>();
+        services.AddSingleton<Features.Access.AccessEventLog>();
         services.AddSingleton<Features.Agents.PolicyService>();
         services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PolicyChangeNotifier>());
@@ -117,6 +118,9 @@ public static class ControlHost
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
+
+        // After Marten's own start-up work (hosted services start in registration order): indexes on its event tables.
+        services.AddHostedService<Features.Access.AccessEventIndexes>();
 
         // Production loads the handler code generated at build time (Internal/Generated, `codegen write`) and refuses
         // to start if any is missing; Development (and the in-process tests) generate it on the fly.

@@ -49,13 +49,22 @@ public sealed record AccessState(
     public static AccessPathDto Dto(AccessPath path, IReadOnlyList<Person> people) => new(
         path.ClientId, path.Client, path.ViewerAlias, people.FirstOrDefault(p => p.Id == path.PersonId)?.Name, path.AdmittedBy, path.Methods);
 
-    public ReachableByResponse ReachableBy(Person person)
+    /// <summary>Who can reach the client; nobody once it is removed (its policy is a tombstone that refuses everything).</summary>
+    public WhoCanReachResponse WhoCanReach(Client client, DateTimeOffset? asOf = null)
+    {
+        var entries = client.AclEntries.Concat(Organization.AclEntries).Distinct().ToList();
+        return client.Status == ClientStatus.Removed
+            ? new WhoCanReachResponse(client.Id, AccessReview.Label(client), client.AclEnabled, entries, [], asOf, "The client was removed from the organization: nobody can reach it.")
+            : new WhoCanReachResponse(client.Id, AccessReview.Label(client), client.AclEnabled, entries, Review().WhoCanReach(client).Select(p => Dto(p, People)).ToList(), asOf);
+    }
+
+    public ReachableByResponse ReachableBy(Person person, DateTimeOffset? asOf = null)
     {
         var review = Review();
         var canSignIn = Operators.Any(o => o.Status == OperatorStatus.Active && person.Operators.Any(l => l.OperatorId == o.Id));
         return new ReachableByResponse(
             person.Id, person.Name, canSignIn, review.ReachableBy(person).Select(p => Dto(p, People)).ToList(),
-            review.WildcardsMatching(person).Select(w => new WildcardMatchDto(w.ClientId, w.Client, w.Entry, w.Identity)).ToList());
+            review.WildcardsMatching(person).Select(w => new WildcardMatchDto(w.ClientId, w.Client, w.Entry, w.Identity)).ToList(), asOf);
     }
 
     private string Subject(
