@@ -55,7 +55,7 @@ public sealed record AccessState(
         var entries = client.AclEntries.Concat(Organization.AclEntries).Distinct().ToList();
         return client.Status == ClientStatus.Removed
             ? new WhoCanReachResponse(client.Id, AccessReview.Label(client), client.AclEnabled, entries, [], asOf, "The client was removed from the organization: nobody can reach it.")
-            : new WhoCanReachResponse(client.Id, AccessReview.Label(client), client.AclEnabled, entries, Review().WhoCanReach(client).Select(p => Dto(p, People)).ToList(), asOf);
+            : new WhoCanReachResponse(client.Id, AccessReview.Label(client), client.AclEnabled, entries, Ordered(Review().WhoCanReach(client)), asOf);
     }
 
     public ReachableByResponse ReachableBy(Person person, DateTimeOffset? asOf = null)
@@ -63,9 +63,13 @@ public sealed record AccessState(
         var review = Review();
         var canSignIn = Operators.Any(o => o.Status == OperatorStatus.Active && person.Operators.Any(l => l.OperatorId == o.Id));
         return new ReachableByResponse(
-            person.Id, person.Name, canSignIn, review.ReachableBy(person).Select(p => Dto(p, People)).ToList(),
-            review.WildcardsMatching(person).Select(w => new WildcardMatchDto(w.ClientId, w.Client, w.Entry, w.Identity)).ToList(), asOf);
+            person.Id, person.Name, canSignIn, Ordered(review.ReachableBy(person)),
+            review.WildcardsMatching(person).OrderBy(w => w.Client, StringComparer.Ordinal).ThenBy(w => w.Entry, StringComparer.Ordinal).Select(w => new WildcardMatchDto(w.ClientId, w.Client, w.Entry, w.Identity)).ToList(), asOf);
     }
+
+    // A stable order, whatever order the state was loaded or replayed in: a live answer and a replay of the same moment compare equal.
+    private List<AccessPathDto> Ordered(IEnumerable<AccessPath> paths) =>
+        paths.OrderBy(p => p.Client, StringComparer.Ordinal).ThenBy(p => p.ViewerAlias, StringComparer.Ordinal).Select(p => Dto(p, People)).ToList();
 
     private string Subject(
         SecretKnowledge k, Dictionary<Guid, Client> clients, Dictionary<Guid, Operator> operators, Dictionary<Guid, CustomClient> customClients) => k.Secret switch
