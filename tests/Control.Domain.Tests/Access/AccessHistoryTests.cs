@@ -5,6 +5,7 @@ using Control.Domain.Operators;
 using Control.Domain.Organizations;
 using Control.Domain.People;
 using Control.Domain.Sessions;
+using ClientSettings = Control.Domain.Clients;
 
 namespace Control.Domain.Tests.Access;
 
@@ -36,7 +37,7 @@ public class AccessHistoryTests
         (StreamKind.Client, ClientId, new AclEntryRemoved(ClientId, "bob@acme", Owner, T0)),
         (StreamKind.Operator, BobId, new OperatorDisabled(BobId, Owner, T0)));
 
-    private static IReadOnlyList<string> Reach(IEnumerable<RecordedEvent> prefix)
+    private static List<string> Reach(IEnumerable<RecordedEvent> prefix)
     {
         var history = AccessHistory.Replay(prefix);
         var review = history.Review();
@@ -68,7 +69,7 @@ public class AccessHistoryTests
             (StreamKind.Organization, OrganizationId, OrganizationFounded[0]),
             (StreamKind.Organization, OrganizationId, new OrganizationAclEntryAdded(OrganizationId, "before@acme", Owner, T0)),
             (StreamKind.Client, ClientId, new ClientEnrolled(ClientId, OrganizationId, "acme", 123456789, "key", "fp", "cred", "door@acme", null, "door", Owner, T0)),
-            (StreamKind.Client, ClientId, new ClientPresetApplied(ClientId, new ClientPreset(true, ["ops@acme"], false, SessionPermissions.All), "organization-defaults", T0)),
+            (StreamKind.Client, ClientId, new ClientPresetApplied(ClientId, new ClientPreset(true, ["ops@acme"], false, ClientSettings.SessionPermissions.All), "organization-defaults", T0)),
             (StreamKind.Client, ClientId, new AclEntryAdded(ClientId, "bob@acme", Owner, T0)),
             (StreamKind.Client, ClientId, new UnattendedAccessEnabled(ClientId, Owner, T0)),
             (StreamKind.Organization, OrganizationId, new OrganizationAclEntryAdded(OrganizationId, "*-support@acme", Owner, T0)),

@@ -47,7 +47,8 @@ internal static class WhatIfCommand
                 result.AddError("Name a CLIENT, or give --organization-wide (not both).");
             }
 
-            if ((result.GetValue(add)?.Length ?? 0) + (result.GetValue(remove)?.Length ?? 0) == 0 && result.GetValue(acl) is null)
+            // Presence only: reading --acl's value here would throw on a value the option itself rejects (reported by the parser).
+            if (result.GetResult(add) is null && result.GetResult(remove) is null && result.GetResult(acl) is null)
             {
                 result.AddError("Propose something: --add ENTRY, --remove ENTRY or --acl on|off.");
             }
