@@ -87,6 +87,10 @@ public static class ControlHost
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.UserNameEnabled = true;
+                foreach (var index in Features.Access.AccessEventIndexes.Names)
+                {
+                    opts.Events.IgnoreIndex(index);
+                }
 
                 opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);

@@ -92,12 +92,12 @@ public class AccessAsOfTests(ApiFixture api)
         await hr.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("bob", null, null, "account"));
         await hr.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest(null, null, "bob-laptop", "their laptop"));
         var beforeSignIn = await Mark();
-        await Report(door, new SessionAuthenticated(Guid.CreateVersion7(), door.Enrolment.ClientId, bob, ["certificate 01", "unattended password (SCRAM-SHA-256)"], null, DateTimeOffset.UtcNow));
+        await door.Report(new SessionAuthenticated(Guid.CreateVersion7(), door.Enrolment.ClientId, bob, ["certificate 01", "unattended password (SCRAM-SHA-256)"], null, DateTimeOffset.UtcNow));
         var beforeOffboarding = await Mark();
 
         var started = await Client.Read<OffboardingResponse>(
             await hr.Post("/offboardings", new StartOffboardingRequest(person.Id.ToString(), "left the company", null, null, 30)), HttpStatusCode.Accepted);
-        await Until(hr, started.Id, o => o.Steps.All(s => s.Status == "done"));
+        await hr.Until(started.Id, o => o.Steps.All(s => s.Status == "done"));
         var steps = (await org.Owner.GetOk<AuditEventPage>($"/audit/events?correlation={started.Id}&limit=500")).Items;
         DateTimeOffset StepAt(string type) => steps.Where(e => e.Type == type).Min(e => e.Timestamp);
 
@@ -145,7 +145,7 @@ public class AccessAsOfTests(ApiFixture api)
         await Admitted(door, $"alice-support@{org.Slug}");
         await Admitted(till, bob);
         var carolDenied = Guid.CreateVersion7();
-        await Report(door, new SessionDenied(carolDenied, door.Enrolment.ClientId, carol, "10.0.0.9", $"{carol} is not on the access control list", DateTimeOffset.UtcNow));
+        await door.Report(new SessionDenied(carolDenied, door.Enrolment.ClientId, carol, "10.0.0.9", $"{carol} is not on the access control list", DateTimeOffset.UtcNow));
         var eventsBefore = await EventCount(org);
 
         var removeBob = await org.Owner.PostOk<WhatIfResponse>("/access/what-if", new WhatIfRequest("door", false, null, [bob], null, false, null));
@@ -239,34 +239,8 @@ public class AccessAsOfTests(ApiFixture api)
     private static async Task<Guid> Admitted(TestAgent agent, string alias)
     {
         var id = Guid.CreateVersion7();
-        await Report(agent, new SessionRequested(id, agent.Enrolment.ClientId, alias, "01", "10.0.0.1", "Tls13", "TLS_AES_256_GCM_SHA384", null, DateTimeOffset.UtcNow));
-        await Report(agent, new SessionAuthenticated(id, agent.Enrolment.ClientId, alias, ["certificate 01", "attended"], null, DateTimeOffset.UtcNow));
+        await agent.Report(new SessionRequested(id, agent.Enrolment.ClientId, alias, "01", "10.0.0.1", "Tls13", "TLS_AES_256_GCM_SHA384", null, DateTimeOffset.UtcNow));
+        await agent.Report(new SessionAuthenticated(id, agent.Enrolment.ClientId, alias, ["certificate 01", "attended"], null, DateTimeOffset.UtcNow));
         return id;
-    }
-
-    private static async Task Report(TestAgent agent, SessionEvent e)
-    {
-        var batch = new AgentSessionEventBatch([new AgentSessionEvent(Guid.CreateVersion7(), e.GetType().Name, JsonSerializer.SerializeToElement(e, e.GetType(), Client.Json))]);
-        await agent.Http.PostOk<AgentSessionEventsAccepted>("/agent/session-events", batch);
-    }
-
-    private static async Task<OffboardingResponse> Until(Client client, Guid id, Func<OffboardingResponse, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        OffboardingResponse current;
-        do
-        {
-            current = await client.GetOk<OffboardingResponse>($"/offboardings/{id}");
-            if (condition(current))
-            {
-                return current;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"offboarding {id} stayed {current.Status}");
-        return current;
     }
 }
