@@ -108,8 +108,9 @@ public sealed class AccessEventLog(NpgsqlDataSource database, IOptions<ControlOp
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            // An event type this build no longer has cannot change what this build's aggregates fold: skip it.
-            if (Types.GetOrAdd(reader.GetString(4), name => Type.GetType(name, throwOnError: false)) is not { } type)
+            // An event type this build no longer has cannot change what this build's aggregates fold: skip it. Only the
+            // domain's own types are ever instantiated, whatever a row names.
+            if (Types.GetOrAdd(reader.GetString(4), DomainType) is not { } type)
             {
                 continue;
             }
@@ -119,6 +120,9 @@ public sealed class AccessEventLog(NpgsqlDataSource database, IOptions<ControlOp
             each(reader, new RecordedEvent(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetGuid(2), kind, data));
         }
     }
+
+    private static Type? DomainType(string name) =>
+        Type.GetType(name, throwOnError: false) is { } type && type.Assembly == typeof(RecordedEvent).Assembly ? type : null;
 
     private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Varchar };
 
