@@ -60,6 +60,7 @@ public static class ControlHost
         services.AddSingleton<Features.Organizations.OrganizationFounding>();
         services.AddSingleton<Features.Viewers.ViewerCertificateAuthority>();
         services.AddSingleton<Features.Clients.ClientChanges>();
+        services.AddSingleton<Features.Access.AccessEventLog>();
         services.AddSingleton<Features.Agents.PolicyService>();
         services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PolicyChangeNotifier>());
@@ -86,6 +87,10 @@ public static class ControlHost
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.UserNameEnabled = true;
+                foreach (var index in Features.Access.AccessEventIndexes.Names)
+                {
+                    opts.Events.IgnoreIndex(index);
+                }
 
                 opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
@@ -117,6 +122,9 @@ public static class ControlHost
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
+
+        // After Marten's own start-up work (hosted services start in registration order): indexes on its event tables.
+        services.AddHostedService<Features.Access.AccessEventIndexes>();
 
         // Production loads the handler code generated at build time (Internal/Generated, `codegen write`) and refuses
         // to start if any is missing; Development (and the in-process tests) generate it on the fly.

@@ -28,7 +28,15 @@ public sealed record AccessPathDto(Guid ClientId, string Client, string ViewerAl
 
 public sealed record WildcardMatchDto(Guid? ClientId, string Client, string Entry, string Identity);
 
-public sealed record WhoCanReachResponse(Guid ClientId, string Client, bool AclEnabled, IReadOnlyList<string> AclEntries, IReadOnlyList<AccessPathDto> Paths);
+/// <param name="AsOf">The time the answer is for when one was asked (replayed from the events up to then); null for now.</param>
+/// <param name="Note">Why the answer is empty when it could not be otherwise (e.g. the client was not enrolled yet at that time).</param>
+public sealed record WhoCanReachResponse(
+    Guid ClientId, string Client, bool AclEnabled, IReadOnlyList<string> AclEntries, IReadOnlyList<AccessPathDto> Paths, DateTimeOffset? AsOf = null,
+    string? Note = null);
 
 /// <param name="CanSignIn">Whether any of the person's operator accounts is active (only those obtain viewer certificates).</param>
-public sealed record ReachableByResponse(Guid PersonId, string Person, bool CanSignIn, IReadOnlyList<AccessPathDto> Paths, IReadOnlyList<WildcardMatchDto> Wildcards);
+/// <param name="AsOf">The time the answer is for when one was asked (replayed from the events up to then); null for now.</param>
+/// <param name="Note">Why the answer is empty when it could not be otherwise (e.g. the person was not recorded yet at that time).</param>
+public sealed record ReachableByResponse(
+    Guid PersonId, string Person, bool CanSignIn, IReadOnlyList<AccessPathDto> Paths, IReadOnlyList<WildcardMatchDto> Wildcards, DateTimeOffset? AsOf = null,
+    string? Note = null);

@@ -30,6 +30,19 @@ internal static partial class PointInTime
             text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out moment);
     }
 
+    /// <summary>A command-line option's value as a past moment (an age counts back from now), or a readable parse error.</summary>
+    public static DateTimeOffset? Parse(System.CommandLine.Parsing.ArgumentResult result, DateTimeOffset now)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (TryParse(text, now, out var moment))
+        {
+            return moment;
+        }
+
+        result.AddError($"'{text}' is not a time: use {Help}.");
+        return null;
+    }
+
     /// <summary>One or more number+unit parts (s, m, h, d, w); the total must be positive.</summary>
     public static bool TryParseAge(string text, out TimeSpan age)
     {

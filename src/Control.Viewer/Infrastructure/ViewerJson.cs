@@ -33,6 +33,7 @@ namespace Control.Viewer.Infrastructure;
 [JsonSerializable(typeof(LinkPersonRequest))]
 [JsonSerializable(typeof(RecordKnowledgeRequest))]
 [JsonSerializable(typeof(StartOffboardingRequest))]
+[JsonSerializable(typeof(WhatIfRequest))]
 // Responses and what --json prints.
 [JsonSerializable(typeof(SetupResponse))]
 [JsonSerializable(typeof(TokenResponse))]
@@ -65,6 +66,8 @@ namespace Control.Viewer.Infrastructure;
 [JsonSerializable(typeof(ExposureResponse))]
 [JsonSerializable(typeof(WhoCanReachResponse))]
 [JsonSerializable(typeof(ReachableByResponse))]
+[JsonSerializable(typeof(AclHistoryResponse))]
+[JsonSerializable(typeof(WhatIfResponse))]
 [JsonSerializable(typeof(OffboardingResponse))]
 [JsonSerializable(typeof(List<OffboardingResponse>))]
 [JsonSerializable(typeof(OffboardingReport))]

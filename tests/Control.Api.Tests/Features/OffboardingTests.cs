@@ -36,8 +36,8 @@ public class OffboardingTests(ApiFixture api)
         await org.Change(door, "unattended-password", new ClientChangeRequest("test"));
         await org.Change(door, "unattended-enable", new ClientChangeRequest("test"));
         // bob signed in to door with its password and was given a remember-token on till (facts the agents report).
-        await Report(door, new SessionAuthenticated(Guid.CreateVersion7(), door.Enrolment.ClientId, bob, ["certificate 01", "unattended password (SCRAM-SHA-256)"], null, DateTimeOffset.UtcNow));
-        await Report(till, new RememberTokenIssued(Guid.CreateVersion7(), till.Enrolment.ClientId, bob, "tok1", "laptop", 0, DateTimeOffset.UtcNow));
+        await door.Report(new SessionAuthenticated(Guid.CreateVersion7(), door.Enrolment.ClientId, bob, ["certificate 01", "unattended password (SCRAM-SHA-256)"], null, DateTimeOffset.UtcNow));
+        await till.Report(new RememberTokenIssued(Guid.CreateVersion7(), till.Enrolment.ClientId, bob, "tok1", "laptop", 0, DateTimeOffset.UtcNow));
 
         var person = await hr.PostOk<PersonResponse>("/people", new AddPersonRequest("Bob Builder", "bob@example.com", "hired"));
         Assert.Equal(HttpStatusCode.Created, (await hr.Post("/people", new AddPersonRequest("Someone Else", null, "hired"))).StatusCode);
@@ -66,7 +66,7 @@ public class OffboardingTests(ApiFixture api)
         var started = await Client.Read<OffboardingResponse>(
             await hr.Post("/offboardings", new StartOffboardingRequest("bob@example.com", "left the company", null, null, 30)), HttpStatusCode.Accepted);
         Assert.Equal(HttpStatusCode.Conflict, (await hr.Post("/offboardings", new StartOffboardingRequest(person.Id.ToString(), "again", null, null, null))).StatusCode);
-        var waiting = await Until(hr, started.Id, o => o.Status is "awaiting-receipts" or "completed");
+        var waiting = await hr.Until(started.Id, o => o.Status is "awaiting-receipts" or "completed");
         Assert.All(waiting.Steps, s => Assert.Equal("done", s.Status));
 
         // Every agent fetches its new policy and signs a receipt for it.
@@ -76,7 +76,7 @@ public class OffboardingTests(ApiFixture api)
             Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(policy.Policy.Version))).StatusCode);
         }
 
-        var done = await Until(hr, started.Id, o => o.Status == "completed");
+        var done = await hr.Until(started.Id, o => o.Status == "completed");
         Assert.Equal(0, done.PendingReceipts);
         Assert.All(done.Receipts, r => Assert.Equal("received", r.Status));
         Assert.Contains(done.Receipts, r => r.ClientId == door.Enrolment.ClientId);
@@ -151,7 +151,7 @@ public class OffboardingTests(ApiFixture api)
         // Run at once: dan knows nothing and has no clients, yet his account is disabled; no agent had to change.
         var now = await Client.Read<OffboardingResponse>(
             await hr.Post("/offboardings", new StartOffboardingRequest("Dan", "left", null, null, null)), HttpStatusCode.Accepted);
-        var done = await Until(hr, now.Id, o => o.Status == "completed");
+        var done = await hr.Until(now.Id, o => o.Status == "completed");
         Assert.Contains(done.Steps[1].Changes, c => c.Event == "OperatorDisabled");
         Assert.Equal(HttpStatusCode.Unauthorized, (await org.Fixture.Anonymous().Post("/auth/login", new LoginRequest(org.Slug, "dan", ApiFixture.Password, null, null))).StatusCode);
         var cancelledLater = await hr.GetOk<OffboardingResponse>($"/offboardings/{scheduled.Id}");
@@ -165,7 +165,7 @@ public class OffboardingTests(ApiFixture api)
         var later = await Client.Read<OffboardingResponse>(
             await hr.Post("/offboardings", new StartOffboardingRequest("Gus", "leaves in a moment", null, at, null)), HttpStatusCode.Accepted);
         Assert.Equal("scheduled", (await hr.GetOk<OffboardingResponse>($"/offboardings/{later.Id}")).Status);
-        var ran = await Until(hr, later.Id, o => o.Status == "completed");
+        var ran = await hr.Until(later.Id, o => o.Status == "completed");
         Assert.True(ran.StartedAt >= at, $"started {ran.StartedAt:O}, scheduled for {at:O}");
     }
 
@@ -194,7 +194,7 @@ public class OffboardingTests(ApiFixture api)
 
         var started = await Client.Read<OffboardingResponse>(
             await org.Owner.Post("/offboardings", new StartOffboardingRequest("Dan", "left", "full", null, 1)), HttpStatusCode.Accepted);
-        var done = await Until(org.Owner, started.Id, o => o.Status is "completed" or "completed-with-pending");
+        var done = await org.Owner.Until(started.Id, o => o.Status is "completed" or "completed-with-pending");
         string[] Events(int step) => [.. done.Steps[step - 1].Changes.Select(c => $"{c.Target}:{c.Event}").Order()];
         Assert.Equal([$"{org.Slug}:LicenseKeyReset"], Events(3));
         Assert.Equal(["public-one:CustomClientTokenRotated", "public-one:CustomClientVisibilitySet"], Events(4));
@@ -230,17 +230,17 @@ public class OffboardingTests(ApiFixture api)
         await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("eve", null, null, "account"));
         var started = await Client.Read<OffboardingResponse>(
             await org.Owner.Post("/offboardings", new StartOffboardingRequest("Eve", "left", null, null, 2)), HttpStatusCode.Accepted);
-        await Until(org.Owner, started.Id, o => o.Status == "awaiting-receipts");
+        await org.Owner.Until(started.Id, o => o.Status == "awaiting-receipts");
         var policy = await online.Policy();
         await online.Http.Post("/agent/ack", online.Receipt(policy.Policy.Version));
 
-        var pending = await Until(org.Owner, started.Id, o => o.Status == "completed-with-pending");
+        var pending = await org.Owner.Until(started.Id, o => o.Status == "completed-with-pending");
         Assert.Equal(1, pending.PendingReceipts);
         Assert.Equal("offline", pending.Receipts.Single(r => r.ClientId == offline.Enrolment.ClientId).Status);
 
         var late = await offline.Policy();
         await offline.Http.Post("/agent/ack", offline.Receipt(late.Policy.Version));
-        var whole = await Until(org.Owner, started.Id, o => o.Status == "completed");
+        var whole = await org.Owner.Until(started.Id, o => o.Status == "completed");
         Assert.All(whole.Receipts, r => Assert.Equal("received", r.Status));
     }
 
@@ -259,31 +259,5 @@ public class OffboardingTests(ApiFixture api)
 
         await org.Change(agent, "unattended-password", new ClientChangeRequest("routine rotation"));
         Assert.Empty((await org.Owner.GetOk<ExposureResponse>($"/people/{person.Id}/exposure")).Secrets);
-    }
-
-    private static async Task Report(TestAgent agent, SessionEvent e)
-    {
-        var batch = new AgentSessionEventBatch([new AgentSessionEvent(Guid.CreateVersion7(), e.GetType().Name, JsonSerializer.SerializeToElement(e, e.GetType(), Client.Json))]);
-        await agent.Http.PostOk<AgentSessionEventsAccepted>("/agent/session-events", batch);
-    }
-
-    private static async Task<OffboardingResponse> Until(Client client, Guid id, Func<OffboardingResponse, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        OffboardingResponse current;
-        do
-        {
-            current = await client.GetOk<OffboardingResponse>($"/offboardings/{id}");
-            if (condition(current))
-            {
-                return current;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"offboarding {id} is {current.Status}: {JsonSerializer.Serialize(current)}");
-        return current;
     }
 }

@@ -12,36 +12,51 @@ namespace Control.Api.Features.Access;
 
 public static class WhoCanReachEndpoint
 {
+    /// <param name="at">Answer as of this time, replayed from the events up to it; now when absent.</param>
     [Authorize(Policy = Policies.ReadAccess)]
     [WolverineGet("/access/who-can-reach/{client}")]
-    public static async Task<IResult> Get(string client, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        string client, IQuerySession session, AccessEventLog log, TimeProvider clock, CancellationToken cancellation, DateTimeOffset? at = null)
     {
+        if (AccessAsOf.Refuse(at, clock) is { } refused)
+        {
+            return refused.ToResult();
+        }
+
         var target = await ClientLookup.Find(session, client, cancellation);
         if (target is null)
         {
             return Problems.NotFound("client").ToResult();
         }
 
-        var state = await AccessState.Load(session, cancellation);
-        var paths = state.Review().WhoCanReach(target).Select(p => AccessState.Dto(p, state.People)).ToList();
-        return Results.Ok(new WhoCanReachResponse(
-            target.Id, AccessReview.Label(target), target.AclEnabled, target.AclEntries.Concat(state.Organization.AclEntries).Distinct().ToList(), paths));
+        return Results.Ok(at is { } moment
+            ? await AccessAsOf.WhoCanReach(log, session.TenantId, target, moment, cancellation)
+            : (await AccessState.Load(session, cancellation)).WhoCanReach(target));
     }
 }
 
 public static class ReachableByEndpoint
 {
+    /// <param name="at">Answer as of this time, replayed from the events up to it; now when absent.</param>
     [Authorize(Policy = Policies.ReadAccess)]
     [WolverineGet("/access/reachable-by/{person}")]
-    public static async Task<IResult> Get(string person, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        string person, IQuerySession session, AccessEventLog log, TimeProvider clock, CancellationToken cancellation, DateTimeOffset? at = null)
     {
+        if (AccessAsOf.Refuse(at, clock) is { } refused)
+        {
+            return refused.ToResult();
+        }
+
         var target = await PersonLookup.Find(session, person, cancellation);
         if (target is null)
         {
             return Problems.NotFound("person").ToResult();
         }
 
-        return Results.Ok((await AccessState.Load(session, cancellation)).ReachableBy(target));
+        return Results.Ok(at is { } moment
+            ? await AccessAsOf.ReachableBy(log, session.TenantId, target, moment, cancellation)
+            : (await AccessState.Load(session, cancellation)).ReachableBy(target));
     }
 }
 

@@ -49,14 +49,27 @@ public sealed record AccessState(
     public static AccessPathDto Dto(AccessPath path, IReadOnlyList<Person> people) => new(
         path.ClientId, path.Client, path.ViewerAlias, people.FirstOrDefault(p => p.Id == path.PersonId)?.Name, path.AdmittedBy, path.Methods);
 
-    public ReachableByResponse ReachableBy(Person person)
+    /// <summary>Who can reach the client; nobody once it is removed (its policy is a tombstone that refuses everything).</summary>
+    public WhoCanReachResponse WhoCanReach(Client client, DateTimeOffset? asOf = null)
+    {
+        var entries = client.AclEntries.Concat(Organization.AclEntries).Distinct().ToList();
+        return client.Status == ClientStatus.Removed
+            ? new WhoCanReachResponse(client.Id, AccessReview.Label(client), client.AclEnabled, entries, [], asOf, "The client was removed from the organization: nobody can reach it.")
+            : new WhoCanReachResponse(client.Id, AccessReview.Label(client), client.AclEnabled, entries, Ordered(Review().WhoCanReach(client)), asOf);
+    }
+
+    public ReachableByResponse ReachableBy(Person person, DateTimeOffset? asOf = null)
     {
         var review = Review();
         var canSignIn = Operators.Any(o => o.Status == OperatorStatus.Active && person.Operators.Any(l => l.OperatorId == o.Id));
         return new ReachableByResponse(
-            person.Id, person.Name, canSignIn, review.ReachableBy(person).Select(p => Dto(p, People)).ToList(),
-            review.WildcardsMatching(person).Select(w => new WildcardMatchDto(w.ClientId, w.Client, w.Entry, w.Identity)).ToList());
+            person.Id, person.Name, canSignIn, Ordered(review.ReachableBy(person)),
+            review.WildcardsMatching(person).OrderBy(w => w.Client, StringComparer.Ordinal).ThenBy(w => w.Entry, StringComparer.Ordinal).Select(w => new WildcardMatchDto(w.ClientId, w.Client, w.Entry, w.Identity)).ToList(), asOf);
     }
+
+    // A stable order, whatever order the state was loaded or replayed in: a live answer and a replay of the same moment compare equal.
+    private List<AccessPathDto> Ordered(IEnumerable<AccessPath> paths) =>
+        paths.OrderBy(p => p.Client, StringComparer.Ordinal).ThenBy(p => p.ViewerAlias, StringComparer.Ordinal).Select(p => Dto(p, People)).ToList();
 
     private string Subject(
         SecretKnowledge k, Dictionary<Guid, Client> clients, Dictionary<Guid, Operator> operators, Dictionary<Guid, CustomClient> customClients) => k.Secret switch
