@@ -86,6 +86,10 @@ public static class ControlHost
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.UserNameEnabled = true;
+                foreach (var index in Features.Audit.AuditIndexes.Names)
+                {
+                    opts.Events.IgnoreIndex(index);
+                }
 
                 opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
@@ -95,7 +99,23 @@ public static class ControlHost
                 opts.Projections.Add<PersonProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OffboardingProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ExposureProjection>(ProjectionLifecycle.Inline);
-                opts.Schema.For<Domain.Sessions.SessionSummary>().Index(x => x.StartedAt).Index(x => x.ClientId);
+                // Session history pages newest first per organization, per client, per viewer, or only the denied ones, with
+                // (started_at, id) as the cursor: real columns and composite indexes, so that each page is one index range scan.
+                // (A duplicated field always brings its own one-column index; only the composite ones serve the history.)
+                opts.Schema.For<Domain.Sessions.SessionSummary>()
+                    .StartIndexesByTenantId()
+                    .Duplicate(x => x.StartedAt)
+                    .Duplicate(x => x.ClientId)
+                    .Duplicate(x => x.ViewerAlias!)
+                    .Duplicate(x => x.DeniedAt!, configure: i => i.Predicate = "denied_at is not null")
+                    .Index([x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_started")
+                    .Index([x => x.ClientId, x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_client")
+                    .Index([x => x.ViewerAlias!, x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_viewer")
+                    .Index([x => x.StartedAt, x => x.Id], i =>
+                    {
+                        i.Name = "ix_session_summary_denied";
+                        i.Predicate = "denied_at is not null";
+                    });
                 opts.Schema.For<Features.Sessions.ProcessedSessionEvent>();
                 opts.Storage.ExtendedSchemaObjects.Add(Features.Sessions.SessionRecordings.Table(control.DatabaseSchema));
                 opts.Schema.For<Domain.CustomClients.CustomClient>().Index(x => x.TokenHash);
@@ -150,6 +170,7 @@ public static class ControlHost
             opts.OnException<Exception>().RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
                 .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
         });
+        services.AddHostedService<Features.Audit.AuditIndexes>();
         services.AddWolverineHttp();
 
         // One default scheme that picks by header: operators send "Bearer <jwt>", agents "ControlAgent <credential>".
