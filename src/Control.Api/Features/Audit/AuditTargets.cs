@@ -71,9 +71,11 @@ public static class AuditTargets
                 var offboardings = await session.Query<Domain.Offboarding.Offboarding>().Where(o => o.PersonId == person.Id).Select(o => o.Id).ToListAsync(cancellation);
                 return (new AuditTarget("person " + person.Name, [person.Id, .. offboardings]), null);
             default:
+                // Names are stored in lower case; a deleted link's history is still asked about, after a live one of the same name.
+                var name = key.ToLowerInvariant();
                 var customClient = Guid.TryParse(key, out var customClientId)
                     ? await session.LoadAsync<CustomClient>(customClientId, cancellation)
-                    : await session.Query<CustomClient>().FirstOrDefaultAsync(c => c.Name == key, cancellation);
+                    : await session.Query<CustomClient>().Where(c => c.Name == name).OrderBy(c => c.Deleted).FirstOrDefaultAsync(cancellation);
                 return customClient is null
                     ? (null, Problems.NotFound("custom client"))
                     : (new AuditTarget("custom client " + customClient.Name, [customClient.Id]), null);

@@ -52,6 +52,7 @@ public static class ExportAuditEndpoints
         var tenant = http.User.OrganizationSlug();
         return new ExportResult(kind, "audit-events", async (writer, aborted) =>
         {
+            var labels = await AuditTargetLabels.Load(database, options.Value.DatabaseSchema, tenant, only: null, aborted);
             await using var command = AuditEventQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, before: null, limit: null);
             command.CommandTimeout = 0;
             using var redaction = new AuditRedaction();
@@ -64,7 +65,7 @@ public static class ExportAuditEndpoints
             await using var reader = await command.ExecuteReaderAsync(aborted);
             while (await reader.ReadAsync(aborted))
             {
-                var row = AuditEventQuery.Read(reader, tenant, redaction);
+                var row = AuditEventQuery.Read(reader, labels, redaction);
                 if (kind == ExportFormat.Csv)
                 {
                     writer.Csv(row.Sequence);

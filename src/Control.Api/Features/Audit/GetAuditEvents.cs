@@ -53,10 +53,13 @@ public static class GetAuditEventsEndpoint
         }
 
         var tenant = http.User.OrganizationSlug();
-        await using var command = AuditEventQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, before, take + 1);
+        var schema = options.Value.DatabaseSchema;
+        await using var command = AuditEventQuery.Command(database, schema, tenant, filter!, before, take + 1);
         var items = new List<AuditEventView>(take);
+        var targets = new List<(string Type, Guid? SessionClient)>(take);
         var more = false;
         using var redaction = new AuditRedaction();
+        var unlabelled = AuditTargetLabels.None;
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
@@ -67,14 +70,18 @@ public static class GetAuditEventsEndpoint
                     break;
                 }
 
-                var row = AuditEventQuery.Read(reader, tenant, redaction);
+                var row = AuditEventQuery.Read(reader, unlabelled, redaction);
                 using var data = JsonDocument.Parse(row.Data);
                 items.Add(new AuditEventView(
                     row.Sequence, row.EventId, row.Type, row.StreamId, row.Version, row.Timestamp, row.Actor, row.Reason, row.CorrelationId,
-                    data.RootElement.Clone(), row.Target));
+                    data.RootElement.Clone()));
+                targets.Add((reader.GetString(10), AuditEventQuery.SessionClient(reader)));
             }
         }
 
+        var streams = items.Select(i => i.StreamId).Concat(targets.Where(t => t.SessionClient is not null).Select(t => t.SessionClient!.Value)).ToHashSet();
+        var labels = await AuditTargetLabels.Load(database, schema, tenant, streams, cancellation);
+        items = [.. items.Select((item, i) => item with { Target = labels.For(item.StreamId, targets[i].Type, targets[i].SessionClient) })];
         return Results.Ok(new AuditEventPage(items, more ? items[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null));
     }
 }
