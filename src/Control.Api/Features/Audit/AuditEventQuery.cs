@@ -58,9 +58,7 @@ public static class AuditEventQuery
         // The target's label comes from AuditTargetLabels, not from joins here: a join per document kind made planning
         // alone cost more than the page, and an export would probe every one of them for every row.
         var sql = new StringBuilder($"""
-            select e.seq_id, e.id, e.stream_id, e.version, e.mt_dotnet_type, e.timestamp, e.user_name, e.correlation_id,
-                   e.headers ->> '{AuditMetadata.ReasonHeader}', e.data::text, e.type,
-                   case when e.type = any($2) then e.data ->> 'clientId' end
+            select {Columns("e")}
             from {schema}.mt_events e
             where e.tenant_id = $1
             """);
@@ -136,12 +134,27 @@ public static class AuditEventQuery
         sql.Append(" order by e.seq_id desc");
         if (limit is { } l)
         {
-            sql.Append(CultureInfo.InvariantCulture, $" limit {l}");
+            // A page picks its sequence numbers first, from an index alone (organization + filter + seq_id), then reads
+            // those rows. Asked directly, the planner walks the global seq_id key and filters by organization: cheap on
+            // paper, but when another organization wrote the newest 300,000 events it reads all of them first.
+            command.CommandText = $"""
+                select {Columns("x")}
+                from {schema}.mt_events x
+                where x.tenant_id = $1 and x.seq_id in ({sql.ToString().Replace(Columns("e"), "e.seq_id", StringComparison.Ordinal)} limit {l.ToString(CultureInfo.InvariantCulture)})
+                order by x.seq_id desc
+                """;
+            return command;
         }
 
         command.CommandText = sql.ToString();
         return command;
     }
+
+    private static string Columns(string alias) => $"""
+        {alias}.seq_id, {alias}.id, {alias}.stream_id, {alias}.version, {alias}.mt_dotnet_type, {alias}.timestamp, {alias}.user_name,
+        {alias}.correlation_id, {alias}.headers ->> '{AuditMetadata.ReasonHeader}', {alias}.data::text, {alias}.type,
+        case when {alias}.type = any($2) then {alias}.data ->> 'clientId' end
+        """;
 
     /// <summary>The current row, redacted and labelled; <paramref name="buffer"/> is reused across rows (the data points into it).</summary>
     public static AuditEventRow Read(NpgsqlDataReader reader, AuditTargetLabels labels, AuditRedaction buffer)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Control.Domain.Common;
 
@@ -8,7 +9,8 @@ namespace Control.Api.Features.Audit;
 /// <summary>
 /// Copies an event body token by token, replacing the values of secret fields (<see cref="SensitiveFields"/>) with
 /// <c>[redacted]</c>. A forward-only copy rather than a parsed tree: exports run it on every row. One instance per reader:
-/// the returned bytes are valid until the next call.
+/// the returned bytes are valid until the next call. Relaxed escaping keeps "+" and non-ASCII text readable in exports
+/// (files and SIEMs, never HTML).
 /// </summary>
 public sealed class AuditRedaction : IDisposable
 {
@@ -16,7 +18,7 @@ public sealed class AuditRedaction : IDisposable
     private readonly ArrayBufferWriter<byte> _output = new(1024);
     private readonly Utf8JsonWriter _writer;
 
-    public AuditRedaction() => _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { SkipValidation = true });
+    public AuditRedaction() => _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public ReadOnlyMemory<byte> Redact(string json)
     {

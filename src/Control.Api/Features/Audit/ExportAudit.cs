@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Control.Api.Auth;
 using Control.Api.Hosting;
@@ -28,7 +29,8 @@ public static class ExportAuditEndpoints
         "recording_url",
     ];
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Lines = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [Authorize(Policy = Policies.ReadAudit)]
     [WolverineGet("/audit/events/export")]
@@ -56,7 +58,7 @@ public static class ExportAuditEndpoints
             await using var command = AuditEventQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, before: null, limit: null);
             command.CommandTimeout = 0;
             using var redaction = new AuditRedaction();
-            await using var json = new Utf8JsonWriter(writer.Output);
+            await using var json = new Utf8JsonWriter(writer.Output, Lines);
             if (kind == ExportFormat.Csv)
             {
                 writer.CsvHeader(EventColumns);
@@ -131,7 +133,7 @@ public static class ExportAuditEndpoints
         {
             await using var command = SessionHistoryQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, after: null, limit: null);
             command.CommandTimeout = 0;
-            await using var json = new Utf8JsonWriter(writer.Output);
+            await using var json = new Utf8JsonWriter(writer.Output, Lines);
             if (kind == ExportFormat.Csv)
             {
                 writer.CsvHeader(SessionColumns);

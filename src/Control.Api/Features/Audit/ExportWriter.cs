@@ -73,53 +73,47 @@ public sealed class ExportWriter(PipeWriter output)
 
         if (value.AsSpan().IndexOfAny(NeedsQuotes) < 0)
         {
-            Utf8(value);
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
+            output.Advance(Encoding.UTF8.GetBytes(value, span));
             return;
         }
 
-        output.Write("\""u8);
-        var rest = value.AsSpan();
-        for (var quote = rest.IndexOf('"'); quote >= 0; quote = rest.IndexOf('"'))
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
+        try
         {
-            Utf8(rest[..(quote + 1)]);
-            output.Write("\""u8);
-            rest = rest[(quote + 1)..];
+            Quoted(rented.AsSpan(0, Encoding.UTF8.GetBytes(value, rented)));
         }
-
-        Utf8(rest);
-        output.Write("\""u8);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>A field that is already UTF-8 (an event body): always quoted, its quotes doubled.</summary>
     public void Csv(ReadOnlySpan<byte> utf8)
     {
         Separator();
-        output.Write("\""u8);
-        for (var quote = utf8.IndexOf((byte)'"'); quote >= 0; quote = utf8.IndexOf((byte)'"'))
-        {
-            output.Write(utf8[..(quote + 1)]);
-            output.Write("\""u8);
-            utf8 = utf8[(quote + 1)..];
-        }
-
-        output.Write(utf8);
-        output.Write("\""u8);
+        Quoted(utf8);
     }
 
-    public void Csv(long? value)
+    public void Csv<T>(T? value)
+        where T : struct, IUtf8SpanFormattable
     {
         Separator();
         if (value is { } v)
         {
-            var span = output.GetSpan(20);
-            v.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+            // Times in the round-trip format ("O"); numbers and GUIDs in their invariant defaults.
+            var span = output.GetSpan(64);
+            v.TryFormat(span, out var written, typeof(T) == typeof(DateTimeOffset) ? "O" : default, CultureInfo.InvariantCulture);
             output.Advance(written);
         }
     }
 
-    public void Csv(DateTimeOffset? value) => Csv(value?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+    public void Csv(DateTimeOffset? value) => Csv<DateTimeOffset>(value?.ToUniversalTime());
 
-    public void Csv(Guid? value) => Csv(value?.ToString());
+    public void Csv(long? value) => Csv<long>(value);
+
+    public void Csv(Guid? value) => Csv<Guid>(value);
 
     public ValueTask EndCsvRow(CancellationToken cancellation)
     {
@@ -155,9 +149,21 @@ public sealed class ExportWriter(PipeWriter output)
         _rowStarted = true;
     }
 
-    private void Utf8(ReadOnlySpan<char> text)
+    private void Quoted(ReadOnlySpan<byte> utf8)
     {
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        output.Advance(Encoding.UTF8.GetBytes(text, span));
+        var span = output.GetSpan((utf8.Length * 2) + 2);
+        var at = 0;
+        span[at++] = (byte)'"';
+        foreach (var b in utf8)
+        {
+            span[at++] = b;
+            if (b == (byte)'"')
+            {
+                span[at++] = (byte)'"';
+            }
+        }
+
+        span[at++] = (byte)'"';
+        output.Advance(at);
     }
 }
