@@ -70,19 +70,7 @@ internal sealed class ApiClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
-        }
-        catch (HttpRequestException e)
-        {
-            throw CliException.Unreachable(Server, e.Message);
-        }
-        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw CliException.Unreachable(Server, $"no answer within {Timeout.TotalSeconds:0} s");
-        }
+        var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
 
         using (response)
         {
@@ -131,20 +119,8 @@ internal sealed class ApiClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
-        HttpResponseMessage response;
-        try
-        {
-            // Headers only: the timeout covers the server's first answer, not the length of the export.
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-        }
-        catch (HttpRequestException e)
-        {
-            throw CliException.Unreachable(Server, e.Message);
-        }
-        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw CliException.Unreachable(Server, $"no answer within {Timeout.TotalSeconds:0} s");
-        }
+        // Headers only: the timeout covers the server's first answer, not the length of the export.
+        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
 
         using (response)
         {
@@ -169,4 +145,20 @@ internal sealed class ApiClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellation)
+    {
+        try
+        {
+            return await _http.SendAsync(request, completion, cancellation);
+        }
+        catch (HttpRequestException e)
+        {
+            throw CliException.Unreachable(Server, e.Message);
+        }
+        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw CliException.Unreachable(Server, $"no answer within {Timeout.TotalSeconds:0} s");
+        }
+    }
 }

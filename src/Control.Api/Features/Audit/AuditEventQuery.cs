@@ -65,17 +65,7 @@ public static class AuditEventQuery
         var command = database.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
         command.Parameters.Add(new NpgsqlParameter { Value = AuditTargetLabels.SessionEventTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
-        string Parameter(object value, NpgsqlDbType? type = null)
-        {
-            var parameter = new NpgsqlParameter { Value = value };
-            if (type is { } t)
-            {
-                parameter.NpgsqlDbType = t;
-            }
-
-            command.Parameters.Add(parameter);
-            return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        }
+        string Parameter(object value, NpgsqlDbType? type = null) => SqlParameters.Add(command, value, type);
 
         const NpgsqlDbType Names = NpgsqlDbType.Array | NpgsqlDbType.Varchar;
         if (filter.Types.Length == 1)
@@ -170,4 +160,20 @@ public static class AuditEventQuery
     /// <summary>The client of a session event (its stream is the session's, which has no document label of its own).</summary>
     public static Guid? SessionClient(NpgsqlDataReader reader) =>
         reader.IsDBNull(11) || !Guid.TryParse(reader.GetString(11), out var clientId) ? null : clientId;
+}
+
+/// <summary>Positional parameters for SQL built from optional filters: adds one and returns its placeholder (<c>$3</c>).</summary>
+public static class SqlParameters
+{
+    public static string Add(NpgsqlCommand command, object value, NpgsqlDbType? type = null)
+    {
+        var parameter = new NpgsqlParameter { Value = value };
+        if (type is { } t)
+        {
+            parameter.NpgsqlDbType = t;
+        }
+
+        command.Parameters.Add(parameter);
+        return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+    }
 }

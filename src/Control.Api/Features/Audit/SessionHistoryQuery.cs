@@ -118,17 +118,7 @@ public static class SessionHistoryQuery
             """);
         var command = database.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
-        string Parameter(object value, NpgsqlDbType? type = null)
-        {
-            var parameter = new NpgsqlParameter { Value = value };
-            if (type is { } t)
-            {
-                parameter.NpgsqlDbType = t;
-            }
-
-            command.Parameters.Add(parameter);
-            return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        }
+        string Parameter(object value, NpgsqlDbType? type = null) => SqlParameters.Add(command, value, type);
 
         if (filter.ClientId is { } clientId)
         {

@@ -76,6 +76,25 @@ internal sealed class AuditFilters
         return query.ToString();
     }
 
+    /// <summary>The first page at <paramref name="path"/> (or, with <paramref name="all"/>, every page), and whether more remain.</summary>
+    public static async Task<(List<TItem> Items, bool More)> ReadPagesAsync<TPage, TItem>(
+        SignedInApi api, string path, string filter, bool all, Func<TPage, IEnumerable<TItem>> items, Func<TPage, string?> next,
+        CancellationToken cancellation)
+    {
+        var read = new List<TItem>();
+        string? cursor = null;
+        do
+        {
+            var query = cursor is null ? filter : $"{filter}&cursor={Uri.EscapeDataString(cursor)}";
+            var page = await api.GetAsync<TPage>(path + query, cancellation);
+            read.AddRange(items(page));
+            cursor = next(page);
+        }
+        while (cursor is not null && all);
+
+        return (read, cursor is not null);
+    }
+
     private void Add(Option<string?> option, string parameter) => _filters.Add((option, parameter, p => p.GetValue(option)));
 
     private void Add(Option option, string parameter, Func<ParseResult, string?> value) => _filters.Add((option, parameter, value));

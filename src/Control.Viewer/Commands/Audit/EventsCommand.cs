@@ -27,16 +27,8 @@ internal static class EventsCommand
         {
             var filter = filters.Query(parse, ("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture)));
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            var events = new List<AuditEventView>();
-            string? cursor = null;
-            do
-            {
-                var query = cursor is null ? filter : $"{filter}&cursor={Uri.EscapeDataString(cursor)}";
-                var page = await api.GetAsync<AuditEventPage>("audit/events" + query, cancellation);
-                events.AddRange(page.Items);
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null && parse.GetValue(all));
+            var (events, more) = await AuditFilters.ReadPagesAsync<AuditEventPage, AuditEventView>(
+                api, "audit/events", filter, parse.GetValue(all), p => p.Items, p => p.NextCursor, cancellation);
 
             if (parse.GetValue(json))
             {
@@ -58,7 +50,7 @@ internal static class EventsCommand
                     ]));
             }
 
-            if (cursor is not null)
+            if (more)
             {
                 await context.Error.WriteLineAsync("More events are older than these: add --all, or narrow with --since, --type, --target or --actor.");
             }

@@ -26,16 +26,8 @@ internal static class SessionsCommand
         {
             var filter = filters.Query(parse, ("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture)));
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            var sessions = new List<SessionHistoryRow>();
-            string? cursor = null;
-            do
-            {
-                var query = cursor is null ? filter : $"{filter}&cursor={Uri.EscapeDataString(cursor)}";
-                var page = await api.GetAsync<SessionHistoryPage>("audit/sessions" + query, cancellation);
-                sessions.AddRange(page.Items);
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null && parse.GetValue(all));
+            var (sessions, more) = await AuditFilters.ReadPagesAsync<SessionHistoryPage, SessionHistoryRow>(
+                api, "audit/sessions", filter, parse.GetValue(all), p => p.Items, p => p.NextCursor, cancellation);
 
             if (parse.GetValue(json))
             {
@@ -60,7 +52,7 @@ internal static class SessionsCommand
                     ]));
             }
 
-            if (cursor is not null)
+            if (more)
             {
                 await context.Error.WriteLineAsync("More sessions are older than these: add --all, or narrow with --since, --client, --person or --viewer.");
             }
