@@ -18,7 +18,14 @@ public sealed class AuditRedaction : IDisposable
     private readonly ArrayBufferWriter<byte> _output = new(1024);
     private readonly Utf8JsonWriter _writer;
 
-    public AuditRedaction() => _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private readonly Dictionary<string, (string, bool)> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string, bool)>.AlternateLookup<ReadOnlySpan<char>> _names;
+
+    public AuditRedaction()
+    {
+        _names = _known.GetAlternateLookup<ReadOnlySpan<char>>();
+        _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
 
     public ReadOnlyMemory<byte> Redact(string json)
     {
@@ -46,15 +53,19 @@ public sealed class AuditRedaction : IDisposable
                     _writer.WriteEndArray();
                     break;
                 case JsonTokenType.PropertyName:
-                    var name = reader.GetString()!;
+                    var (name, sensitive) = Name(ref reader);
                     _writer.WritePropertyName(name);
-                    if (SensitiveFields.IsSensitive(name))
+                    if (sensitive)
                     {
                         reader.Read();
                         reader.Skip();
                         _writer.WriteStringValue(SensitiveFields.Redacted);
                     }
 
+                    break;
+                case JsonTokenType.String when !reader.ValueIsEscaped:
+                    // Unescaped, the raw bytes are the value: no string per value on the export's hot path.
+                    _writer.WriteStringValue(reader.ValueSpan);
                     break;
                 case JsonTokenType.String:
                     _writer.WriteStringValue(reader.GetString());
@@ -77,4 +88,27 @@ public sealed class AuditRedaction : IDisposable
     }
 
     public void Dispose() => _writer.Dispose();
+
+    /// <summary>The property's name and whether it is secret, decided once per distinct name (events have few).</summary>
+    private (string Name, bool Sensitive) Name(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= 128)
+        {
+            Span<char> chars = stackalloc char[128];
+            var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+            if (_names.TryGetValue(chars[..length], out var known))
+            {
+                return known;
+            }
+        }
+
+        var name = reader.GetString()!;
+        var entry = (name, SensitiveFields.IsSensitive(name));
+        if (_known.Count < 4096)
+        {
+            _known[name] = entry;
+        }
+
+        return entry;
+    }
 }
