@@ -87,7 +87,7 @@ public static class ControlHost
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.UserNameEnabled = true;
-                foreach (var index in Features.Access.AccessEventIndexes.Names)
+                foreach (var index in EventTableIndexes.Names)
                 {
                     opts.Events.IgnoreIndex(index);
                 }
@@ -100,7 +100,23 @@ public static class ControlHost
                 opts.Projections.Add<PersonProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OffboardingProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ExposureProjection>(ProjectionLifecycle.Inline);
-                opts.Schema.For<Domain.Sessions.SessionSummary>().Index(x => x.StartedAt).Index(x => x.ClientId);
+                // Session history pages newest first per organization, per client, per viewer, or only the denied ones, with
+                // (started_at, id) as the cursor: real columns and composite indexes, so that each page is one index range scan.
+                // (A duplicated field always brings its own one-column index; only the composite ones serve the history.)
+                opts.Schema.For<Domain.Sessions.SessionSummary>()
+                    .StartIndexesByTenantId()
+                    .Duplicate(x => x.StartedAt)
+                    .Duplicate(x => x.ClientId)
+                    .Duplicate(x => x.ViewerAlias!)
+                    .Duplicate(x => x.DeniedAt!, configure: i => i.Predicate = "denied_at is not null")
+                    .Index([x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_started")
+                    .Index([x => x.ClientId, x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_client")
+                    .Index([x => x.ViewerAlias!, x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_viewer")
+                    .Index([x => x.StartedAt, x => x.Id], i =>
+                    {
+                        i.Name = "ix_session_summary_denied";
+                        i.Predicate = "denied_at is not null";
+                    });
                 opts.Schema.For<Features.Sessions.ProcessedSessionEvent>();
                 opts.Storage.ExtendedSchemaObjects.Add(Features.Sessions.SessionRecordings.Table(control.DatabaseSchema));
                 opts.Schema.For<Domain.CustomClients.CustomClient>().Index(x => x.TokenHash);
@@ -124,7 +140,7 @@ public static class ControlHost
             .IntegrateWithWolverine();
 
         // After Marten's own start-up work (hosted services start in registration order): indexes on its event tables.
-        services.AddHostedService<Features.Access.AccessEventIndexes>();
+        services.AddHostedService<EventTableIndexes>();
 
         // Production loads the handler code generated at build time (Internal/Generated, `codegen write`) and refuses
         // to start if any is missing; Development (and the in-process tests) generate it on the fly.

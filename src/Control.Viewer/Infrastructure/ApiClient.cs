@@ -70,19 +70,7 @@ internal sealed class ApiClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
-        }
-        catch (HttpRequestException e)
-        {
-            throw CliException.Unreachable(Server, e.Message);
-        }
-        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw CliException.Unreachable(Server, $"no answer within {Timeout.TotalSeconds:0} s");
-        }
+        var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
 
         using (response)
         {
@@ -118,5 +106,59 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// A GET whose body is handed to <paramref name="consume"/> as it arrives (an export of any size), never held whole.
+    /// On failure the problem details, and <paramref name="consume"/> is not called.
+    /// </summary>
+    public async Task<ApiResult<NoContent>> DownloadAsync(
+        string path, string? bearerToken, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        if (bearerToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+
+        // Headers only: the timeout covers the server's first answer, not the length of the export.
+        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellation);
+                return new ApiResult<NoContent>(response.StatusCode, null, ApiProblem.Parse(response.StatusCode, text));
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellation);
+            try
+            {
+                await consume(body, cancellation);
+            }
+            catch (Exception e) when (e is HttpRequestException or HttpIOException or IOException && !cancellation.IsCancellationRequested)
+            {
+                throw CliException.Failure($"the download from {Server.ToString().TrimEnd('/')} broke off before its end ({e.Message}); run the command again");
+            }
+
+            return new ApiResult<NoContent>(response.StatusCode, NoContent.Value, null);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellation)
+    {
+        try
+        {
+            return await _http.SendAsync(request, completion, cancellation);
+        }
+        catch (HttpRequestException e)
+        {
+            throw CliException.Unreachable(Server, e.Message);
+        }
+        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw CliException.Unreachable(Server, $"no answer within {Timeout.TotalSeconds:0} s");
+        }
+    }
 }

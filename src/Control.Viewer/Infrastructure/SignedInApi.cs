@@ -79,6 +79,32 @@ internal sealed class SignedInApi : IDisposable
         return result;
     }
 
+    /// <summary>A streamed GET (see <see cref="ApiClient.DownloadAsync"/>), signed in the same way as every other call.</summary>
+    public async Task DownloadAsync(string path, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellation)
+    {
+        var refreshed = false;
+        if (Credentials.AccessTokenExpiresAt <= _context.Clock.GetUtcNow() + ExpiryMargin)
+        {
+            await RefreshAsync(cancellation);
+            refreshed = true;
+        }
+
+        var result = await _api.DownloadAsync(path, Credentials.AccessToken, consume, cancellation);
+        if (result.Status == HttpStatusCode.Unauthorized && !refreshed)
+        {
+            await RefreshAsync(cancellation);
+            result = await _api.DownloadAsync(path, Credentials.AccessToken, consume, cancellation);
+        }
+
+        if (result.Status == HttpStatusCode.Unauthorized)
+        {
+            Forget();
+            throw CliException.NotSignedIn(Credentials.Hint, "the server refused the session that was just refreshed");
+        }
+
+        result.Require();
+    }
+
     /// <summary>Deletes the stored credentials (after logout, a password change, or a dead session).</summary>
     public void Forget() => _store.Delete();
 

@@ -60,6 +60,8 @@ namespace Control.Viewer.Infrastructure;
 [JsonSerializable(typeof(SessionSettingsChangeResponse))]
 [JsonSerializable(typeof(List<SessionSummaryView>))]
 [JsonSerializable(typeof(SessionSummaryView))]
+[JsonSerializable(typeof(SessionHistoryPage))]
+[JsonSerializable(typeof(List<SessionHistoryRow>))]
 [JsonSerializable(typeof(ListCommand.AclView))]
 [JsonSerializable(typeof(PersonResponse))]
 [JsonSerializable(typeof(List<PersonResponse>))]

@@ -37,7 +37,7 @@ public static partial class RememberTokenLedger
             """))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = organization });
-            command.Parameters.Add(new NpgsqlParameter { Value = GetAuditEventsEndpoint.EventTypeAlias(nameof(RememberTokenIssued)) });
+            command.Parameters.Add(new NpgsqlParameter { Value = EventTypes.Alias(nameof(RememberTokenIssued)) });
             command.Parameters.Add(new NpgsqlParameter { Value = clientId.ToString() });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)tokenId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -55,7 +55,7 @@ public static partial class RememberTokenLedger
             """))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = organization });
-            command.Parameters.Add(new NpgsqlParameter { Value = GetAuditEventsEndpoint.EventTypeAlias(nameof(SessionAuthenticated)) });
+            command.Parameters.Add(new NpgsqlParameter { Value = EventTypes.Alias(nameof(SessionAuthenticated)) });
             command.Parameters.Add(new NpgsqlParameter { Value = clientId.ToString() });
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))

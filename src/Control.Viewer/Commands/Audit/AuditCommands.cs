@@ -6,5 +6,10 @@ namespace Control.Viewer.Commands.Audit;
 internal static class AuditCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("audit", "Read the audit trail: who changed what, when, why") { EventsCommand.Create(context, globals) };
+        new("audit", "Read the audit trail: who changed what, when, why; who connected where; export both")
+        {
+            EventsCommand.Create(context, globals),
+            SessionsCommand.Create(context, globals),
+            ExportCommand.Create(context, globals),
+        };
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 
@@ -15,75 +13,22 @@ internal static class EventsCommand
 
     public static Command Create(CliContext context, GlobalOptions globals)
     {
-        var type = new Option<string[]>("--type")
-        {
-            Description = "Only events of these types, e.g. OperatorDisabled (repeat the option or separate with commas)",
-            HelpName = "TYPE",
-        };
-        var actor = new Option<string?>("--actor") { Description = "Only changes made by this operator, e.g. alice@acme", HelpName = "NAME@ORG" };
-        var stream = new Option<Guid?>("--stream") { Description = "Only events of this stream (an operator's or organization's id)", HelpName = "ID" };
-        var correlation = new Option<string?>("--correlation")
-        {
-            Description = "Only events with this correlation id (one request, or one offboarding)",
-            HelpName = "ID",
-        };
-        var since = new Option<DateTimeOffset?>("--since")
-        {
-            Description = "Only events at or after this time: " + PointInTime.Help,
-            HelpName = "TIME",
-            CustomParser = r => ParseTime(r, context),
-        };
-        var until = new Option<DateTimeOffset?>("--until")
-        {
-            Description = "Only events before this time (same forms as --since)",
-            HelpName = "TIME",
-            CustomParser = r => ParseTime(r, context),
-        };
-        var limit = new Option<int>("--limit")
-        {
-            Description = $"Events per page, 1-{MaxLimit}; without --all only the newest page is shown",
-            HelpName = "N",
-            DefaultValueFactory = _ => DefaultLimit,
-            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > MaxLimit) r.AddError($"--limit is between 1 and {MaxLimit}."); } },
-        };
+        var filters = AuditFilters.Events(context);
+        var limit = Limit("Events");
         var all = new Option<bool>("--all") { Description = "Follow the pages to the oldest matching event" };
         var json = GlobalOptions.Json();
-        var command = new Command("events", "List security events, newest first: time, type, actor, stream, reason, correlation")
-        {
-            type, actor, stream, correlation, since, until, limit, all, json,
-        };
+        var command = new Command("events", "List security changes, newest first: time, type, actor, target, reason, correlation");
+        filters.AddTo(command);
+        command.Options.Add(limit);
+        command.Options.Add(all);
+        command.Options.Add(json);
 
         command.SetAction(async (parse, cancellation) =>
         {
-            var filter = new StringBuilder();
-            void Add(string name, string? value)
-            {
-                if (!string.IsNullOrWhiteSpace(value))
-                {
-                    filter.Append(filter.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value.Trim()));
-                }
-            }
-
-            var types = (parse.GetValue(type) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            Add("type", string.Join(',', types));
-            Add("actor", parse.GetValue(actor));
-            Add("stream", parse.GetValue(stream)?.ToString());
-            Add("correlation", parse.GetValue(correlation));
-            Add("from", parse.GetValue(since)?.ToString("O", CultureInfo.InvariantCulture));
-            Add("to", parse.GetValue(until)?.ToString("O", CultureInfo.InvariantCulture));
-            Add("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture));
-
+            var filter = filters.Query(parse, ("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture)));
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            var events = new List<AuditEventView>();
-            string? cursor = null;
-            do
-            {
-                var query = cursor is null ? filter.ToString() : $"{filter}&cursor={Uri.EscapeDataString(cursor)}";
-                var page = await api.GetAsync<AuditEventPage>("audit/events" + query, cancellation);
-                events.AddRange(page.Items);
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null && parse.GetValue(all));
+            var (events, more) = await AuditFilters.ReadPagesAsync<AuditEventPage, AuditEventView>(
+                api, "audit/events", filter, parse.GetValue(all), p => p.Items, p => p.NextCursor, cancellation);
 
             if (parse.GetValue(json))
             {
@@ -97,14 +42,17 @@ internal static class EventsCommand
             {
                 Output.Table(
                     context.Out,
-                    ["TIME", "TYPE", "ACTOR", "STREAM", "REASON", "CORRELATION"],
+                    ["TIME", "TYPE", "ACTOR", "TARGET", "REASON", "CORRELATION"],
                     events.Select(e => (IReadOnlyList<string>)
-                        [Output.Time(e.Timestamp), e.Type, e.Actor ?? "-", e.StreamId.ToString(), Output.Truncate(e.Reason, 40), e.CorrelationId ?? "-"]));
+                    [
+                        Output.Time(e.Timestamp), e.Type, e.Actor ?? "-", Output.Truncate(e.Target ?? e.StreamId.ToString(), 40), Output.Truncate(e.Reason, 40),
+                        e.CorrelationId ?? "-",
+                    ]));
             }
 
-            if (cursor is not null)
+            if (more)
             {
-                await context.Error.WriteLineAsync("More events are older than these: add --all, or narrow with --since, --type or --actor.");
+                await context.Error.WriteLineAsync("More events are older than these: add --all, or narrow with --since, --type, --target or --actor.");
             }
 
             return Cli.Success;
@@ -112,15 +60,11 @@ internal static class EventsCommand
         return command;
     }
 
-    private static DateTimeOffset? ParseTime(ArgumentResult result, CliContext context)
+    public static Option<int> Limit(string what) => new("--limit")
     {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (PointInTime.TryParse(text, context.Clock.GetUtcNow(), out var moment))
-        {
-            return moment;
-        }
-
-        result.AddError($"'{text}' is not a time: use {PointInTime.Help}.");
-        return null;
-    }
+        Description = $"{what} per page, 1-{MaxLimit}; without --all only the newest page is shown",
+        HelpName = "N",
+        DefaultValueFactory = _ => DefaultLimit,
+        Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > MaxLimit) r.AddError($"--limit is between 1 and {MaxLimit}."); } },
+    };
 }

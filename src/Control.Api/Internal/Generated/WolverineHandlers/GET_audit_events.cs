@@ -6,6 +6,8 @@ using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -16,12 +18,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> _optionsOfControlOptions;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
+        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_audit_events(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_audit_events(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, Npgsql.NpgsqlDataSource npgsqlDataSource, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _optionsOfControlOptions = optionsOfControlOptions;
             _npgsqlDataSource = npgsqlDataSource;
+            _outboxedSessionFactory = outboxedSessionFactory;
+            _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -29,6 +35,10 @@ namespace Internal.Generated.WolverineHandlers
             // Tenant Id detection
             // 1. Tenant Id is value of claim 'org'
             var tenantId = await TryDetectTenantId(httpContext);
+            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
+            messageContext.TenantId = tenantId;
+            // Building the Marten session using the detected tenant id
+            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.GetAuditEventsEndpoint").SetTag("http.route", "/audit/events").SetTag("http.request.method", "GET");
             var type = httpContext.Request.Query["type"];
             var actor = httpContext.Request.Query["actor"];
@@ -46,6 +56,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             var correlation = httpContext.Request.Query["correlation"];
+            var target = httpContext.Request.Query["target"];
             string from_rawValue = httpContext.Request.Query["from"];
             System.Nullable<System.DateTimeOffset> from = default;
 
@@ -88,7 +99,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Audit.GetAuditEventsEndpoint.Get(httpContext, _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, type, actor, stream, correlation, from, to, cursor, limit).ConfigureAwait(false);
+            var result = await Control.Api.Features.Audit.GetAuditEventsEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, type, actor, stream, correlation, target, from, to, cursor, limit).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using Control.Api.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Control.Api.Features.Audit;
+
+public enum ExportFormat
+{
+    Csv,
+    JsonLines,
+}
+
+public static class ExportFormats
+{
+    public static (ExportFormat Format, ProblemDetails? Problem) Parse(string? format) => format?.Trim().ToLowerInvariant() switch
+    {
+        "csv" => (ExportFormat.Csv, null),
+        "jsonl" or "ndjson" => (ExportFormat.JsonLines, null),
+        _ => (default, Problems.Field("format", "The format is csv or jsonl.")),
+    };
+}
+
+/// <summary>
+/// An export as a response: headers first, then rows written to the response body as the reader yields them. Problems
+/// (bad filters) are answered before this result exists; a failure midway aborts the response, so a client never takes a
+/// truncated export for a complete one.
+/// </summary>
+public sealed class ExportResult(ExportFormat format, string name, Func<ExportWriter, CancellationToken, Task> write) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = format == ExportFormat.Csv ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson; charset=utf-8";
+        httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{(format == ExportFormat.Csv ? "csv" : "jsonl")}\"";
+        httpContext.Response.Headers.CacheControl = "no-store";
+        var writer = new ExportWriter(httpContext.Response.BodyWriter);
+        await write(writer, httpContext.RequestAborted);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}
+
+/// <summary>UTF-8 rows into the response pipe: CSV fields quoted per RFC 4180 (CRLF line ends), or raw bytes for JSON Lines.</summary>
+public sealed class ExportWriter(PipeWriter output)
+{
+    private const int RowsPerFlush = 256;
+    private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
+    private bool _rowStarted;
+    private int _rows;
+
+    public PipeWriter Output => output;
+
+    public void CsvHeader(IEnumerable<string> columns)
+    {
+        foreach (var column in columns)
+        {
+            Csv(column);
+        }
+
+        output.Write("\r\n"u8);
+        _rowStarted = false;
+    }
+
+    public void Csv(string? value)
+    {
+        Separator();
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        if (value.AsSpan().IndexOfAny(NeedsQuotes) < 0)
+        {
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
+            output.Advance(Encoding.UTF8.GetBytes(value, span));
+            return;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
+        try
+        {
+            Quoted(rented.AsSpan(0, Encoding.UTF8.GetBytes(value, rented)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>A field that is already UTF-8 (an event body): always quoted, its quotes doubled.</summary>
+    public void Csv(ReadOnlySpan<byte> utf8)
+    {
+        Separator();
+        Quoted(utf8);
+    }
+
+    public void Csv<T>(T? value)
+        where T : struct, IUtf8SpanFormattable
+    {
+        Separator();
+        if (value is { } v)
+        {
+            // Times in the round-trip format ("O"); numbers and GUIDs in their invariant defaults.
+            var span = output.GetSpan(64);
+            v.TryFormat(span, out var written, typeof(T) == typeof(DateTimeOffset) ? "O" : default, CultureInfo.InvariantCulture);
+            output.Advance(written);
+        }
+    }
+
+    public void Csv(DateTimeOffset? value) => Csv<DateTimeOffset>(value?.ToUniversalTime());
+
+    public void Csv(long? value) => Csv<long>(value);
+
+    public void Csv(Guid? value) => Csv<Guid>(value);
+
+    public ValueTask EndCsvRow(CancellationToken cancellation)
+    {
+        output.Write("\r\n"u8);
+        _rowStarted = false;
+        return EndRow(cancellation);
+    }
+
+    /// <summary>After a JSON value written to <see cref="Output"/>: the line end, and a flush every few hundred rows.</summary>
+    public ValueTask EndJsonLine(CancellationToken cancellation)
+    {
+        output.Write("\n"u8);
+        return EndRow(cancellation);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellation) => await output.FlushAsync(cancellation);
+
+    private async ValueTask EndRow(CancellationToken cancellation)
+    {
+        if (++_rows % RowsPerFlush == 0)
+        {
+            await output.FlushAsync(cancellation);
+        }
+    }
+
+    private void Separator()
+    {
+        if (_rowStarted)
+        {
+            output.Write(","u8);
+        }
+
+        _rowStarted = true;
+    }
+
+    private void Quoted(ReadOnlySpan<byte> utf8)
+    {
+        var span = output.GetSpan((utf8.Length * 2) + 2);
+        var at = 0;
+        span[at++] = (byte)'"';
+        foreach (var b in utf8)
+        {
+            span[at++] = b;
+            if (b == (byte)'"')
+            {
+                span[at++] = (byte)'"';
+            }
+        }
+
+        span[at++] = (byte)'"';
+        output.Advance(at);
+    }
+}
