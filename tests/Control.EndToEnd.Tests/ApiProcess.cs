@@ -40,6 +40,9 @@ public class ApiProcess : IAsyncLifetime, IDisposable
 
     public Uri Server { get; private set; } = null!;
 
+    /// <summary>The API's database, for a test that plays someone with direct database access.</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString;
+
     public string BootstrapTokenFile => Path.Combine(DataDirectory, "bootstrap-token");
 
     /// <summary>The API's output so far, for failure messages.</summary>
@@ -59,7 +62,7 @@ public class ApiProcess : IAsyncLifetime, IDisposable
         Server = new Uri($"http://127.0.0.1:{port}");
         _environment = new Dictionary<string, string?>
         {
-            ["ConnectionStrings__Control"] = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString,
+            ["ConnectionStrings__Control"] = ConnectionString,
             ["Control__DataDirectory"] = DataDirectory,
             ["Control__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["ASPNETCORE_URLS"] = Server.ToString().TrimEnd('/'),
