@@ -68,6 +68,7 @@ public static class ControlHost
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
         services.AddSingleton<Features.Offboardings.OffboardingStepRunner>();
         services.AddHostedService<Features.Offboardings.ReceiptWatcher>();
+        services.AddSingleton<Features.Audit.AuditChainVerifier>();
 
         var policyInvalidations = new Features.Agents.PolicyInvalidations();
         services.AddSingleton(policyInvalidations);
@@ -117,6 +118,9 @@ public static class ControlHost
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
+
+        // After Marten's schema (registered above, so started before): the audit chain's tables and trigger.
+        services.AddHostedService<Features.Audit.AuditChainInstaller>();
 
         // Production loads the handler code generated at build time (Internal/Generated, `codegen write`) and refuses
         // to start if any is missing; Development (and the in-process tests) generate it on the fly.
