@@ -13,6 +13,7 @@ namespace Control.Api.Tests.Features;
 public class AuditChainTests(ApiFixture api)
 {
     private const string Events = "control.mt_events";
+    private const string UsernamePath = "'{username}'";
 
     [Fact]
     public async Task Verify_UntouchedOrganization_IsIntactWithEveryEventAndTheStoredHead()
@@ -162,7 +163,7 @@ public class AuditChainTests(ApiFixture api)
         // Someone with database access edits a row, then recomputes the whole chain with the database's own functions.
         await api.Database.Execute($"""
             begin;
-            update {Events} set data = jsonb_set(data, '{{username}}', '"mallory"') where seq_id = {sequence};
+            update {Events} set data = jsonb_set(data, {UsernamePath}, '"mallory"') where seq_id = {sequence};
             delete from control.control_audit_chain where tenant_id = '{org.Slug}';
             delete from control.control_audit_chain_head where tenant_id = '{org.Slug}';
             select control.control_audit_chain_add(e) from (select e from {Events} e where tenant_id = '{org.Slug}' order by seq_id) x;

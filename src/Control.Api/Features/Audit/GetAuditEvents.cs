@@ -166,13 +166,13 @@ public static class GetAuditEventsEndpoint
         return alias.ToString();
     }
 
-    private static string TypeName(string dotnetType)
+    internal static string TypeName(string dotnetType)
     {
         var name = dotnetType.Split(',')[0];
         return name[(name.LastIndexOf('.') + 1)..];
     }
 
-    private static JsonElement Redact(string json)
+    internal static JsonElement Redact(string json)
     {
         var node = JsonNode.Parse(json)!;
         RedactNode(node);

@@ -6,5 +6,10 @@ namespace Control.Viewer.Commands.Audit;
 internal static class AuditCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("audit", "Read the audit trail: who changed what, when, why") { EventsCommand.Create(context, globals) };
+        new("audit", "Read the audit trail: who changed what, when, why; verify that it was not tampered with")
+        {
+            EventsCommand.Create(context, globals),
+            VerifyCommand.Create(context, globals),
+            AnchorCommand.Create(context, globals),
+        };
 }
