@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
+using Control.Viewer.Commands.Audit;
 using Control.Viewer.Infrastructure;
 
 namespace Control.Viewer.Tests;
