@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Control.Api.Hosting;
 using JasperFx.Events;
 using Marten;
@@ -145,7 +147,26 @@ public sealed class AuditChainInstaller(IDocumentStore store, NpgsqlDataSource d
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Execute(connection, "select pg_advisory_xact_lock(hashtext('control_audit_chain'))", cancellationToken);
-        await Execute(connection, AuditChainSchema.Sql(schema), cancellationToken);
+
+        // Installed as this version already: no DDL at all, so a start needs no rights to create or replace anything.
+        var sql = AuditChainSchema.Sql(schema);
+        var version = "control-audit-chain " + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)))[..16];
+        await using (var installed = new NpgsqlCommand(
+            $"""
+            select obj_description(to_regprocedure('{schema}.control_audit_chain_append()'), 'pg_proc'),
+                (select count(*) from pg_trigger where tgname = 'control_audit_chain' and tgrelid = to_regclass('{schema}.mt_events'))
+            """, connection))
+        await using (var reader = await installed.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            if (!reader.IsDBNull(0) && reader.GetString(0) == version && reader.GetInt64(1) == 1)
+            {
+                return;
+            }
+        }
+
+        await Execute(connection, sql, cancellationToken);
+        await Execute(connection, $"comment on function {schema}.control_audit_chain_append() is '{version}'", cancellationToken);
         await using (var exists = new NpgsqlCommand(
             $"select count(*) from pg_trigger where tgname = 'control_audit_chain' and tgrelid = '{schema}.mt_events'::regclass", connection))
         {
