@@ -68,7 +68,6 @@ public static class AuditChainSchema
                 hash bytea not null,
                 primary key (tenant_id, n));
             create index if not exists ix_{ChainTable}_seq_id on {schema}.{ChainTable} (seq_id);
-            create index if not exists ix_{ChainTable}_event_id on {schema}.{ChainTable} (event_id);
             create table if not exists {schema}.{HeadTable} (
                 tenant_id varchar primary key,
                 n bigint not null,
