@@ -19,13 +19,7 @@ public sealed class AuditChainCommandsTests : IDisposable
 
     private AuditAnchor Anchor(long entry = 41) => AuditAnchorSignature.Sign("acme", entry, Head, Now, _key, "key1", PublicKey);
 
-    private static TestConsole SignedIn()
-    {
-        var console = new TestConsole() { Now = Now };
-        new CredentialStore(console.ConfigDirectory).Save(new Credentials(
-            new Uri("http://127.0.0.1:8080"), "acme", "audrey", "auditor", "access", Now.AddMinutes(10), "refresh", Now.AddDays(7)));
-        return console;
-    }
+    private static TestConsole SignedIn() => TestConsole.SignedIn(Now, "audrey", "auditor");
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiJson.Options);
 
