@@ -22,7 +22,6 @@ public static class AuditChainProblems
     public const string Swapped = "swapped";
     public const string Inserted = "inserted";
     public const string ChainAltered = "chain-altered";
-    public const string Truncated = "truncated";
 }
 
 public sealed record AuditAnchorCheck(long Entry, string Hash, bool Matches, string Detail);

@@ -13,16 +13,18 @@ namespace Control.Api.Features.Audit;
 /// The tamper-evidence chain: every row Marten inserts into <c>mt_events</c> gets, in the same transaction, an entry
 /// in <c>control_audit_chain</c> (per organization: entry number n, the row's sequence and event id, a hash over the
 /// previous entry's hash and the row's content, and a 4-byte digest per field so verify can say which field changed).
-/// A deferred constraint trigger does it at commit: the per-organization head row is locked only for the commit, after
+/// A deferred constraint trigger does it at commit: the per-organization lock row is locked only for the commit, after
 /// every other lock the transaction takes (stream rows, unique indexes), so it cannot join a lock cycle, and entries
-/// are numbered in commit order (what syslog forwarding relies on to never skip an entry still in flight).
+/// are numbered in commit order (what syslog forwarding relies on to never skip an entry still in flight). The lock row is
+/// only locked, never updated: the previous entry is read from the chain's primary key, so a transaction appending many
+/// events does not pile up versions of one row (an updated head row made a bulk append quadratic).
 /// Installed idempotently at start, after Marten has applied its schema; Marten's own migrations alter mt_events in
 /// place and leave the trigger alone (a start reinstalls it if anything removed it).
 /// </summary>
 public static class AuditChainSchema
 {
     public const string ChainTable = "control_audit_chain";
-    public const string HeadTable = "control_audit_chain_head";
+    public const string LockTable = "control_audit_chain_tenants";
     public const int HashLength = 32;
     public const int DigestLength = 4;
 
@@ -68,12 +70,7 @@ public static class AuditChainSchema
                 hash bytea not null,
                 primary key (tenant_id, n));
             create index if not exists ix_{ChainTable}_seq_id on {schema}.{ChainTable} (seq_id);
-            create table if not exists {schema}.{HeadTable} (
-                tenant_id varchar primary key,
-                n bigint not null,
-                hash bytea not null,
-                seq_id bigint not null,
-                updated_at timestamptz not null);
+            create table if not exists {schema}.{LockTable} (tenant_id varchar primary key);
 
             create or replace function {schema}.control_audit_field(value bytea) returns bytea language sql immutable as
             $f$ select case when value is null then '\xffffffff'::bytea else int4send(length(value)) || value end $f$;
@@ -94,11 +91,15 @@ public static class AuditChainSchema
                 part bytea;
                 entry_hash bytea;
             begin
-                select n, hash into head_n, head_hash from {schema}.{HeadTable} where tenant_id = e.tenant_id for update;
+                perform 1 from {schema}.{LockTable} where tenant_id = e.tenant_id for update;
                 if not found then
-                    insert into {schema}.{HeadTable} (tenant_id, n, hash, seq_id, updated_at)
-                        values (e.tenant_id, 0, decode(repeat('00', {HashLength}), 'hex'), 0, now()) on conflict (tenant_id) do nothing;
-                    select n, hash into head_n, head_hash from {schema}.{HeadTable} where tenant_id = e.tenant_id for update;
+                    insert into {schema}.{LockTable} (tenant_id) values (e.tenant_id) on conflict (tenant_id) do nothing;
+                    perform 1 from {schema}.{LockTable} where tenant_id = e.tenant_id for update;
+                end if;
+                select n, hash into head_n, head_hash from {schema}.{ChainTable} where tenant_id = e.tenant_id order by n desc limit 1;
+                if not found then
+                    head_n := 0;
+                    head_hash := decode(repeat('00', {HashLength}), 'hex');
                 end if;
                 foreach part in array {schema}.control_audit_entry_fields(e) loop
                     content := content || part;
@@ -107,8 +108,6 @@ public static class AuditChainSchema
                 entry_hash := sha256(head_hash || int8send(head_n + 1) || content);
                 insert into {schema}.{ChainTable} (tenant_id, n, seq_id, event_id, stream_id, event_type, recorded_at, field_digests, hash)
                     values (e.tenant_id, head_n + 1, e.seq_id, e.id, e.stream_id, e.type, e.timestamp, digests, entry_hash);
-                update {schema}.{HeadTable} set n = head_n + 1, hash = entry_hash, seq_id = e.seq_id, updated_at = now()
-                    where tenant_id = e.tenant_id;
             end
             $f$;
 

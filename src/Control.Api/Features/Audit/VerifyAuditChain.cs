@@ -64,7 +64,7 @@ public static class GetAuditAnchorEndpoint
         var slug = http.User.OrganizationSlug();
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
         await using var command = database.CreateCommand(
-            $"select n, hash from {options.Value.DatabaseSchema}.{AuditChainSchema.HeadTable} where tenant_id = $1");
+            $"select n, hash from {options.Value.DatabaseSchema}.{AuditChainSchema.ChainTable} where tenant_id = $1 order by n desc limit 1");
         command.Parameters.Add(new NpgsqlParameter { Value = slug });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var (entry, hash) = await reader.ReadAsync(cancellation)
