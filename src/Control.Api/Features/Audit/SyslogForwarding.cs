@@ -162,14 +162,18 @@ public sealed class SyslogForwarder(NpgsqlDataSource database, IOptions<ControlO
 
     /// <summary>
     /// The delay before the next attempt, or null when another retry for this organization is already due later (each
-    /// new page of events while the receiver is down would otherwise start a retry chain of its own).
+    /// new page of events while the receiver is down would otherwise start a retry chain of its own). An upsert: the
+    /// failed attempt rolled back its progress row when it was the organization's first.
     /// </summary>
     public async Task<TimeSpan?> ClaimRetry(string organization, int attempt, CancellationToken cancellation)
     {
         var delay = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(attempt, 16)));
         delay = delay > options.Value.Syslog.MaxRetryDelay ? options.Value.Syslog.MaxRetryDelay : delay;
         await using var command = database.CreateCommand(
-            $"update {options.Value.DatabaseSchema}.{ProgressTable} set retry_at = $2 where tenant_id = $1 and (retry_at is null or retry_at <= $3)");
+            $"""
+            insert into {options.Value.DatabaseSchema}.{ProgressTable} as p (tenant_id, forwarded_n, retry_at) values ($1, 0, $2)
+            on conflict (tenant_id) do update set retry_at = excluded.retry_at where p.retry_at is null or p.retry_at <= $3
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = organization });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() + delay });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
