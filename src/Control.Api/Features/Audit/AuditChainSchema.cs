@@ -51,8 +51,11 @@ public static class AuditChainSchema
         ("causation", "convert_to(e.causation_id, 'UTF8')"),
     ];
 
-    /// <summary>SQL: the encoded content of the mt_events row <c>e</c> (the same bytes the trigger hashed).</summary>
-    public static string Content(string schema) => $"{schema}.control_audit_entry_content(e)";
+    /// <summary>
+    /// SQL: the encoded content of the mt_events row <c>e</c> (the same bytes the trigger hashed), written out over the
+    /// row's columns rather than as a call with the whole row, which would build a composite value per row.
+    /// </summary>
+    public static string Content(string schema) => string.Join(" || ", Fields.Select(f => $"{schema}.control_audit_field({f.Expression})"));
 
     public static string Sql(string schema)
     {
