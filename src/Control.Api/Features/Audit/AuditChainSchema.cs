@@ -81,9 +81,6 @@ public static class AuditChainSchema
             create or replace function {schema}.control_audit_entry_fields(e {schema}.mt_events) returns bytea[] language sql stable as
             $f$ select array[{string.Join(", ", Fields.Select(f => field(f.Expression)))}] $f$;
 
-            create or replace function {schema}.control_audit_entry_content(e {schema}.mt_events) returns bytea language sql stable as
-            $f$ select {string.Join(" || ", Fields.Select(f => field(f.Expression)))} $f$;
-
             create or replace function {schema}.control_audit_chain_add(e {schema}.mt_events) returns void language plpgsql as
             $f$
             declare
