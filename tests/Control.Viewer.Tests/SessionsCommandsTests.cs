@@ -13,13 +13,7 @@ public sealed class SessionsCommandsTests
     private static readonly Guid SessionId = Guid.Parse("0193a5f0-7c2e-7d4a-9b1e-2f3a4b5c6d70");
     private static readonly Guid ClientId = Guid.Parse("0193a5f0-7c2e-7d4a-9b1e-2f3a4b5c6d7e");
 
-    private static TestConsole SignedIn()
-    {
-        var console = new TestConsole() { Now = Now };
-        new CredentialStore(console.ConfigDirectory).Save(new Credentials(
-            new Uri("http://127.0.0.1:8080"), "acme", "audrey", "auditor", "access", Now.AddMinutes(10), "refresh", Now.AddDays(7)));
-        return console;
-    }
+    private static TestConsole SignedIn() => TestConsole.SignedIn(Now, "audrey", "auditor");
 
     // As the API writes it (reflection-based, web defaults): the viewer reads it with its source-generated metadata.
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiJson.Options);

@@ -45,6 +45,15 @@ internal sealed class TestConsole : IDisposable
         CreateHttpHandler = () => Server,
     };
 
+    /// <summary>A console whose stored credentials are an operator of "acme" with this role, signed in at <paramref name="now"/>.</summary>
+    public static TestConsole SignedIn(DateTimeOffset now, string username, string role)
+    {
+        var console = new TestConsole() { Now = now };
+        new Infrastructure.CredentialStore(console.ConfigDirectory).Save(new Infrastructure.Credentials(
+            new Uri("http://127.0.0.1:8080"), "acme", username, role, "access", now.AddMinutes(10), "refresh", now.AddDays(7)));
+        return console;
+    }
+
     public async Task<int> RunAsync(params string[] args)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

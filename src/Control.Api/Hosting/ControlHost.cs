@@ -7,6 +7,7 @@ using Control.Domain.Organizations;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten;
@@ -69,11 +70,13 @@ public static class ControlHost
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
         services.AddSingleton<Features.Offboardings.OffboardingStepRunner>();
         services.AddHostedService<Features.Offboardings.ReceiptWatcher>();
+        services.AddSingleton<Features.Audit.AuditChainVerifier>();
+        services.AddSingleton<Features.Audit.SyslogForwarder>();
 
         var policyInvalidations = new Features.Agents.PolicyInvalidations();
         services.AddSingleton(policyInvalidations);
         services.AddNpgsqlDataSource(connectionString);
-        services.AddMarten(opts =>
+        var marten = services.AddMarten(opts =>
             {
                 opts.DatabaseSchemaName = control.DatabaseSchema;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
@@ -119,6 +122,7 @@ public static class ControlHost
                     });
                 opts.Schema.For<Features.Sessions.ProcessedSessionEvent>();
                 opts.Storage.ExtendedSchemaObjects.Add(Features.Sessions.SessionRecordings.Table(control.DatabaseSchema));
+                opts.Storage.ExtendedSchemaObjects.Add(Features.Audit.SyslogForwarder.Table(control.DatabaseSchema));
                 opts.Schema.For<Domain.CustomClients.CustomClient>().Index(x => x.TokenHash);
                 opts.Schema.For<Features.CustomClients.EnrolmentTicket>().UseOptimisticConcurrency(true);
                 opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);
@@ -138,6 +142,16 @@ public static class ControlHost
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
+        if (control.Syslog.Enabled)
+        {
+            // New events reach the syslog forwarder through a subscription of Marten's async daemon (its progress is stored
+            // with the messages it publishes); only this needs the daemon, so it runs only when forwarding is on.
+            marten.AddAsyncDaemon(control.SingleNode ? DaemonMode.Solo : DaemonMode.HotCold)
+                .SubscribeToEvents(new Features.Audit.AuditForwardingSubscription());
+        }
+
+        // After Marten's schema (registered above, so started before): the audit chain's tables and trigger.
+        services.AddHostedService<Features.Audit.AuditChainInstaller>();
 
         // After Marten's own start-up work (hosted services start in registration order): indexes on its event tables.
         services.AddHostedService<EventTableIndexes>();
@@ -167,6 +181,8 @@ public static class ControlHost
             // Offboarding steps travel on durable local queues (stored in PostgreSQL with the changes that send them), so
             // a killed process's unfinished steps are recovered, by itself when it is the only node, or by another node.
             opts.Policies.UseDurableLocalQueues();
+            opts.PublishMessage<Features.Audit.ForwardAuditEntries>().ToLocalQueue(Features.Audit.ForwardAuditEntriesHandler.Queue);
+            opts.LocalQueue(Features.Audit.ForwardAuditEntriesHandler.Queue).Sequential();
             opts.Durability.Mode = control.SingleNode ? DurabilityMode.Solo : DurabilityMode.Balanced;
             opts.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
             opts.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(

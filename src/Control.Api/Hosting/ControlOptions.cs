@@ -47,4 +47,32 @@ public sealed class ControlOptions
 
     /// <summary>PostgreSQL schema for Marten's and Wolverine's tables.</summary>
     public string DatabaseSchema { get; set; } = "control";
+
+    /// <summary>Forwarding of every new audit entry to a SIEM (syslog over TCP); off unless <see cref="SyslogOptions.Host"/> is set.</summary>
+    public SyslogOptions Syslog { get; set; } = new();
+}
+
+/// <summary>Settings under <c>Control:Syslog:</c>: RFC 5424 messages over TCP with RFC 6587 octet-counting framing.</summary>
+public sealed class SyslogOptions
+{
+    /// <summary>The receiver's host name or address; forwarding is off while this is empty.</summary>
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 601;
+
+    /// <summary>APP-NAME of every message.</summary>
+    public string AppName { get; set; } = "control";
+
+    /// <summary>HOSTNAME of every message; the machine's name when empty.</summary>
+    public string? Hostname { get; set; }
+
+    /// <summary>Entries sent per connection; a longer backlog continues in the next batch at once.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>While the receiver is unreachable, retries wait 1 s, 2 s, 4 s, ... up to this.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 }

@@ -52,6 +52,8 @@ namespace Control.Viewer.Infrastructure;
 [JsonSerializable(typeof(LicenseKeyResponse))]
 [JsonSerializable(typeof(AuditEventPage))]
 [JsonSerializable(typeof(List<AuditEventView>))]
+[JsonSerializable(typeof(AuditChainVerification))]
+[JsonSerializable(typeof(AuditAnchor))]
 [JsonSerializable(typeof(ViewerCertificateResponse))]
 [JsonSerializable(typeof(DirectoryEntry))]
 [JsonSerializable(typeof(KillSessionResponse))]

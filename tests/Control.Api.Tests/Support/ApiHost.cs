@@ -16,7 +16,8 @@ public static class ApiHost
     public const string TestSourceHeader = "X-Test-Source-Address";
 
     public static async Task<IAlbaHost> Start(
-        string connectionString, string dataDirectory, string masterKey, LogCapture logs, int signInAttemptsPerMinute = 20)
+        string connectionString, string dataDirectory, string masterKey, LogCapture logs, int signInAttemptsPerMinute = 20,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return await AlbaHost.For<Program>(web =>
@@ -26,6 +27,11 @@ public static class ApiHost
             web.UseSetting("Control:MasterKey", masterKey);
             web.UseSetting("Control:AllowOrganizationCreation", "true");
             web.UseSetting("Control:SignInAttemptsPerMinute", signInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                web.UseSetting(key, value);
+            }
+
             web.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
             web.ConfigureServices(s => s.AddSingleton<IStartupFilter, SourceAddressFromHeader>());
         });

@@ -188,6 +188,9 @@ public sealed class PolicyService
         return document;
     }
 
+    /// <summary>The organization's policy key, which also signs its audit anchors.</summary>
+    public ECDsa SigningKey(Organization organization) => SigningKey(organization.Id, organization.SigningKey!);
+
     private ECDsa SigningKey(Guid organizationId, PolicySigningKey key) => _signingKeys.GetOrAdd(key.KeyId, _ =>
     {
         var ecdsa = ECDsa.Create();

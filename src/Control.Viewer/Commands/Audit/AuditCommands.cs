@@ -6,10 +6,12 @@ namespace Control.Viewer.Commands.Audit;
 internal static class AuditCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("audit", "Read the audit trail: who changed what, when, why; who connected where; export both")
+        new("audit", "Read the audit trail: who changed what, when, why; who connected where; export both; verify that it was not tampered with")
         {
             EventsCommand.Create(context, globals),
             SessionsCommand.Create(context, globals),
             ExportCommand.Create(context, globals),
+            VerifyCommand.Create(context, globals),
+            AnchorCommand.Create(context, globals),
         };
 }
