@@ -271,7 +271,7 @@ var results = new Dictionary<string, object>
     {
         0 => $"/audit/events?actor=owner@{org.Slug}&limit=50",
         1 => "/audit/events?type=AclEntryAdded,AclEntryRemoved&limit=50",
-        _ => $"/audit/events?target={org.Agents[r.Next(org.Agents.Length)].Enrolment.ClientNumber}&limit=50",
+        _ => $"/audit/events?target=client:{org.Agents[r.Next(org.Agents.Length)].Enrolment.ClientNumber}&limit=50",
     }),
     ["sessionHistoryPage"] = await Latency("session-history page of a client (50 rows)", (org, r) =>
         $"{o.SessionHistoryPath}?client={org.Agents[r.Next(org.Agents.Length)].Enrolment.ClientNumber}&limit=50"),
