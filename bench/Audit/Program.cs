@@ -19,22 +19,7 @@ using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, Poole
 using var http = new HttpClient(handler) { BaseAddress = new Uri(o.Server), Timeout = TimeSpan.FromMinutes(10) };
 await using var database = NpgsqlDataSource.Create(o.ConnectionString);
 
-async Task<T> Send<T>(HttpMethod method, string path, object? body, string? bearer = null)
-{
-    using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: json) };
-    if (bearer is not null)
-    {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-    }
-
-    using var response = await http.SendAsync(request);
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    return typeof(T) == typeof(object) ? default! : (await response.Content.ReadFromJsonAsync<T>(json))!;
-}
+Task<T> Send<T>(HttpMethod method, string path, object? body, string? bearer = null) => http.SendJsonAsync<T>(json, method, path, body, bearer);
 
 async Task<long> EventCount()
 {

@@ -20,22 +20,7 @@ var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, ConnectTimeout = TimeSpan.FromSeconds(30) };
 using var http = new HttpClient(handler) { BaseAddress = new Uri(o.Server), Timeout = TimeSpan.FromSeconds(180) };
 
-async Task<T> Send<T>(HttpMethod method, string path, object? body, string? bearer = null)
-{
-    using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: json) };
-    if (bearer is not null)
-    {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-    }
-
-    using var response = await http.SendAsync(request);
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    return typeof(T) == typeof(object) ? default! : (await response.Content.ReadFromJsonAsync<T>(json))!;
-}
+Task<T> Send<T>(HttpMethod method, string path, object? body, string? bearer = null) => http.SendJsonAsync<T>(json, method, path, body, bearer);
 
 var owner = (await Send<TokenResponse>(HttpMethod.Post, "/auth/login", new LoginRequest(o.Organization, o.User, o.Password, null, null))).AccessToken;
 var leaver = $"leaver@{o.Organization}";

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
 
@@ -58,5 +59,26 @@ static class ApiProcess
         var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // utime and stime are fields 14 and 15 of /proc/PID/stat (11 and 12 after the command name), in clock ticks (100 Hz).
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+}
+
+static class ApiCalls
+{
+    /// <summary>One JSON request to the API as an operator (bearer) or anonymously; a failure throws with the problem's text.</summary>
+    public static async Task<T> SendJsonAsync<T>(this HttpClient http, JsonSerializerOptions json, HttpMethod method, string path, object? body, string? bearer = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: json) };
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return typeof(T) == typeof(object) ? default! : (await response.Content.ReadFromJsonAsync<T>(json))!;
     }
 }
