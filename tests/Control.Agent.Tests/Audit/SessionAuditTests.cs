@@ -113,9 +113,12 @@ public sealed class SessionAuditTests : IDisposable
         var sender = new SessionAuditSender(queue, client, TextWriter.Null, FastBackoff()).RunAsync(stop.Token);
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
 
+        // The fake records a post before its answer reaches the sender: wait until the sender has taken the last answer too
+        // (it deletes a segment once all of it is acknowledged; the queue itself has one reader, the sender).
         await Eventually.TrueAsync(
-            () => api.SessionEventPosts.Where(p => p.Answer == HttpStatusCode.OK).Sum(p => p.Batch.Events!.Count) >= 600, null,
-            () => $"600 acknowledged events; the fake saw {api.SessionEventPosts.Count} posts");
+            () => api.SessionEventPosts.Where(p => p.Answer == HttpStatusCode.OK).Sum(p => p.Batch.Events!.Count) >= 600
+                && Directory.GetFiles(Events, "*.jsonl").Length == 0, null,
+            () => $"600 acknowledged events and no segment left; the fake saw {api.SessionEventPosts.Count} posts");
         await stop.CancelAsync();
         await sender.WaitAsync(TimeSpan.FromSeconds(10));
 
