@@ -13,6 +13,9 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
 {
     private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<(string Organization, Guid Client), Update> _pending = new();
+
+    // Taken from _pending by a flush and not yet committed: still "unwritten" for readers until the batch commits.
+    private readonly ConcurrentDictionary<(string Organization, Guid Client), Update> _writing = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastSeenWritten = new();
 
     private sealed record Update(DateTimeOffset? SeenAt, string? SeenFrom, long? EnforcedVersion, DateTimeOffset? EnforcedAt, string? EnforcedSignature = null);
@@ -30,8 +33,9 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
     }
 
     /// <summary>When this process last saw the agent, if that is not yet written (the database has the rest).</summary>
-    public DateTimeOffset? UnwrittenSeen(string organization, Guid clientId) =>
-        _pending.TryGetValue((organization, clientId), out var update) ? update.SeenAt : null;
+    public DateTimeOffset? UnwrittenSeen(string organization, Guid clientId) => Later(
+        _pending.TryGetValue((organization, clientId), out var pending) ? pending.SeenAt : null,
+        _writing.TryGetValue((organization, clientId), out var writing) ? writing.SeenAt : null);
 
     /// <summary>A verified receipt: the agent enforces <paramref name="version"/> (its signature is kept as the proof).</summary>
     public void Enforced(string organization, Guid clientId, long version, string signature)
@@ -72,33 +76,49 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
                     if (_pending.TryRemove(key, out var update))
                     {
                         updates[key.Client] = update;
+                        _writing[key] = update;
                     }
                 }
 
-                await using var session = store.LightweightSession(organization);
-                var existing = (await session.LoadManyAsync<ClientPresence>(cancellation, updates.Keys)).ToDictionary(p => p.Id);
-                foreach (var (clientId, update) in updates)
+                try
                 {
-                    var presence = existing.GetValueOrDefault(clientId) ?? new ClientPresence { Id = clientId };
-                    presence.LastSeenAt = Later(presence.LastSeenAt, update.SeenAt);
-                    presence.LastSeenFrom = update.SeenFrom ?? presence.LastSeenFrom;
-                    if (update.EnforcedVersion is { } version && version > (presence.EnforcedVersion ?? 0))
-                    {
-                        presence.EnforcedVersion = version;
-                        presence.EnforcedAt = update.EnforcedAt;
-                        presence.EnforcedSignature = update.EnforcedSignature;
-                    }
-
-                    session.Store(presence);
+                    await Write(organization, updates, cancellation);
                 }
-
-                await session.SaveChangesAsync(cancellation);
+                finally
+                {
+                    foreach (var (clientId, update) in updates)
+                    {
+                        _writing.TryRemove(KeyValuePair.Create((organization, clientId), update));
+                    }
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Could not record agent presence: {Message}", e.Message);
         }
+    }
+
+    private async Task Write(string organization, Dictionary<Guid, Update> updates, CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession(organization);
+        var existing = (await session.LoadManyAsync<ClientPresence>(cancellation, updates.Keys)).ToDictionary(p => p.Id);
+        foreach (var (clientId, update) in updates)
+        {
+            var presence = existing.GetValueOrDefault(clientId) ?? new ClientPresence { Id = clientId };
+            presence.LastSeenAt = Later(presence.LastSeenAt, update.SeenAt);
+            presence.LastSeenFrom = update.SeenFrom ?? presence.LastSeenFrom;
+            if (update.EnforcedVersion is { } version && version > (presence.EnforcedVersion ?? 0))
+            {
+                presence.EnforcedVersion = version;
+                presence.EnforcedAt = update.EnforcedAt;
+                presence.EnforcedSignature = update.EnforcedSignature;
+            }
+
+            session.Store(presence);
+        }
+
+        await session.SaveChangesAsync(cancellation);
     }
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
