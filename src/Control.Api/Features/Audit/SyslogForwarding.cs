@@ -120,6 +120,7 @@ public sealed class SyslogForwarder(NpgsqlDataSource database, IOptions<ControlO
             entries.Parameters.Add(new NpgsqlParameter { Value = forwarded });
             entries.Parameters.Add(new NpgsqlParameter { Value = settings.BatchSize });
             await using var reader = await entries.ExecuteReaderAsync(cancellation);
+            using var redaction = new AuditRedaction();
             while (await reader.ReadAsync(cancellation))
             {
                 last = reader.GetInt64(0);
@@ -127,7 +128,7 @@ public sealed class SyslogForwarder(NpgsqlDataSource database, IOptions<ControlO
                     organization, last, reader.GetInt64(1), reader.GetGuid(2), EventTypes.Name(reader.GetString(3)),
                     reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetFieldValue<DateTimeOffset>(5),
                     reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9)), settings.AppName, hostname));
+                    reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9)), settings.AppName, hostname, redaction));
             }
         }
 

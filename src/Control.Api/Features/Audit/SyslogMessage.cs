@@ -21,7 +21,7 @@ public static class SyslogMessage
         string Organization, long Number, long Sequence, Guid EventId, string Type, Guid? Stream, DateTimeOffset Timestamp,
         string? Actor, string? Correlation, string? Headers, string Data);
 
-    public static byte[] Frame(Entry entry, string appName, string hostname)
+    public static byte[] Frame(Entry entry, string appName, string hostname, AuditRedaction redaction)
     {
         var reason = entry.Headers is null ? null : JsonNode.Parse(entry.Headers)?[AuditMetadata.ReasonHeader]?.GetValue<string>();
         var message = new StringBuilder(512)
@@ -36,7 +36,6 @@ public static class SyslogMessage
         Parameter(message, "actor", entry.Actor);
         Parameter(message, "reason", reason);
         Parameter(message, "correlation", entry.Correlation);
-        using var redaction = new AuditRedaction();
         message.Append("] \uFEFF").Append(Encoding.UTF8.GetString(redaction.Redact(entry.Data).Span));
 
         var body = Encoding.UTF8.GetBytes(message.ToString());
