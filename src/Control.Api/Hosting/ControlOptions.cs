@@ -48,6 +48,14 @@ public sealed class ControlOptions
     /// <summary>PostgreSQL schema for Marten's and Wolverine's tables.</summary>
     public string DatabaseSchema { get; set; } = "control";
 
+    /// <summary>Rows per query of an audit export (the export streams chunk after chunk in one snapshot). Tests set it small so
+    /// that every export crosses chunk boundaries.</summary>
+    public int AuditExportChunkRows { get; set; } = 10_000;
+
+    /// <summary>Chain entries below which <c>audit verify</c> uses one connection; above, ranges of at least this many are
+    /// checked side by side (up to one per core). Tests set it small so that every verify runs in several ranges.</summary>
+    public int AuditVerifyRangeEntries { get; set; } = 20_000;
+
     /// <summary>Forwarding of every new audit entry to a SIEM (syslog over TCP); off unless <see cref="SyslogOptions.Host"/> is set.</summary>
     public SyslogOptions Syslog { get; set; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Control.Api.Features.Audit;
 using Control.Api.Tests.Support;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
@@ -27,6 +28,32 @@ public class AuditChainTests(ApiFixture api)
         Assert.Null(result.Break);
         Assert.Equal(64, result.Head!.Length);
         Assert.Equal(result.Head, await Text($"select encode(hash, 'hex') from control.control_audit_chain where tenant_id = '{org.Slug}' order by n desc limit 1"));
+    }
+
+    [Fact]
+    public async Task Content_EncodedFromTheColumns_IsTheBytesTheTriggerHashes()
+    {
+        // Verify encodes in C# what the trigger encodes in SQL: they must agree on every field kind, NULLs, non-ASCII
+        // text and timestamps to the microsecond, or an untouched chain would read as edited.
+        var org = await api.NewOrganization();
+        await org.Owner.PostOk<InviteOperatorResponse>("/operators", new InviteOperatorRequest("juergen", "hr", "Zugriff für Jürgen, \"HR\"\n日本語 🔒"));
+        await org.Owner.PostOk<PersonResponse>("/people", new AddPersonRequest("Jürgen Ærøskøbing 山田 🔒", "jurgen@example.com", "Einstellung"));
+        var sql = string.Join(" || ", AuditChainSchema.Fields.Select(f => $"control.control_audit_field({f.Expression})"));
+        await using var connection = new Npgsql.NpgsqlConnection(api.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"select {sql}, {AuditChainSchema.Columns} from {Events} e where e.tenant_id = '{org.Slug}' order by e.seq_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var content = new AuditChainContent();
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            content.Encode(reader, 1);
+            Assert.Equal(Convert.ToHexString((byte[])reader[0]), Convert.ToHexString(content.Content));
+            rows++;
+        }
+
+        Assert.True(rows >= 3, $"only {rows} events");
     }
 
     [Fact]

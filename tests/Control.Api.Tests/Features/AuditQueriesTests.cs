@@ -175,6 +175,41 @@ public class AuditQueriesTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Exports_LongerThanAChunk_HaveEveryRowOnceNewestFirst()
+    {
+        // The fixture sets 3 rows per chunk: these exports cross several chunk boundaries, sessions with one start time.
+        var org = await api.NewOrganization();
+        foreach (var name in new[] { "c1", "c2", "c3", "c4" })
+        {
+            await org.Owner.PostOk<InviteOperatorResponse>("/operators", new InviteOperatorRequest(name, "technician", "hire"));
+        }
+
+        using var door = await org.Agent("door");
+        var sessions = Enumerable.Range(0, 7).Select(_ => Guid.CreateVersion7()).ToList();
+        await Report(door, sessions.SelectMany((id, i) => Denied(id, door.Enrolment.ClientId, "eve@" + org.Slug, "no", T0.AddMinutes(i / 3))));
+
+        var events = (await Download(org.Owner, "/audit/events/export?format=jsonl", "application/x-ndjson"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<AuditEventView>(l, Client.Json)!.Sequence).ToList();
+        var stored = new List<long>();
+        await using (var connection = new Npgsql.NpgsqlConnection(api.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"select seq_id from control.mt_events where tenant_id = '{org.Slug}' order by seq_id desc", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetInt64(0));
+            }
+        }
+
+        Assert.True(stored.Count > 9, $"only {stored.Count} events");
+        Assert.Equal(stored, events);
+
+        var exported = Rfc4180.Read(await Download(org.Owner, "/audit/sessions/export?format=csv", "text/csv")).Skip(1).Select(r => Guid.Parse(r[0])).ToList();
+        Assert.Equal(sessions.Select((id, i) => (id, i / 3)).OrderByDescending(s => s.Item2).ThenByDescending(s => s.id.ToString()).Select(s => s.id), exported);
+    }
+
+    [Fact]
     public async Task Exports_CsvAndJsonLines_EscapeAndMatchThePages()
     {
         var org = await api.NewOrganization();

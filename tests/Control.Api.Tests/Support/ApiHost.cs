@@ -26,6 +26,8 @@ public static class ApiHost
             web.UseSetting("Control:DataDirectory", dataDirectory);
             web.UseSetting("Control:MasterKey", masterKey);
             web.UseSetting("Control:AllowOrganizationCreation", "true");
+            web.UseSetting("Control:AuditExportChunkRows", "3");
+            web.UseSetting("Control:AuditVerifyRangeEntries", "4");
             web.UseSetting("Control:SignInAttemptsPerMinute", signInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {

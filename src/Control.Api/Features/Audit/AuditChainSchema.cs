@@ -34,32 +34,29 @@ public static class AuditChainSchema
     /// encoded as a 4-byte big-endian length then its bytes (length -1 for NULL); timestamps as microseconds since the
     /// Unix epoch, so the encoding never depends on the session's time zone or date style.
     /// </summary>
-    public static readonly (string Name, string Expression)[] Fields =
+    public static readonly AuditChainField[] Fields =
     [
-        ("sequence", "int8send(e.seq_id)"),
-        ("event id", "uuid_send(e.id)"),
-        ("stream", "uuid_send(e.stream_id)"),
-        ("version", "int8send(e.version)"),
-        ("type", "convert_to(e.type, 'UTF8')"),
-        ("timestamp", "int8send((extract(epoch from e.timestamp) * 1000000)::bigint)"),
-        ("tenant", "convert_to(e.tenant_id, 'UTF8')"),
-        ("dotnet type", "convert_to(e.mt_dotnet_type, 'UTF8')"),
-        ("data", "convert_to(e.data::text, 'UTF8')"),
-        ("headers", "convert_to(e.headers::text, 'UTF8')"),
-        ("actor", "convert_to(e.user_name, 'UTF8')"),
-        ("correlation", "convert_to(e.correlation_id, 'UTF8')"),
-        ("causation", "convert_to(e.causation_id, 'UTF8')"),
+        new("sequence", "seq_id", AuditFieldKind.Int64),
+        new("event id", "id", AuditFieldKind.Uuid),
+        new("stream", "stream_id", AuditFieldKind.Uuid),
+        new("version", "version", AuditFieldKind.Int64),
+        new("type", "type", AuditFieldKind.Text),
+        new("timestamp", "timestamp", AuditFieldKind.Timestamp),
+        new("tenant", "tenant_id", AuditFieldKind.Text),
+        new("dotnet type", "mt_dotnet_type", AuditFieldKind.Text),
+        new("data", "data::text", AuditFieldKind.Text),
+        new("headers", "headers::text", AuditFieldKind.Text),
+        new("actor", "user_name", AuditFieldKind.Text),
+        new("correlation", "correlation_id", AuditFieldKind.Text),
+        new("causation", "causation_id", AuditFieldKind.Text),
     ];
 
-    /// <summary>
-    /// SQL: the encoded content of the mt_events row <c>e</c> (the same bytes the trigger hashed), written out over the
-    /// row's columns rather than as a call with the whole row, which would build a composite value per row.
-    /// </summary>
-    public static string Content(string schema) => string.Join(" || ", Fields.Select(f => $"{schema}.control_audit_field({f.Expression})"));
+    /// <summary>SQL: the plain columns of the mt_events row <c>e</c> that <see cref="AuditChainContent"/> encodes, in field order.</summary>
+    public static string Columns => string.Join(", ", Fields.Select(f => "e." + f.Column));
 
     public static string Sql(string schema)
     {
-        var field = (string expression) => $"{schema}.control_audit_field({expression})";
+        var field = (AuditChainField f) => $"{schema}.control_audit_field({f.Expression})";
         return $"""
             create table if not exists {schema}.{ChainTable} (
                 tenant_id varchar not null,
@@ -79,7 +76,7 @@ public static class AuditChainSchema
             $f$ select case when value is null then '\xffffffff'::bytea else int4send(length(value)) || value end $f$;
 
             create or replace function {schema}.control_audit_entry_fields(e {schema}.mt_events) returns bytea[] language sql stable as
-            $f$ select array[{string.Join(", ", Fields.Select(f => field(f.Expression)))}] $f$;
+            $f$ select array[{string.Join(", ", Fields.Select(field))}] $f$;
 
             create or replace function {schema}.control_audit_chain_add(e {schema}.mt_events) returns void language plpgsql as
             $f$
@@ -132,6 +129,27 @@ public static class AuditChainSchema
         create constraint trigger control_audit_chain after insert on {schema}.mt_events
             deferrable initially deferred for each row execute function {schema}.control_audit_chain_append();
         """;
+}
+
+public enum AuditFieldKind
+{
+    Int64,
+    Uuid,
+    Text,
+    Timestamp,
+}
+
+/// <summary>One field of a chain entry: the mt_events column it comes from, and how the trigger encodes it.</summary>
+public sealed record AuditChainField(string Name, string Column, AuditFieldKind Kind)
+{
+    /// <summary>SQL over the row <c>e</c>: the field's bytes as the trigger hashes them.</summary>
+    public string Expression => Kind switch
+    {
+        AuditFieldKind.Int64 => $"int8send(e.{Column})",
+        AuditFieldKind.Uuid => $"uuid_send(e.{Column})",
+        AuditFieldKind.Timestamp => $"int8send((extract(epoch from e.{Column}) * 1000000)::bigint)",
+        _ => $"convert_to(e.{Column}, 'UTF8')",
+    };
 }
 
 /// <summary>Applies <see cref="AuditChainSchema"/> at start (several API processes may start at once: an advisory lock orders them).</summary>

@@ -53,7 +53,9 @@ public static class AuditEventQuery
 
     /// <param name="before">The cursor: only events older than this sequence number.</param>
     /// <param name="limit">Rows to read, or null for all (an export).</param>
-    public static NpgsqlCommand Command(NpgsqlDataSource database, string schema, string tenant, AuditEventFilter filter, long? before, int? limit)
+    /// <param name="connection">The connection to run on (an export's snapshot), or null for one from the pool.</param>
+    public static NpgsqlCommand Command(
+        NpgsqlDataSource database, string schema, string tenant, AuditEventFilter filter, long? before, int? limit, NpgsqlConnection? connection = null)
     {
         // The target's label comes from AuditTargetLabels, not from joins here: a join per document kind made planning
         // alone cost more than the page, and an export would probe every one of them for every row.
@@ -62,7 +64,7 @@ public static class AuditEventQuery
             from {schema}.mt_events e
             where e.tenant_id = $1
             """);
-        var command = database.CreateCommand();
+        var command = connection?.CreateCommand() ?? database.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
         command.Parameters.Add(new NpgsqlParameter { Value = AuditTargetLabels.SessionEventTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
         string Parameter(object value, NpgsqlDbType? type = null) => SqlParameters.Add(command, value, type);

@@ -55,8 +55,6 @@ public static class ExportAuditEndpoints
         return new ExportResult(kind, "audit-events", async (writer, aborted) =>
         {
             var labels = await AuditTargetLabels.Load(database, options.Value.DatabaseSchema, tenant, only: null, aborted);
-            await using var command = AuditEventQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, before: null, limit: null);
-            command.CommandTimeout = 0;
             using var redaction = new AuditRedaction();
             await using var json = new Utf8JsonWriter(writer.Output, Lines);
             if (kind == ExportFormat.Csv)
@@ -64,10 +62,12 @@ public static class ExportAuditEndpoints
                 writer.CsvHeader(EventColumns);
             }
 
-            await using var reader = await command.ExecuteReaderAsync(aborted);
-            while (await reader.ReadAsync(aborted))
+            long? before = null;
+            var size = options.Value.AuditExportChunkRows;
+            await InChunks(database, size, c => AuditEventQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, before, size, c), async reader =>
             {
                 var row = AuditEventQuery.Read(reader, labels, redaction);
+                before = row.Sequence;
                 if (kind == ExportFormat.Csv)
                 {
                     writer.Csv(row.Sequence);
@@ -104,7 +104,7 @@ public static class ExportAuditEndpoints
                     json.Flush();
                     await writer.EndJsonLine(aborted);
                 }
-            }
+            }, aborted);
         });
     }
 
@@ -131,18 +131,18 @@ public static class ExportAuditEndpoints
         var tenant = session.TenantId;
         return new ExportResult(kind, "audit-sessions", async (writer, aborted) =>
         {
-            await using var command = SessionHistoryQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, after: null, limit: null);
-            command.CommandTimeout = 0;
             await using var json = new Utf8JsonWriter(writer.Output, Lines);
             if (kind == ExportFormat.Csv)
             {
                 writer.CsvHeader(SessionColumns);
             }
 
-            await using var reader = await command.ExecuteReaderAsync(aborted);
-            while (await reader.ReadAsync(aborted))
+            SessionCursor? after = null;
+            var size = options.Value.AuditExportChunkRows;
+            await InChunks(database, size, c => SessionHistoryQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, after, size, c), async reader =>
             {
                 var row = SessionHistoryQuery.Read(reader, people);
+                after = new SessionCursor(row.StartedAt, row.SessionId);
                 if (kind == ExportFormat.Csv)
                 {
                     writer.Csv(row.SessionId);
@@ -174,7 +174,31 @@ public static class ExportAuditEndpoints
                     json.Flush();
                     await writer.EndJsonLine(aborted);
                 }
-            }
+            }, aborted);
         });
+    }
+
+    /// <summary>
+    /// Runs the export's query in chunks of <paramref name="size"/> rows, each after the last row of the one before (the
+    /// callback moves the cursor), all in one snapshot. Through the pages' plan (newest first from the organization's
+    /// index), the first row goes out at once; one unbounded query was planned as a sort of every matching row first.
+    /// </summary>
+    private static async Task InChunks(
+        NpgsqlDataSource database, int size, Func<NpgsqlConnection, NpgsqlCommand> chunk, Func<NpgsqlDataReader, Task> row, CancellationToken aborted)
+    {
+        await using var connection = await database.OpenConnectionAsync(aborted);
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, aborted);
+        for (var rows = size; rows == size;)
+        {
+            rows = 0;
+            await using var command = chunk(connection);
+            command.CommandTimeout = 0;
+            await using var reader = await command.ExecuteReaderAsync(aborted);
+            while (await reader.ReadAsync(aborted))
+            {
+                rows++;
+                await row(reader);
+            }
+        }
     }
 }

@@ -104,7 +104,10 @@ public static class SessionHistoryQuery
         return people;
     }
 
-    public static NpgsqlCommand Command(NpgsqlDataSource database, string schema, string tenant, SessionHistoryFilter filter, SessionCursor? after, int? limit)
+    /// <param name="connection">The connection to run on (an export's snapshot), or null for one from the pool.</param>
+    public static NpgsqlCommand Command(
+        NpgsqlDataSource database, string schema, string tenant, SessionHistoryFilter filter, SessionCursor? after, int? limit,
+        NpgsqlConnection? connection = null)
     {
         var sql = new StringBuilder($"""
             select s.id, s.started_at, s.client_id, s.viewer_alias, s.data ->> 'source', s.data ->> 'justification',
@@ -116,7 +119,7 @@ public static class SessionHistoryQuery
             left join {SessionRecordingsTable(schema)} r on r.tenant_id = s.tenant_id and r.session_id = s.id
             where s.tenant_id = $1
             """);
-        var command = database.CreateCommand();
+        var command = connection?.CreateCommand() ?? database.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
         string Parameter(object value, NpgsqlDbType? type = null) => SqlParameters.Add(command, value, type);
 
