@@ -54,8 +54,10 @@ public static class AuditEventQuery
     /// <param name="before">The cursor: only events older than this sequence number.</param>
     /// <param name="limit">Rows to read, or null for all (an export).</param>
     /// <param name="connection">The connection to run on (an export's snapshot), or null for one from the pool.</param>
+    /// <param name="fromSequence">Only events from this sequence number on (an export's chunk, see <see cref="ChunkStart"/>).</param>
     public static NpgsqlCommand Command(
-        NpgsqlDataSource database, string schema, string tenant, AuditEventFilter filter, long? before, int? limit, NpgsqlConnection? connection = null)
+        NpgsqlDataSource database, string schema, string tenant, AuditEventFilter filter, long? before, int? limit, NpgsqlConnection? connection = null,
+        long? fromSequence = null)
     {
         // The target's label comes from AuditTargetLabels, not from joins here: a join per document kind made planning
         // alone cost more than the page, and an export would probe every one of them for every row.
@@ -123,6 +125,11 @@ public static class AuditEventQuery
             sql.Append($" and e.seq_id < {Parameter(b)}");
         }
 
+        if (fromSequence is { } f)
+        {
+            sql.Append($" and e.seq_id >= {Parameter(f)}");
+        }
+
         sql.Append(" order by e.seq_id desc");
         if (limit is { } l)
         {
@@ -139,6 +146,22 @@ public static class AuditEventQuery
         }
 
         command.CommandText = sql.ToString();
+        return command;
+    }
+
+    /// <summary>
+    /// The lowest sequence number among the next <paramref name="size"/> matching events older than <paramref name="before"/>
+    /// (null when none is left), from the organization's indexes alone. An export then reads the chunk as the range from
+    /// there to <paramref name="before"/>: a range the planner sizes right, where the page's "in (…)" form made it hash
+    /// the chunk and scan the whole table once per chunk.
+    /// </summary>
+    public static NpgsqlCommand ChunkStart(
+        NpgsqlDataSource database, string schema, string tenant, AuditEventFilter filter, long? before, int size, NpgsqlConnection connection)
+    {
+        var command = Command(database, schema, tenant, filter, before, limit: null, connection);
+        command.CommandText = $"""
+            select min(k.seq_id) from ({command.CommandText.Replace(Columns("e"), "e.seq_id", StringComparison.Ordinal)} limit {size.ToString(CultureInfo.InvariantCulture)}) k
+            """;
         return command;
     }
 

@@ -64,7 +64,14 @@ public static class ExportAuditEndpoints
 
             long? before = null;
             var size = options.Value.AuditExportChunkRows;
-            await InChunks(database, size, c => AuditEventQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, before, size, c), async reader =>
+            var schema = options.Value.DatabaseSchema;
+            await InChunks(database, size, async c =>
+            {
+                await using var start = AuditEventQuery.ChunkStart(database, schema, tenant, filter!, before, size, c);
+                return await start.ExecuteScalarAsync(aborted) is long from
+                    ? AuditEventQuery.Command(database, schema, tenant, filter!, before, limit: null, c, from)
+                    : null;
+            }, async reader =>
             {
                 var row = AuditEventQuery.Read(reader, labels, redaction);
                 before = row.Sequence;
@@ -139,7 +146,7 @@ public static class ExportAuditEndpoints
 
             SessionCursor? after = null;
             var size = options.Value.AuditExportChunkRows;
-            await InChunks(database, size, c => SessionHistoryQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, after, size, c), async reader =>
+            await InChunks(database, size, c => Task.FromResult<NpgsqlCommand?>(SessionHistoryQuery.Command(database, options.Value.DatabaseSchema, tenant, filter!, after, size, c)), async reader =>
             {
                 var row = SessionHistoryQuery.Read(reader, people);
                 after = new SessionCursor(row.StartedAt, row.SessionId);
@@ -179,19 +186,24 @@ public static class ExportAuditEndpoints
     }
 
     /// <summary>
-    /// Runs the export's query in chunks of <paramref name="size"/> rows, each after the last row of the one before (the
-    /// callback moves the cursor), all in one snapshot. Through the pages' plan (newest first from the organization's
+    /// Runs the export's query in chunks of up to <paramref name="size"/> rows, each after the last row of the one before
+    /// (the callback moves the cursor; the chunk function answers null when nothing is left), all in one snapshot. Through the pages' plan (newest first from the organization's
     /// index), the first row goes out at once; one unbounded query was planned as a sort of every matching row first.
     /// </summary>
     private static async Task InChunks(
-        NpgsqlDataSource database, int size, Func<NpgsqlConnection, NpgsqlCommand> chunk, Func<NpgsqlDataReader, Task> row, CancellationToken aborted)
+        NpgsqlDataSource database, int size, Func<NpgsqlConnection, Task<NpgsqlCommand?>> chunk, Func<NpgsqlDataReader, Task> row, CancellationToken aborted)
     {
         await using var connection = await database.OpenConnectionAsync(aborted);
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, aborted);
         for (var rows = size; rows == size;)
         {
             rows = 0;
-            await using var command = chunk(connection);
+            await using var command = await chunk(connection);
+            if (command is null)
+            {
+                return;
+            }
+
             command.CommandTimeout = 0;
             await using var reader = await command.ExecuteReaderAsync(aborted);
             while (await reader.ReadAsync(aborted))
