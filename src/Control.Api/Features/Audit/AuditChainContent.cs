@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using Npgsql;
 
 namespace Control.Api.Features.Audit;
@@ -9,7 +8,7 @@ namespace Control.Api.Features.Audit;
 /// <see cref="AuditChainSchema.Columns"/>) rather than by PostgreSQL: encoding 13 fields in SQL cost the server about
 /// 25 µs a row, the whole budget of a fast verify. Each field is a 4-byte big-endian length and its bytes, -1 for NULL;
 /// integers big-endian (int8send), uuids in RFC 4122 byte order (uuid_send), timestamps as microseconds since the Unix
-/// epoch, text as UTF-8 (the database's encoding). A test compares this with the trigger on every field kind.
+/// epoch, text as UTF-8. A test compares this with the trigger on every field kind.
 /// </summary>
 public sealed class AuditChainContent
 {
@@ -58,10 +57,11 @@ public sealed class AuditChainContent
                     _length += 4 + 16;
                     break;
                 default:
-                    var text = reader.GetString(ordinal);
-                    Reserve(4 + Encoding.UTF8.GetMaxByteCount(text.Length));
-                    var count = Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length + 4));
+                    // Text read raw: the bytes the server sent, UTF-8 (the connection's encoding), no string in between.
+                    var count = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
+                    Reserve(4 + count);
                     BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length), count);
+                    reader.GetBytes(ordinal, 0, _buffer, _length + 4, count);
                     _length += 4 + count;
                     break;
             }
