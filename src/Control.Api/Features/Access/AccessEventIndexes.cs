@@ -9,12 +9,12 @@ public static class AccessEventIndexes
 {
     private static string KnowledgeTypes => string.Join(", ", AccessEventLog.KnowledgeSessionEventTypes.Select(t => $"'{t}'"));
 
-    public static IEnumerable<(string Name, Func<string, string> Statement)> Definitions =>
+    public static IEnumerable<(string Name, Func<string, string> On)> Definitions =>
     [
-        ("ix_control_streams_tenant_type", schema => $"create index if not exists ix_control_streams_tenant_type on {schema}.mt_streams (tenant_id, type)"),
+        ("ix_control_streams_tenant_type", schema => $"on {schema}.mt_streams (tenant_id, type)"),
         ("ix_control_events_knowledge_client", schema =>
-            $"create index if not exists ix_control_events_knowledge_client on {schema}.mt_events (tenant_id, (data ->> 'clientId')) where type in ({KnowledgeTypes})"),
+            $"on {schema}.mt_events (tenant_id, (data ->> 'clientId')) where type in ({KnowledgeTypes})"),
         ("ix_control_events_knowledge_alias", schema =>
-            $"create index if not exists ix_control_events_knowledge_alias on {schema}.mt_events (tenant_id, (data ->> 'viewerAlias')) where type in ({KnowledgeTypes})"),
+            $"on {schema}.mt_events (tenant_id, (data ->> 'viewerAlias')) where type in ({KnowledgeTypes})"),
     ];
 }

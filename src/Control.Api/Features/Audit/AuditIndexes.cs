@@ -15,6 +15,6 @@ public static class AuditIndexes
         ("ix_mt_events_tenant_timestamp", "tenant_id, timestamp"),
     ];
 
-    public static IEnumerable<(string Name, Func<string, string> Statement)> Definitions =>
-        Indexes.Select(i => (i.Name, (Func<string, string>)(schema => $"create index if not exists {i.Name} on {schema}.mt_events ({i.Columns})")));
+    public static IEnumerable<(string Name, Func<string, string> On)> Definitions =>
+        Indexes.Select(i => (i.Name, (Func<string, string>)(schema => $"on {schema}.mt_events ({i.Columns})")));
 }
