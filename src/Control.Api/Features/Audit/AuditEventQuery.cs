@@ -179,7 +179,7 @@ public static class AuditEventQuery
         return new AuditEventRow(
             reader.GetInt64(0), reader.GetGuid(1), EventTypes.Name(reader.GetString(4)), streamId, reader.GetInt64(3),
             reader.GetFieldValue<DateTimeOffset>(5), Text(6), Text(8), Text(7), labels.For(streamId, reader.GetString(10), SessionClient(reader)),
-            buffer.Redact(reader.GetString(9)));
+            buffer.Redact(reader, 9));
     }
 
     /// <summary>The client of a session event (its stream is the session's, which has no document label of its own).</summary>

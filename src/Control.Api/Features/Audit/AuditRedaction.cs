@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Control.Domain.Common;
+using Npgsql;
 
 namespace Control.Api.Features.Audit;
 
@@ -16,6 +17,7 @@ public sealed class AuditRedaction : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _input = new(1024);
     private readonly ArrayBufferWriter<byte> _output = new(1024);
+    private byte[] _raw = new byte[1024];
     private readonly Utf8JsonWriter _writer;
 
     private readonly Dictionary<string, (string, bool)> _known = new(StringComparer.Ordinal);
@@ -32,10 +34,28 @@ public sealed class AuditRedaction : IDisposable
         _input.ResetWrittenCount();
         var span = _input.GetSpan(Encoding.UTF8.GetMaxByteCount(json.Length));
         _input.Advance(Encoding.UTF8.GetBytes(json, span));
+        return Redact(_input.WrittenSpan);
+    }
+
+    /// <summary>The event body as raw UTF-8 from the database row (an export reads it so: no string per row).</summary>
+    public ReadOnlyMemory<byte> Redact(NpgsqlDataReader row, int ordinal)
+    {
+        var length = (int)row.GetBytes(ordinal, 0, null, 0, 0);
+        if (_raw.Length < length)
+        {
+            _raw = new byte[Math.Max(length, _raw.Length * 2)];
+        }
+
+        row.GetBytes(ordinal, 0, _raw, 0, length);
+        return Redact(_raw.AsSpan(0, length));
+    }
+
+    private ReadOnlyMemory<byte> Redact(ReadOnlySpan<byte> json)
+    {
         _output.ResetWrittenCount();
         _writer.Reset(_output);
 
-        var reader = new Utf8JsonReader(_input.WrittenSpan);
+        var reader = new Utf8JsonReader(json);
         while (reader.Read())
         {
             switch (reader.TokenType)
@@ -54,7 +74,15 @@ public sealed class AuditRedaction : IDisposable
                     break;
                 case JsonTokenType.PropertyName:
                     var (name, sensitive) = Name(ref reader);
-                    _writer.WritePropertyName(name);
+                    if (reader.ValueIsEscaped)
+                    {
+                        _writer.WritePropertyName(name);
+                    }
+                    else
+                    {
+                        _writer.WritePropertyName(reader.ValueSpan);
+                    }
+
                     if (sensitive)
                     {
                         reader.Read();
