@@ -145,6 +145,21 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         Assert.Contains("ended by an operator", killed.Stderr, StringComparison.Ordinal);
         await WaitForSession(alice, live.SessionId.ToString(), x => x.ClosedAt is not null && x.EndedBy == "operator");
 
+        // The agent is killed mid-session (SIGKILL, no goodbye): at its restart it reports the session it left open as
+        // ended by the agent, instead of that session reading "live" forever.
+        sleeps = _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal));
+        var orphaned = alice.RunWithInputAsync([password], "exec", "-q", "desk", "--", "sleep", "25");
+        await WaitFor(() => _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) > sleeps, "alice's session to start");
+        var orphanId = SessionId().Match(_agent.Output.Last(l => l.Contains("exec sleep (", StringComparison.Ordinal))).Groups[1].Value;
+        await WaitForSession(alice, orphanId, x => x.Live);
+        var registrations = _agent.Output.Count(l => l.Contains("registered", StringComparison.Ordinal));
+        _agent.Dispose();
+        Assert.NotEqual(0, (await orphaned).ExitCode);
+        _agent.Start("--listen", "127.0.0.1:0");
+        await WaitFor(() => _agent.Output.Count(l => l.Contains("registered", StringComparison.Ordinal)) > registrations, "the restarted agent to register");
+        await WaitForSession(alice, orphanId, x => x is { Live: false, EndedBy: "agent" } && x.ClosedAt is not null);
+        Assert.Contains(_agent.Output, l => l.Contains($"session {orphanId}", StringComparison.Ordinal) && l.Contains("still open", StringComparison.Ordinal));
+
         // The organization requires a justification: without one the viewer is told so; with one it is stored.
         var settled = PolicyLines();
         (await alice.RunAsync("org", "session-settings", "--require-justification", "on", "--reason", "audit asks for it")).ShouldExit(0, () => api.Log);
@@ -170,8 +185,9 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         Assert.Contains(_agent.Output, l => l.Contains("already used TOTP code", StringComparison.Ordinal));
 
         // Taken off the ACL mid-session: cut off live.
+        sleeps = _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal));
         var aliceSession = alice.RunWithInputAsync([password, await NextCode(totp, sessionCode)], "exec", "-q", "desk", "--", "sleep", "25");
-        await WaitFor(() => _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) >= 3, "alice's last session to start");
+        await WaitFor(() => _agent.Output.Count(l => l.Contains("exec sleep (", StringComparison.Ordinal)) > sleeps, "alice's last session to start");
         (await alice.RunAsync("acl", "remove", "desk", "*@acme", "--reason", "cut everyone off")).ShouldExit(0);
         var aliceEnded = (await aliceSession).ShouldExit(1);
         Assert.Contains("is not on the access control list", aliceEnded.Stderr, StringComparison.Ordinal);

@@ -31,19 +31,22 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
 
     private readonly string _directory;
     private readonly string _recordings;
+    private readonly string _open;
     private readonly Action<string> _log;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0, 1);
     private FileStream? _segment;
     private long _nextSegment;
 
-    public SessionEventQueue(string directory, string pendingRecordings, Action<string> log)
+    public SessionEventQueue(string directory, string pendingRecordings, string openSessions, Action<string> log)
     {
         _directory = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         _recordings = pendingRecordings;
+        _open = openSessions;
         _log = log;
         CreatePrivateDirectory(directory);
         CreatePrivateDirectory(pendingRecordings);
+        CreatePrivateDirectory(openSessions);
         var numbers = Segments().Select(s => s.Number).ToList();
         _nextSegment = numbers.Count == 0 ? 1 : numbers.Max() + 1;
         foreach (var acked in Directory.EnumerateFiles(directory, "*" + AckedExtension))
@@ -56,13 +59,65 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
     }
 
     public static SessionEventQueue In(StateDirectory state, Action<string> log) =>
-        new(state.SessionEventsDirectory, state.PendingRecordingsDirectory, log);
+        new(state.SessionEventsDirectory, state.PendingRecordingsDirectory, state.OpenSessionsDirectory, log);
 
-    public void Record(SessionEvent sessionEvent)
+    public void Record(SessionEvent sessionEvent) => Record(sessionEvent, Guid.CreateVersion7());
+
+    /// <summary>
+    /// Closes, as ended by the agent, every session a previous run admitted and never closed (the process was killed, crashed
+    /// or the machine went down mid-session): without this the session would read "live" forever. The close is dated at the
+    /// session's last recorded activity and carries a fixed event id per session, so a kill during this recovery, or
+    /// running it twice, still reports one close.
+    /// </summary>
+    public int CloseInterruptedSessions(DateTimeOffset now)
+    {
+        var closed = 0;
+        foreach (var marker in Directory.EnumerateFiles(_open, "*.json").Order(StringComparer.Ordinal))
+        {
+            OpenSession? open;
+            try
+            {
+                open = PrivateFile.ReadJson<OpenSession>(marker, AgentJsonLine);
+            }
+            catch (JsonException)
+            {
+                open = null;
+            }
+
+            if (open is null)
+            {
+                File.Delete(marker);
+                continue;
+            }
+
+            var lastActive = new DateTimeOffset(File.GetLastWriteTimeUtc(marker), TimeSpan.Zero);
+            var duration = (long)Math.Max(0, (lastActive - open.AuthenticatedAt).TotalMilliseconds);
+            Record(
+                new SessionClosed(open.SessionId, open.ClientId, "agent",
+                    $"the agent stopped during the session (killed, crashed or the machine went down); last activity {lastActive:O}, noticed at the agent's restart {now:O}",
+                    duration, 0, 0, lastActive),
+                new Guid(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"interrupted:{open.SessionId}")).AsSpan(0, 16)));
+            _log($"session {open.SessionId}: {open.ViewerAlias} was still open when the agent stopped; reported as ended by the agent");
+            closed++;
+        }
+
+        return closed;
+    }
+
+    private void Record(SessionEvent sessionEvent, Guid id)
     {
         ArgumentNullException.ThrowIfNull(sessionEvent);
+        var marker = Path.Combine(_open, $"{sessionEvent.SessionId}.json");
+
+        // The marker goes first: a kill after it but before the event is a session closed at restart that had only been
+        // requested, rather than an admitted one that reads "live" forever.
+        if (sessionEvent is SessionAuthenticated admitted)
+        {
+            PrivateFile.WriteJson(marker, new OpenSession(admitted.SessionId, admitted.ClientId, admitted.ViewerAlias, admitted.At), AgentJsonLine);
+        }
+
         var item = new AgentSessionEvent(
-            Guid.CreateVersion7(), sessionEvent.GetType().Name, JsonSerializer.SerializeToElement(sessionEvent, sessionEvent.GetType(), AgentJsonLine));
+            id, sessionEvent.GetType().Name, JsonSerializer.SerializeToElement(sessionEvent, sessionEvent.GetType(), AgentJsonLine));
         var line = JsonSerializer.SerializeToUtf8Bytes(item, AgentJsonLine);
         lock (_gate)
         {
@@ -80,6 +135,16 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
                 _segment = null;
                 throw;
             }
+        }
+
+        if (sessionEvent is SessionClosed)
+        {
+            File.Delete(marker);
+        }
+        else if (sessionEvent is not SessionAuthenticated && File.Exists(marker))
+        {
+            // The session's last sign of life, for the close a restart may have to report.
+            File.SetLastWriteTimeUtc(marker, sessionEvent.At.UtcDateTime);
         }
 
         Signal();
@@ -330,3 +395,6 @@ internal sealed record QueueBatch(IReadOnlyList<AgentSessionEvent> Events, IRead
 internal sealed record SegmentProgress(string Path, long Offset, bool Complete);
 
 internal sealed record PendingRecording(Guid SessionId, string Path);
+
+/// <summary>A session admitted and not yet closed: what a restart needs to report its end.</summary>
+internal sealed record OpenSession(Guid SessionId, Guid ClientId, string ViewerAlias, DateTimeOffset AuthenticatedAt);

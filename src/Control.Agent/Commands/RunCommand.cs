@@ -58,6 +58,9 @@ internal static class RunCommand
             // Session facts and recordings: durable on disk first (Record returns after the fsync), sent in the background.
             var errorOutput = TextWriter.Synchronized(Console.Error);
             using var auditQueue = SessionEventQueue.In(state, line => errorOutput.WriteLine(line));
+
+            // Sessions a previous run admitted and never closed ended with it (the state lock above says it is gone).
+            auditQueue.CloseInterruptedSessions(DateTimeOffset.UtcNow);
             ISessionAudit audit = auditQueue;
             var auditSender = new SessionAuditSender(auditQueue, api, errorOutput).RunAsync(stop.Token);
             Task sessions = Task.CompletedTask;

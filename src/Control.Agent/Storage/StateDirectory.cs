@@ -32,6 +32,9 @@ internal sealed class StateDirectory(string path)
     /// <summary>The durable queue of session events not yet acknowledged by the API (segment files, 0600).</summary>
     public string SessionEventsDirectory => Combine("session-events");
 
+    /// <summary>One marker per session in progress (admitted, not yet closed), so a restart can close what a crash left open.</summary>
+    public string OpenSessionsDirectory => Combine("open-sessions");
+
     /// <summary>Finished recordings waiting for their upload: one marker per session, deleted once the API stored it.</summary>
     public string PendingRecordingsDirectory => Combine("pending-recordings");
 

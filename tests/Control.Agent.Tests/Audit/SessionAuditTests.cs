@@ -41,6 +41,42 @@ public sealed class SessionAuditTests : IDisposable
     }
 
     [Fact]
+    public void Queue_SessionLeftOpenByAKilledAgent_IsClosedByTheAgentOnceAtTheNextStart()
+    {
+        var interrupted = Guid.CreateVersion7();
+        var finished = Guid.CreateVersion7();
+        var admittedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var lastActive = admittedAt.AddMinutes(3);
+        using (var queue = NewQueue())
+        {
+            queue.Record(new SessionAuthenticated(finished, _clientId, "bob@acme", ["access control list"], null, admittedAt));
+            queue.Record(new SessionClosed(finished, _clientId, "viewer", null, 1000, 1, 2, admittedAt.AddSeconds(1)));
+            queue.Record(new SessionAuthenticated(interrupted, _clientId, "alice@acme", ["access control list"], null, admittedAt));
+            queue.Record(new SessionChannelOpened(interrupted, _clientId, "shell", "bash", null, lastActive));
+
+            // The agent is killed here: no SessionClosed for alice's session.
+        }
+
+        Assert.Equal([$"{interrupted}.json"], Directory.GetFiles(OpenSessions).Select(Path.GetFileName));
+        using (var restarted = NewQueue())
+        {
+            Assert.Equal(1, restarted.CloseInterruptedSessions(DateTimeOffset.UtcNow));
+            Assert.Equal(0, restarted.CloseInterruptedSessions(DateTimeOffset.UtcNow));
+        }
+
+        using var again = NewQueue();
+        Assert.Equal(0, again.CloseInterruptedSessions(DateTimeOffset.UtcNow));
+        var closes = again.Pending(200).Events.Where(e => e.Type == nameof(SessionClosed)).ToList();
+        Assert.Equal(2, closes.Count);
+        var close = closes[1].Event;
+        Assert.Equal(interrupted, close.GetProperty("sessionId").GetGuid());
+        Assert.Equal("agent", close.GetProperty("endedBy").GetString());
+        Assert.Equal(lastActive.ToUnixTimeSeconds(), close.GetProperty("at").GetDateTimeOffset().ToUnixTimeSeconds());
+        Assert.Equal(180_000, close.GetProperty("durationMilliseconds").GetInt64(), tolerance: 1000);
+        Assert.Empty(Directory.GetFiles(OpenSessions));
+    }
+
+    [Fact]
     public void Queue_TornLastLine_IsSkippedAndTheRestIsPending()
     {
         var first = Guid.CreateVersion7();
@@ -195,7 +231,9 @@ public sealed class SessionAuditTests : IDisposable
         }
     }
 
-    private SessionEventQueue NewQueue() => new(Events, Recordings, line =>
+    private string OpenSessions => Path.Combine(_root, "open-sessions");
+
+    private SessionEventQueue NewQueue() => new(Events, Recordings, OpenSessions, line =>
     {
         lock (_log)
         {
