@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Control.Domain.Contracts;
+using Control.EndToEnd.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Control.Portal.Tests;
+
+/// <summary>The address book and the ACL editor, against a real <c>control-agent</c> that enforces what the browser changed.</summary>
+[Collection("portal")]
+public sealed class ClientTests(PortalFixture portal) : IDisposable
+{
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(60);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly AgentDaemon _agent = new(Path.Combine(portal.Api.Root, "agent-" + Guid.NewGuid().ToString("N")[..8]));
+
+    [Fact]
+    public async Task AclEdit_FromTheBrowser_ReachesTheRunningAgent_AndATechnicianCannotMakeOne()
+    {
+        var alias = "desk" + Guid.NewGuid().ToString("N")[..6];
+        await StartAgent(alias);
+        await portal.Operator("anna", "security-admin");
+        var page = await portal.NewPage();
+        await SignInTests.SignIn(page, "anna");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clients" }).ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = alias });
+        await Expect(row).ToContainTextAsync("online");
+        await page.GetByLabel("Search").FillAsync("no-such-client");
+        await Expect(row).ToHaveCountAsync(0);
+        await page.GetByLabel("Search").FillAsync(alias[..6]);
+        await Expect(row).ToHaveCountAsync(1);
+        await PortalFixture.Screenshot(page, "clients");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = $"{alias}@acme" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{alias}@acme" })).ToBeVisibleAsync();
+        await page.GetByLabel("Entry to add").FillAsync("*-support@acme");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add entry" }).ClickAsync();
+        await Expect(page.GetByText("A reason (at most 500 characters) is required")).ToBeVisibleAsync();
+        await page.GetByLabel("Reason for the change").FillAsync("support team only");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add entry" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "ACL entries" })).ToContainTextAsync("*-support@acme");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch the ACL on" }).ClickAsync();
+        await Expect(page.GetByTestId("acl-state")).ToContainTextAsync("The ACL is on");
+        await PortalFixture.Screenshot(page, "client-detail");
+
+        // The running agent now enforces exactly that, from a signed policy.
+        await Eventually.Until(async () =>
+        {
+            var run = await AgentDaemon.RunAsync("status", "--state-dir", _agent.StateDirectory, "--json");
+            var status = run.ExitCode == 0 ? JsonSerializer.Deserialize<AgentStatus>(run.Stdout, Json) : null;
+            return status?.Policy is { Acl.Enabled: true } policy && policy.Acl.Entries.SequenceEqual(["*-support@acme"]);
+        }, "the agent to enforce the ACL changed in the browser", Bounded, () => $"{_agent.Log}{Environment.NewLine}{portal.Api.Log}");
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("policy-versions")).Not.ToContainTextAsync("enforces v–", new() { Timeout = 30_000 });
+
+        // A technician reads the same client but is shown no editor, and the API refuses the change anyway.
+        await portal.Operator("tom", "technician");
+        var technician = await portal.NewPage(phone: true);
+        await SignInTests.SignIn(technician, "tom");
+        await technician.GotoAsync(page.Url);
+        await Expect(technician.GetByRole(AriaRole.Heading, new() { Name = "Access control list" })).ToBeVisibleAsync();
+        await Expect(technician.GetByRole(AriaRole.Button, new() { Name = "Add entry" })).ToHaveCountAsync(0);
+        await Expect(technician.GetByRole(AriaRole.Button, new() { Name = "Remove *-support@acme" })).ToHaveCountAsync(0);
+        await PortalFixture.Screenshot(technician, "client-detail-technician-390px");
+        var status = await technician.EvaluateAsync<int>(@"async (client) => {
+            const session = await (await fetch('/portal/session')).json();
+            const r = await fetch(`/clients/${client}/acl-remove`, { method: 'POST',
+                headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken },
+                body: JSON.stringify({ reason: 'not allowed', entry: '*-support@acme' }) });
+            return r.status; }", alias);
+        Assert.Equal(403, status);
+    }
+
+    private async Task StartAgent(string alias)
+    {
+        var keyFile = Path.Combine(portal.Api.Root, alias + "-license-key");
+        await File.WriteAllTextAsync(keyFile, portal.LicenseKey);
+        var enrol = await _agent.EnrollAsync(portal.Server, keyFile, alias);
+        Assert.True(enrol.ExitCode == 0, $"enrol failed: {enrol.Stdout}{enrol.Stderr}{Environment.NewLine}{portal.Api.Log}");
+        _agent.Start();
+        await Eventually.Until(async () =>
+            (await portal.Call<List<ClientSummary>>(HttpMethod.Get, "/clients", null, portal.OwnerToken)).Any(c => c.Alias == $"{alias}@acme" && c.LastSeenAt is not null),
+            "the agent to be seen", Bounded, () => _agent.Log);
+    }
+
+    public void Dispose() => _agent.Dispose();
+
+    /// <summary>The part of <c>control-agent status --json</c> this test reads.</summary>
+    private sealed record AgentStatus(PolicyState? Policy);
+
+    private sealed record PolicyState(long Version, AclState Acl);
+
+    private sealed record AclState(bool Enabled, List<string> Entries);
+}
