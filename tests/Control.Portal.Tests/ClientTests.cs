@@ -18,7 +18,7 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
     public async Task AclEdit_FromTheBrowser_ReachesTheRunningAgent_AndATechnicianCannotMakeOne()
     {
         var alias = "desk" + Guid.NewGuid().ToString("N")[..6];
-        await StartAgent(alias);
+        await portal.StartAgent(_agent, alias);
         await portal.Operator("anna", "security-admin");
         var page = await portal.NewPage();
         await SignInTests.SignIn(page, "anna");
@@ -35,14 +35,30 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
         await row.GetByRole(AriaRole.Link, new() { Name = $"{alias}@acme" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{alias}@acme" })).ToBeVisibleAsync();
         await page.GetByLabel("Entry to add").FillAsync("*-support@acme");
+        await Expect(page.GetByTestId("acl-preview")).ToContainTextAsync("sessions in the last 30 days");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add entry" }).ClickAsync();
-        await Expect(page.GetByText("A reason (at most 500 characters) is required")).ToBeVisibleAsync();
+        // The API's rule, shown at the field: every security change needs a reason.
+        await Expect(page.Locator("#field-change-reason-errors")).ToContainTextAsync("A reason (at most 500 characters) is required");
         await page.GetByLabel("Reason for the change").FillAsync("support team only");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add entry" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "ACL entries" })).ToContainTextAsync("*-support@acme");
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch the ACL on" }).ClickAsync();
         await Expect(page.GetByTestId("acl-state")).ToContainTextAsync("The ACL is on");
         await PortalFixture.Screenshot(page, "client-detail");
+
+        // A generated unattended password is shown once, in a dialog; closed, it is nowhere on the page.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rotate the password" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New unattended password" });
+        await Expect(dialog).ToBeVisibleAsync();
+        var password = await dialog.GetByTestId("revealed-secret").TextContentAsync();
+        Assert.True(password is { Length: >= 12 }, $"revealed: {password}");
+        await PortalFixture.Screenshot(page, "client-password-reveal-once");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done: I have it" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        Assert.DoesNotContain(password!, await page.ContentAsync(), StringComparison.Ordinal);
+        await Expect(page.GetByTestId("unattended-state")).ToContainTextAsync("a password is set");
+        var shown = await portal.Call<AuditEventPage>(HttpMethod.Get, "/audit/events?type=SecretRevealed&actor=anna@acme", null, portal.OwnerToken);
+        Assert.Equal("support team only", Assert.Single(shown.Items).Reason);
 
         // The running agent now enforces exactly that, from a signed policy.
         await Eventually.Until(async () =>
@@ -70,18 +86,6 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
                 body: JSON.stringify({ reason: 'not allowed', entry: '*-support@acme' }) });
             return r.status; }", alias);
         Assert.Equal(403, status);
-    }
-
-    private async Task StartAgent(string alias)
-    {
-        var keyFile = Path.Combine(portal.Api.Root, alias + "-license-key");
-        await File.WriteAllTextAsync(keyFile, portal.LicenseKey);
-        var enrol = await _agent.EnrollAsync(portal.Server, keyFile, alias);
-        Assert.True(enrol.ExitCode == 0, $"enrol failed: {enrol.Stdout}{enrol.Stderr}{Environment.NewLine}{portal.Api.Log}");
-        _agent.Start();
-        await Eventually.Until(async () =>
-            (await portal.Call<List<ClientSummary>>(HttpMethod.Get, "/clients", null, portal.OwnerToken)).Any(c => c.Alias == $"{alias}@acme" && c.LastSeenAt is not null),
-            "the agent to be seen", Bounded, () => _agent.Log);
     }
 
     public void Dispose() => _agent.Dispose();

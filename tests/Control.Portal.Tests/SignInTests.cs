@@ -44,7 +44,7 @@ public sealed class SignInTests(PortalFixture portal)
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("sam@acme")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Banner)).ToContainTextAsync("sam@acme security-admin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recent security changes" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "OperatorSignedIn" }).First).ToBeVisibleAsync();
         await PortalFixture.Screenshot(page, "dashboard");

@@ -2,9 +2,14 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { whenSignedOut } from "./api";
 import { Loading, ProblemMessage } from "./components";
+import { Audit } from "./pages/Audit";
 import { ClientDetail } from "./pages/ClientDetail";
 import { Clients } from "./pages/Clients";
 import { Dashboard } from "./pages/Dashboard";
+import { License } from "./pages/License";
+import { OffboardingProgress, Offboardings } from "./pages/Offboarding";
+import { Operators } from "./pages/Operators";
+import { Sessions } from "./pages/Sessions";
 import { SignIn } from "./pages/SignIn";
 import { TwoFactor } from "./pages/TwoFactor";
 import { href, navigate, useRoute, type Route } from "./router";
@@ -20,6 +25,11 @@ interface NavItem {
 const navigation: NavItem[] = [
   { label: "Dashboard", path: "" },
   { label: "Clients", path: "clients", permission: "read-clients" },
+  { label: "Live sessions", path: "sessions", permission: "read-sessions" },
+  { label: "Audit", path: "audit", permission: "read-audit" },
+  { label: "Offboarding", path: "offboardings", permission: "offboard" },
+  { label: "Operators", path: "operators", permission: "read-operators" },
+  { label: "License", path: "license", permission: "manage-license" },
   { label: "Two-factor", path: "2fa" },
 ];
 
@@ -108,6 +118,19 @@ function Page(props: { route: Route; session: PortalSession; refresh: () => Prom
         return <NotAllowed />;
       }
       return second ? <ClientDetail session={props.session} client={second} /> : <Clients route={props.route} />;
+    case "audit":
+      return can(props.session, "read-audit") ? <Audit /> : <NotAllowed />;
+    case "offboardings":
+      if (!can(props.session, "offboard")) {
+        return <NotAllowed />;
+      }
+      return second ? <OffboardingProgress id={second} /> : <Offboardings />;
+    case "operators":
+      return can(props.session, "read-operators") ? <Operators session={props.session} /> : <NotAllowed />;
+    case "license":
+      return can(props.session, "manage-license") ? <License /> : <NotAllowed />;
+    case "sessions":
+      return can(props.session, "read-sessions") ? <Sessions session={props.session} /> : <NotAllowed />;
     default:
       return <section><h1>Not found</h1><p>There is no such page. <a href={href()}>Back to the dashboard</a>.</p></section>;
   }
