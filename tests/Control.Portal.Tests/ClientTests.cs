@@ -44,6 +44,7 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "ACL entries" })).ToContainTextAsync("*-support@acme");
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch the ACL on" }).ClickAsync();
         await Expect(page.GetByTestId("acl-state")).ToContainTextAsync("The ACL is on");
+        await Expect(page.GetByTestId("client-reach-summary")).ToContainTextAsync("Now:");
         await PortalFixture.Screenshot(page, "client-detail");
 
         // A generated unattended password is shown once, in a dialog; closed, it is nowhere on the page.

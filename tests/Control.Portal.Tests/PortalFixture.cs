@@ -117,7 +117,7 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Enrols <paramref name="agent"/> as <paramref name="alias"/> with the license key, starts it, and waits until the API has seen it.</summary>
-    public async Task<ClientSummary> StartAgent(AgentDaemon agent, string alias, params string[] options)
+    internal async Task<ClientSummary> StartAgent(AgentDaemon agent, string alias, params string[] options)
     {
         var keyFile = Path.Combine(Api.Root, alias + "-license-key");
         await File.WriteAllTextAsync(keyFile, LicenseKey);

@@ -52,6 +52,16 @@ public sealed class SessionTests(PortalFixture portal) : IDisposable
         Assert.True(ended.ExitCode == 1, ended.ToString());
         Assert.Contains("ended by an operator", ended.Stderr, StringComparison.Ordinal);
         await Expect(row).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+
+        // The session history says who ended it and why.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
+        await page.GetByLabel("Client", new() { Exact = true }).FillAsync(alias);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).Nth(1).ClickAsync();
+        var history = page.Locator("table.sessions tbody tr");
+        await Expect(history).ToHaveCountAsync(1);
+        await Expect(history.First).ToContainTextAsync("ended by operator");
+        await Expect(history.First).ToContainTextAsync("maintenance window");
+        await PortalFixture.Screenshot(page, "session-history");
     }
 
     public void Dispose() => _agent.Dispose();

@@ -1,7 +1,7 @@
 // Small accessible building blocks: every input has a real <label>, errors are announced (role="alert"), and
 // buttons are <button>s.
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api";
 
 export function Field(props: {
@@ -81,3 +81,31 @@ export const time = (value: string | null | undefined, none = "never") =>
 /** Field errors of a validation problem, by the API's field name (camelCase, as the CLI sees them too). */
 export const fieldErrors = (error: unknown, field: string): string[] | undefined =>
   error instanceof ApiError ? error.errors[field] ?? error.errors[field[0].toUpperCase() + field.slice(1)] : undefined;
+
+/**
+ * One user action against the API at a time: `busy` while it runs (buttons disable), the refusal kept in `error` for
+ * <ProblemMessage>, `done` for the confirmation it returns.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  async function run(action: () => Promise<string | void>): Promise<boolean> {
+    setBusy(true);
+    setError(undefined);
+    setDone(undefined);
+    try {
+      const message = await action();
+      if (message) {
+        setDone(message);
+      }
+      return true;
+    } catch (failure) {
+      setError(failure);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, done, run };
+}

@@ -9,6 +9,7 @@ import { Dashboard } from "./pages/Dashboard";
 import { License } from "./pages/License";
 import { OffboardingProgress, Offboardings } from "./pages/Offboarding";
 import { Operators } from "./pages/Operators";
+import { People, PersonDetail } from "./pages/People";
 import { Sessions } from "./pages/Sessions";
 import { SignIn } from "./pages/SignIn";
 import { TwoFactor } from "./pages/TwoFactor";
@@ -28,6 +29,7 @@ const navigation: NavItem[] = [
   { label: "Live sessions", path: "sessions", permission: "read-sessions" },
   { label: "Audit", path: "audit", permission: "read-audit" },
   { label: "Offboarding", path: "offboardings", permission: "offboard" },
+  { label: "People", path: "people", permission: "read-people" },
   { label: "Operators", path: "operators", permission: "read-operators" },
   { label: "License", path: "license", permission: "manage-license" },
   { label: "Two-factor", path: "2fa" },
@@ -117,7 +119,7 @@ function Page(props: { route: Route; session: PortalSession; refresh: () => Prom
       if (!can(props.session, "read-clients")) {
         return <NotAllowed />;
       }
-      return second ? <ClientDetail session={props.session} client={second} /> : <Clients route={props.route} />;
+      return second ? <ClientDetail session={props.session} client={second} /> : <Clients route={props.route} session={props.session} />;
     case "audit":
       return can(props.session, "read-audit") ? <Audit /> : <NotAllowed />;
     case "offboardings":
@@ -125,6 +127,11 @@ function Page(props: { route: Route; session: PortalSession; refresh: () => Prom
         return <NotAllowed />;
       }
       return second ? <OffboardingProgress id={second} /> : <Offboardings />;
+    case "people":
+      if (!can(props.session, "read-people")) {
+        return <NotAllowed />;
+      }
+      return second ? <PersonDetail session={props.session} id={second} /> : <People session={props.session} />;
     case "operators":
       return can(props.session, "read-operators") ? <Operators session={props.session} /> : <NotAllowed />;
     case "license":

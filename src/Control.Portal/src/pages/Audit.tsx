@@ -1,9 +1,11 @@
 // The security-change log with the API's filters, paged by its cursor; CSV and JSON Lines exports of the same filter
 // (plain links: the browser downloads what the API streams); and the hash chain's verification.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { get } from "../api";
 import { Loading, ProblemMessage, time } from "../components";
-import type { AuditEventPage, AuditEventView } from "../types";
+import { useCursorPages } from "../paging";
+import type { AuditEventView } from "../types";
+import { SessionHistory } from "./SessionHistory";
 
 interface Filters {
   type: string;
@@ -44,29 +46,10 @@ function query(filters: Filters): URLSearchParams {
 export function Audit() {
   const [draft, setDraft] = useState<Filters>(empty);
   const [applied, setApplied] = useState<Filters>(empty);
-  const [items, setItems] = useState<AuditEventView[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  const { items, error, more } = useCursorPages<AuditEventView>("/audit/events", query(applied));
   const [verification, setVerification] = useState<Verification>();
   const [verifyError, setVerifyError] = useState<unknown>();
   const [verifying, setVerifying] = useState(false);
-
-  async function fetchPage(filters: Filters, after: string | null) {
-    const q = query(filters);
-    q.set("limit", "50");
-    if (after) {
-      q.set("cursor", after);
-    }
-    const page = await get<AuditEventPage>(`/audit/events?${q}`);
-    setCursor(page.nextCursor);
-    return page.items;
-  }
-
-  useEffect(() => {
-    setItems(undefined);
-    setError(undefined);
-    fetchPage(applied, null).then(setItems, setError);
-  }, [applied]);
 
   const input = (key: keyof Filters, label: string, hint?: string, type: "text" | "date" = "text") => (
     <div class="field">
@@ -116,21 +99,11 @@ export function Audit() {
                 </tbody>
               </table>
             </div>
-            {cursor && (
-              <div class="actions">
-                <button type="button" onClick={async () => {
-                  try {
-                    const more = await fetchPage(applied, cursor);
-                    setItems([...items, ...more]);
-                  } catch (failure) {
-                    setError(failure);
-                  }
-                }}>Older changes</button>
-              </div>
-            )}
+            {more && <div class="actions"><button type="button" onClick={more}>Older changes</button></div>}
           </>
         )}
       </section>
+      <SessionHistory />
       <section aria-labelledby="chain-title" class="part">
         <h2 id="chain-title">Tamper evidence</h2>
         <p>Recomputes the organization's hash chain over every audit entry and reports the first broken link.</p>

@@ -3,12 +3,13 @@
 // version that was read, so a change made meanwhile by someone else is refused (409) instead of overwritten.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, segment } from "../api";
-import { Field, Loading, Notice, ProblemMessage, fieldErrors, time } from "../components";
+import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
 import { clientName, isOnline, type ClientChangeResponse, type ClientDetail as Detail } from "../types";
 import { AclPreview } from "./AclPreview";
+import { ClientTwoFactor, History, Permissions, RememberTokens, RemoveClient, Tags, UnattendedAccess, WhoCanReach } from "./ClientSections";
 
 export interface Changes {
   busy: boolean;
@@ -20,9 +21,7 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
   const [detail, setDetail] = useState<Detail>();
   const [loadError, setLoadError] = useState<unknown>();
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [done, setDone] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, done, run } = useAction();
   const [revealed, setRevealed] = useState<string>();
 
   const load = () => get<Detail>(`/clients/${segment(props.client)}`).then(setDetail, setLoadError);
@@ -40,24 +39,17 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
   const changes: Changes = {
     busy,
     run: async (action, fields, success) => {
-      setBusy(true);
-      setError(undefined);
-      setDone(undefined);
-      try {
-        const result = await post<ClientChangeResponse>(`/clients/${detail.summary.id}/${action}`,
+      let result: ClientChangeResponse | undefined;
+      await run(async () => {
+        result = await post<ClientChangeResponse>(`/clients/${detail.summary.id}/${action}`,
           { reason: reason.trim(), expectedVersion: detail.summary.version, ...fields });
-        setDone(result.changed ? `${success} (client version ${result.version}).` : "Nothing to change.");
         if (result.revealedPassword) {
           setRevealed(result.revealedPassword);
         }
         await load();
-        return result;
-      } catch (failure) {
-        setError(failure);
-        return undefined;
-      } finally {
-        setBusy(false);
-      }
+        return result.changed ? `${success} (client version ${result.version}).` : "Nothing to change.";
+      });
+      return result;
     },
   };
 
@@ -89,6 +81,11 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
       <UnattendedAccess detail={detail} changes={manage ? changes : undefined} />
       <Permissions detail={detail} changes={manage ? changes : undefined} />
       {can(props.session, "read-sessions") && <RememberTokens clientId={summary.id} tokenEpoch={detail.tokenEpoch} changes={manage ? changes : undefined} />}
+      <ClientTwoFactor detail={detail} changes={manage ? changes : undefined} reason={reason} onChanged={load} />
+      {manage && <Tags detail={detail} changes={changes} />}
+      {can(props.session, "read-access") && <WhoCanReach clientId={summary.id} version={summary.version} />}
+      {can(props.session, "read-audit") && <History clientId={summary.id} version={summary.version} />}
+      {manage && <RemoveClient detail={detail} changes={changes} />}
       {revealed && (
         <RevealOnce title="New unattended password" secret={revealed} onClose={() => setRevealed(undefined)}>
           The client's new unattended password. Give it to whoever needs it now: it is shown only this once, and
@@ -137,112 +134,6 @@ function AccessControlList(props: { detail: Detail; changes?: Changes; canPrevie
             </button>
           </div>
         </form>
-      )}
-    </section>
-  );
-}
-
-function UnattendedAccess(props: { detail: Detail; changes?: Changes }) {
-  const { detail, changes } = props;
-  return (
-    <section aria-labelledby="unattended-title" class="part">
-      <h2 id="unattended-title">Unattended access</h2>
-      <p data-testid="unattended-state">
-        Unattended access is <strong>{detail.unattendedEnabled ? "on" : "off"}</strong>
-        {detail.unattendedExclusive ? ", exclusive (the password only: no remember-tokens)" : ""};
-        {detail.unattendedPasswordSet ? " a password is set." : " no password is set."}
-      </p>
-      {changes && (
-        <div class="actions">
-          <button type="button" disabled={changes.busy}
-            onClick={() => changes.run(detail.unattendedEnabled ? "unattended-disable" : "unattended-enable", {},
-              detail.unattendedEnabled ? "Unattended access switched off" : "Unattended access switched on")}>
-            {detail.unattendedEnabled ? "Switch unattended access off" : "Switch unattended access on"}
-          </button>
-          <button type="button" disabled={changes.busy}
-            onClick={() => changes.run("unattended-exclusive", { exclusive: !detail.unattendedExclusive },
-              detail.unattendedExclusive ? "Exclusive mode off" : "Exclusive mode on")}>
-            {detail.unattendedExclusive ? "Turn exclusive mode off" : "Turn exclusive mode on"}
-          </button>
-          <button type="button" disabled={changes.busy}
-            onClick={() => changes.run("unattended-password", {}, "New unattended password generated")}>Rotate the password</button>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function Permissions(props: { detail: Detail; changes?: Changes }) {
-  const { detail, changes } = props;
-  const [exec, setExec] = useState(detail.permissions.exec);
-  const [shell, setShell] = useState(detail.permissions.shell);
-  const [fileTransfer, setFileTransfer] = useState(detail.permissions.fileTransfer);
-  const box = (id: string, label: string, value: boolean, set: (v: boolean) => void) => (
-    <div class="check">
-      <input type="checkbox" id={id} checked={value} disabled={!changes}
-        onChange={(e) => set((e.currentTarget as HTMLInputElement).checked)} />
-      <label for={id}>{label}</label>
-    </div>
-  );
-  return (
-    <section aria-labelledby="permissions-title" class="part">
-      <h2 id="permissions-title">Session permissions</h2>
-      <form onSubmit={(e) => { e.preventDefault(); changes?.run("permissions", { exec, shell, fileTransfer }, "Session permissions saved"); }}>
-        <fieldset>
-          <legend>Sessions to this client may use</legend>
-          {box("permission-exec", "Run commands (exec)", exec, setExec)}
-          {box("permission-shell", "Interactive shell", shell, setShell)}
-          {box("permission-files", "File transfer", fileTransfer, setFileTransfer)}
-        </fieldset>
-        {changes && <div class="actions"><button type="submit" disabled={changes.busy}>Save permissions</button></div>}
-      </form>
-    </section>
-  );
-}
-
-interface RememberToken {
-  tokenId: string;
-  viewerAlias: string;
-  device: string | null;
-  issuedAt: string;
-  lastUsedAt: string | null;
-}
-
-function RememberTokens(props: { clientId: string; tokenEpoch: number; changes?: Changes }) {
-  const { changes } = props;
-  const [tokens, setTokens] = useState<RememberToken[]>();
-  const [error, setError] = useState<unknown>();
-  const load = () => get<RememberToken[]>(`/clients/${props.clientId}/tokens`).then(setTokens, setError);
-  useEffect(() => {
-    load();
-  }, [props.clientId, props.tokenEpoch]);
-
-  return (
-    <section aria-labelledby="tokens-title" class="part">
-      <h2 id="tokens-title">Remember-tokens</h2>
-      <ProblemMessage error={error} />
-      {!tokens ? !error && <Loading /> : tokens.length === 0 ? <p>No valid remember-tokens.</p> : (
-        <div class="table-wrap">
-          <table>
-            <thead><tr><th scope="col">Viewer</th><th scope="col">Device</th><th scope="col">Issued</th><th scope="col">Last used</th>{changes && <th scope="col"><span class="visually-hidden">Actions</span></th>}</tr></thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.tokenId}>
-                  <td>{t.viewerAlias}</td><td>{t.device ?? ""}</td><td>{time(t.issuedAt)}</td><td>{time(t.lastUsedAt)}</td>
-                  {changes && (
-                    <td><button type="button" disabled={changes.busy} aria-label={`Revoke the token of ${t.viewerAlias} issued ${time(t.issuedAt)}`}
-                      onClick={async () => { await changes.run(`tokens/${segment(t.tokenId)}/revoke`, {}, "Token revoked"); load(); }}>Revoke</button></td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {changes && (
-        <div class="actions">
-          <button type="button" disabled={changes.busy} onClick={() => changes.run("tokens-clear", {}, "Every remember-token cleared")}>Clear all tokens</button>
-        </div>
       )}
     </section>
   );

@@ -2,28 +2,21 @@
 // already enrolled keep working; new enrolments need the new key.
 import { useState } from "preact/hooks";
 import { post } from "../api";
-import { Field, ProblemMessage, fieldErrors } from "../components";
+import { Field, ProblemMessage, fieldErrors, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 
 export function License() {
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [key, setKey] = useState<string>();
 
-  async function reset(e: Event) {
+  const reset = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    run(async () => {
       setKey((await post<{ licenseKey: string }>("/license/reset", { reason: reason.trim() })).licenseKey);
       setReason("");
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   return (
     <>

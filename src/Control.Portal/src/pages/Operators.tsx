@@ -4,7 +4,7 @@
 // nobody acts on themselves).
 import { useEffect, useState } from "preact/hooks";
 import { get, post } from "../api";
-import { Field, Loading, Notice, ProblemMessage, fieldErrors, time } from "../components";
+import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 import { can, type PortalSession } from "../session";
 
@@ -33,9 +33,7 @@ export function Operators(props: { session: PortalSession }) {
   const [reason, setReason] = useState("");
   const [username, setUsername] = useState("");
   const [role, setRole] = useState("technician");
-  const [actionError, setActionError] = useState<unknown>();
-  const [done, setDone] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error: actionError, done, run } = useAction();
   const [revealed, setRevealed] = useState<Revealed>();
   const manage = can(props.session, "manage-operators");
 
@@ -44,23 +42,14 @@ export function Operators(props: { session: PortalSession }) {
     load();
   }, []);
 
-  async function act<T>(path: string, body: Record<string, unknown>, success: string, reveal?: (result: T) => Revealed) {
-    setBusy(true);
-    setActionError(undefined);
-    setDone(undefined);
-    try {
-      const result = await post<T>(path, { reason: reason.trim(), ...body });
-      setDone(success);
-      if (reveal) {
-        setRevealed(reveal(result));
-      }
-      await load();
-    } catch (failure) {
-      setActionError(failure);
-    } finally {
-      setBusy(false);
+  const act = <T,>(path: string, body: Record<string, unknown>, success: string, reveal?: (result: T) => Revealed) => run(async () => {
+    const result = await post<T>(path, { reason: reason.trim(), ...body });
+    if (reveal) {
+      setRevealed(reveal(result));
     }
-  }
+    await load();
+    return success;
+  });
 
   const activation = (name: string) => (r: { activationCode: string; activationExpiresAt: string }) => ({
     title: `Activation code for ${name}`,

@@ -2,7 +2,7 @@
 // ends it within a second of its next policy.
 import { useEffect, useState } from "preact/hooks";
 import { get, post } from "../api";
-import { Field, Loading, Notice, ProblemMessage, fieldErrors, time } from "../components";
+import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
 
@@ -25,9 +25,7 @@ export function Sessions(props: { session: PortalSession }) {
   const [sessions, setSessions] = useState<SessionView[]>();
   const [error, setError] = useState<unknown>();
   const [reason, setReason] = useState("");
-  const [endError, setEndError] = useState<unknown>();
-  const [done, setDone] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error: endError, done, run } = useAction();
   const mayEnd = can(props.session, "end-sessions");
 
   const load = () => get<SessionView[]>("/sessions?live=true").then(setSessions, setError);
@@ -38,20 +36,11 @@ export function Sessions(props: { session: PortalSession }) {
     return () => window.clearInterval(timer);
   }, []);
 
-  async function end(s: SessionView) {
-    setBusy(true);
-    setEndError(undefined);
-    setDone(undefined);
-    try {
-      await post(`/sessions/${s.sessionId}/kill`, { reason: reason.trim() });
-      setDone(`Ending the session of ${s.viewerAlias ?? "unknown"} on ${s.clientAlias ?? s.clientNumber}: the agent ends it at its next policy.`);
-      await load();
-    } catch (failure) {
-      setEndError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const end = (s: SessionView) => run(async () => {
+    await post(`/sessions/${s.sessionId}/kill`, { reason: reason.trim() });
+    await load();
+    return `Ending the session of ${s.viewerAlias ?? "unknown"} on ${s.clientAlias ?? s.clientNumber}: the agent ends it at its next policy.`;
+  });
 
   return (
     <>

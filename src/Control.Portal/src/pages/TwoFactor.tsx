@@ -2,7 +2,7 @@
 // with the secret in it), the operator proves a first code, and the ten recovery codes are shown once.
 import { useState } from "preact/hooks";
 import { post } from "../api";
-import { Field, ProblemMessage } from "../components";
+import { Field, ProblemMessage, useAction } from "../components";
 import type { PortalSession } from "../session";
 
 interface Enrollment {
@@ -15,20 +15,7 @@ export function TwoFactor(props: { session: PortalSession; onEnabled: () => void
   const [enrollment, setEnrollment] = useState<Enrollment>();
   const [code, setCode] = useState("");
   const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useAction();
 
   if (recoveryCodes) {
     return (
