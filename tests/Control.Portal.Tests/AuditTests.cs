@@ -16,10 +16,11 @@ public sealed class AuditTests(PortalFixture portal)
         await SignInTests.SignIn(page, "ursula");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
-        await page.GetByLabel("Event types").FillAsync("OperatorInvited");
-        await page.GetByLabel("Actor").FillAsync("alice@acme");
-        await page.GetByLabel("Target").FillAsync("operator:victor");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        var filters = page.GetByRole(AriaRole.Search, new() { Name = "Filter the security changes" });
+        await filters.GetByLabel("Event types").FillAsync("OperatorInvited");
+        await filters.GetByLabel("Actor").FillAsync("alice@acme");
+        await filters.GetByLabel("Target").FillAsync("operator:victor");
+        await filters.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
         var rows = page.Locator("table.changes tbody tr");
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToContainTextAsync("OperatorInvited");
@@ -27,7 +28,7 @@ public sealed class AuditTests(PortalFixture portal)
         await Expect(rows.First).ToContainTextAsync("portal test");
         await PortalFixture.Screenshot(page, "audit");
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV", Exact = true }).ClickAsync());
         var path = Path.Combine(PortalFixture.ArtifactsDirectory, "security-changes.csv");
         await download.SaveAsAsync(path);
         var lines = (await File.ReadAllTextAsync(path)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);

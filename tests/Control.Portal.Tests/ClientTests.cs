@@ -23,7 +23,7 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
         var page = await portal.NewPage();
         await SignInTests.SignIn(page, "anna");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Clients" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = alias });
         await Expect(row).ToContainTextAsync("online");
         await page.GetByLabel("Search").FillAsync("no-such-client");

@@ -1,4 +1,3 @@
-using Control.Domain.Contracts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -26,9 +25,23 @@ public sealed class OperatorTests(PortalFixture portal)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Done: I have it" }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
 
-        // The code shown is the real one: yuri activates with it.
-        await portal.Call<System.Text.Json.JsonElement?>(HttpMethod.Post, "/auth/activate",
-            new ActivateRequest(PortalFixture.Organization, "yuri", code, PortalFixture.Password));
+        // The code shown is the real one: yuri sets his password with it in his own browser, then signs in.
+        var invitee = await portal.NewPage(phone: true);
+        await invitee.GotoAsync("/");
+        await invitee.GetByRole(AriaRole.Link, new() { Name = "Set your password with the activation code" }).ClickAsync();
+        await invitee.GetByLabel("Organization").FillAsync(PortalFixture.Organization);
+        await invitee.GetByLabel("Username").FillAsync("yuri");
+        await invitee.GetByLabel("Activation code").FillAsync(code!);
+        await invitee.GetByLabel("New password", new() { Exact = true }).FillAsync("yuri");
+        await invitee.GetByLabel("New password again").FillAsync("yuri");
+        await invitee.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+        await Expect(invitee.Locator("#field-activate-password-errors")).ToBeVisibleAsync(); // the API's password rules
+        await invitee.GetByLabel("New password", new() { Exact = true }).FillAsync(PortalFixture.Password);
+        await invitee.GetByLabel("New password again").FillAsync(PortalFixture.Password);
+        await invitee.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+        await PortalFixture.Screenshot(invitee, "activate-390px");
+        await invitee.GetByRole(AriaRole.Button, new() { Name = "Go to sign-in" }).ClickAsync();
+        await SignInTests.SignIn(invitee, "yuri");
         await page.ReloadAsync();
         var yuri = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "yuri", Exact = true }) });
         await Expect(yuri).ToContainTextAsync("active");

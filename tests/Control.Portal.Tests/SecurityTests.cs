@@ -39,7 +39,7 @@ public sealed class SecurityTests(PortalFixture portal)
         Assert.Equal(Csp, api.Headers["content-security-policy"]);
 
         await SignInTests.SignIn(page, "carl");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Clients" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Clients", Exact = true })).ToBeVisibleAsync();
 
         // An inline script is refused by the policy (the browser reports it): the CSP is in force, not just sent.
@@ -59,7 +59,7 @@ public sealed class SecurityTests(PortalFixture portal)
 
         var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-        await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Clients" })).ToHaveCountAsync(0);
+        await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true })).ToHaveCountAsync(0);
         await page.GotoAsync("/#/clients");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
 
@@ -82,7 +82,7 @@ public sealed class SecurityTests(PortalFixture portal)
         await SignInTests.SignIn(page, "dave");
 
         await portal.Call<JsonElement>(HttpMethod.Post, $"/operators/{id}/disable", new OperatorActionRequest("left the company", null), portal.OwnerToken);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Clients" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Control" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your session ended" })).ToBeVisibleAsync();

@@ -121,11 +121,11 @@ public sealed class PortalSessions(KeyRing keys, IOptions<ControlOptions> option
             Source = AuditMetadata.SourceAddress(http),
         };
         session.Store(portal);
-        http.Response.Cookies.Append(CookieName(http.Request), SessionTokens.Format(account.OrganizationSlug, portal.Id, secret), Cookie(http, portal.ExpiresAt));
+        http.Response.Cookies.Append(CookieName(http.Request), SessionTokens.Format(account.OrganizationSlug, portal.Id, secret), Cookie(http));
         return portal;
     }
 
-    public static void DeleteCookie(HttpContext http) => http.Response.Cookies.Delete(CookieName(http.Request), Cookie(http, null));
+    public static void DeleteCookie(HttpContext http) => http.Response.Cookies.Delete(CookieName(http.Request), Cookie(http));
 
     /// <summary>
     /// The session's anti-forgery token: an HMAC of its id under a key derived from the master key. Another site can
@@ -148,13 +148,13 @@ public sealed class PortalSessions(KeyRing keys, IOptions<ControlOptions> option
         new(PortalAuthentication.SessionClaim, sessionId.ToString()),
     ];
 
-    private static CookieOptions Cookie(HttpContext http, DateTimeOffset? expires) => new()
+    // No Expires: a browser-session cookie, gone when the browser closes; the server ends the session anyway (idle, lifetime).
+    private static CookieOptions Cookie(HttpContext http) => new()
     {
         HttpOnly = true,
         Secure = http.Request.IsHttps,
         SameSite = SameSiteMode.Strict,
         Path = "/",
         IsEssential = true,
-        Expires = expires,
     };
 }

@@ -74,7 +74,9 @@ public static class PortalHosting
             return;
         }
 
+        // Anonymous endpoints (sign-in, activation) act on no session, so a cookie sent along gives them nothing to forge.
         if (http.User.Identity is { IsAuthenticated: true, AuthenticationType: PortalAuthentication.SchemeName }
+            && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null
             && !(Guid.TryParse(http.User.FindFirst(PortalAuthentication.SessionClaim)?.Value, out var sessionId)
                 && http.RequestServices.GetRequiredService<PortalSessions>().CsrfTokenMatches(sessionId, http.Request.Headers[PortalSessions.CsrfHeader])))
         {

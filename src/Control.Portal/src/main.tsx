@@ -2,9 +2,11 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { whenSignedOut } from "./api";
 import { Loading, ProblemMessage } from "./components";
+import { Activate } from "./pages/Activate";
 import { Audit } from "./pages/Audit";
 import { ClientDetail } from "./pages/ClientDetail";
 import { Clients } from "./pages/Clients";
+import { CustomClients } from "./pages/CustomClients";
 import { Dashboard } from "./pages/Dashboard";
 import { License } from "./pages/License";
 import { OffboardingProgress, Offboardings } from "./pages/Offboarding";
@@ -26,6 +28,7 @@ interface NavItem {
 const navigation: NavItem[] = [
   { label: "Dashboard", path: "" },
   { label: "Clients", path: "clients", permission: "read-clients" },
+  { label: "Custom clients", path: "custom-clients", permission: "read-clients" },
   { label: "Live sessions", path: "sessions", permission: "read-sessions" },
   { label: "Audit", path: "audit", permission: "read-audit" },
   { label: "Offboarding", path: "offboardings", permission: "offboard" },
@@ -56,6 +59,9 @@ function App() {
     return <main id="main"><Loading /></main>;
   }
   if (session === null) {
+    if (route.parts[0] === "activate") {
+      return <Activate onDone={() => navigate()} />;
+    }
     return <SignIn notice={notice} onSignedIn={(s) => { setNotice(undefined); setSession(s); if (!s.operator.twoFactorEnabled) navigate("2fa"); }} />;
   }
 
@@ -136,6 +142,8 @@ function Page(props: { route: Route; session: PortalSession; refresh: () => Prom
       return can(props.session, "read-operators") ? <Operators session={props.session} /> : <NotAllowed />;
     case "license":
       return can(props.session, "manage-license") ? <License /> : <NotAllowed />;
+    case "custom-clients":
+      return can(props.session, "read-clients") ? <CustomClients session={props.session} /> : <NotAllowed />;
     case "sessions":
       return can(props.session, "read-sessions") ? <Sessions session={props.session} /> : <NotAllowed />;
     default:

@@ -39,6 +39,7 @@ public class PortalSessionTests(ApiFixture api)
         Assert.Contains("httponly", cookie, StringComparison.Ordinal);
         Assert.Contains("samesite=strict", cookie, StringComparison.Ordinal);
         Assert.Contains("path=/", cookie, StringComparison.Ordinal);
+        Assert.DoesNotContain("expires=", cookie, StringComparison.Ordinal); // a browser-session cookie
         Assert.DoesNotContain("secure", cookie, StringComparison.Ordinal); // plain HTTP here; Secure (and __Host-) over HTTPS
         Assert.DoesNotContain("accessToken", body, StringComparison.Ordinal);
         Assert.DoesNotContain("refreshToken", body, StringComparison.Ordinal);
@@ -105,6 +106,10 @@ public class PortalSessionTests(ApiFixture api)
         browser.CsrfToken = session.CsrfToken;
         await browser.PostOk<TwoFactorEnrollmentResponse>("/me/2fa/enroll");
         Assert.Equal(HttpStatusCode.OK, (await org.Owner.Post("/me/2fa/enroll")).StatusCode);
+
+        // Anonymous endpoints act on no session: signing in again with the old cookie needs no token.
+        browser.CsrfToken = null;
+        await browser.PostOk<PortalSessionResponse>("/portal/session", Credentials(org.Slug, "owner"));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ export function Operators(props: { session: PortalSession }) {
   const activation = (name: string) => (r: { activationCode: string; activationExpiresAt: string }) => ({
     title: `Activation code for ${name}`,
     secret: r.activationCode,
-    text: `Give it to ${name}: they set their password with "control activate" (once, until ${time(r.activationExpiresAt)}). It is shown only now.`,
+    text: `Give it to ${name}: they set their password on the portal's sign-in page ("Set your password") or with "control activate" (once, until ${time(r.activationExpiresAt)}). It is shown only now.`,
   });
 
   return (

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { ApiError } from "../api";
 import { Field, ProblemMessage } from "../components";
+import { href } from "../router";
 import { signIn, type PortalSession } from "../session";
 
 const SecondFactorRequired = "sign_in.second_factor_required";
@@ -76,6 +77,7 @@ export function SignIn(props: { onSignedIn: (session: PortalSession) => void; no
           )}
         </div>
       </form>
+      <p>Invited, or was your password reset? <a href={href("activate")}>Set your password with the activation code</a>.</p>
     </main>
   );
 }
