@@ -13,6 +13,7 @@ import { OffboardingProgress, Offboardings } from "./pages/Offboarding";
 import { Operators } from "./pages/Operators";
 import { People, PersonDetail } from "./pages/People";
 import { Sessions } from "./pages/Sessions";
+import { Settings } from "./pages/Settings";
 import { SignIn } from "./pages/SignIn";
 import { TwoFactor } from "./pages/TwoFactor";
 import { href, navigate, useRoute, type Route } from "./router";
@@ -35,6 +36,7 @@ const navigation: NavItem[] = [
   { label: "People", path: "people", permission: "read-people" },
   { label: "Operators", path: "operators", permission: "read-operators" },
   { label: "License", path: "license", permission: "manage-license" },
+  { label: "Settings", path: "settings" },
   { label: "Two-factor", path: "2fa" },
 ];
 
@@ -144,6 +146,8 @@ function Page(props: { route: Route; session: PortalSession; refresh: () => Prom
       return can(props.session, "manage-license") ? <License /> : <NotAllowed />;
     case "custom-clients":
       return can(props.session, "read-clients") ? <CustomClients session={props.session} /> : <NotAllowed />;
+    case "settings":
+      return <Settings session={props.session} />;
     case "sessions":
       return can(props.session, "read-sessions") ? <Sessions session={props.session} /> : <NotAllowed />;
     default:
