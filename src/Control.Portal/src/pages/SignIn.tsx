@@ -11,6 +11,8 @@ const InvalidSecondFactor = "sign_in.invalid_second_factor";
 
 export function SignIn(props: { onSignedIn: (session: PortalSession) => void; notice?: string }) {
   const [organization, setOrganization] = useState(localStorage.getItem("control.organization") ?? "");
+  // Decided once: focus must not jump to the username while the organization is being typed.
+  const [remembered] = useState(organization !== "");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [secondFactor, setSecondFactor] = useState(false);
@@ -54,8 +56,8 @@ export function SignIn(props: { onSignedIn: (session: PortalSession) => void; no
         <ProblemMessage error={error} />
         {!secondFactor ? (
           <>
-            <Field label="Organization" name="organization" value={organization} onInput={setOrganization} autoComplete="organization" required autoFocus={!organization} />
-            <Field label="Username" name="username" value={username} onInput={setUsername} autoComplete="username" required autoFocus={!!organization} />
+            <Field label="Organization" name="organization" value={organization} onInput={setOrganization} autoComplete="organization" required autoFocus={!remembered} />
+            <Field label="Username" name="username" value={username} onInput={setUsername} autoComplete="username" required autoFocus={remembered} />
             <Field label="Password" name="password" type="password" value={password} onInput={setPassword} autoComplete="current-password" required />
           </>
         ) : useRecovery ? (
