@@ -80,6 +80,23 @@ find_pg_bin() {
     [[ -n $best ]] && printf '%s\n' "$best"
 }
 
+# apt_install PACKAGE...: apt-get update, then install; on failure show apt's output and stop.
+apt_install() {
+    local aptlog
+    aptlog=$(mktemp)
+    if ! as_root apt-get -o DPkg::Lock::Timeout=300 update -q >"$aptlog" 2>&1; then
+        cat "$aptlog" >&2
+        rm -f "$aptlog"
+        die "apt-get update failed"
+    fi
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$@" >"$aptlog" 2>&1; then
+        cat "$aptlog" >&2
+        rm -f "$aptlog"
+        die "apt-get install $* failed"
+    fi
+    rm -f "$aptlog"
+}
+
 # Install PostgreSQL from the distribution when missing; export PG_BIN.
 ensure_postgres() {
     PG_BIN=$(find_pg_bin || true)
@@ -87,20 +104,9 @@ ensure_postgres() {
         command -v apt-get >/dev/null 2>&1 ||
             die "PostgreSQL is not installed and apt-get is not available: install PostgreSQL (initdb under /usr/lib/postgresql/<version>/bin)"
         info "installing PostgreSQL with apt-get (once per machine)..."
-        local t0 aptlog
+        local t0
         t0=$(now)
-        aptlog=$(mktemp)
-        if ! as_root apt-get -o DPkg::Lock::Timeout=300 update -q >"$aptlog" 2>&1; then
-            cat "$aptlog" >&2
-            rm -f "$aptlog"
-            die "apt-get update failed"
-        fi
-        if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q postgresql >"$aptlog" 2>&1; then
-            cat "$aptlog" >&2
-            rm -f "$aptlog"
-            die "apt-get install postgresql failed"
-        fi
-        rm -f "$aptlog"
+        apt_install postgresql
         PG_BIN=$(find_pg_bin || true)
         [[ -n $PG_BIN ]] || die "postgresql was installed but no /usr/lib/postgresql/*/bin/initdb was found"
         info "installed PostgreSQL ($PG_BIN) in $(elapsed_since "$t0") s"
@@ -471,4 +477,23 @@ ensure_openssl() {
     as_root apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null 2>&1 || true
     as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q openssl >/dev/null 2>&1 ||
         die "apt-get install openssl failed"
+}
+
+# ensure_node: Node.js and npm, which build the portal (ops/portal-build). Debian's packages when missing.
+ensure_node() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 || die "node and npm (needed to build the portal) are missing and apt-get is not available: install them"
+    info "installing nodejs and npm with apt-get (once per machine; they build the portal)..."
+    apt_install nodejs npm
+}
+
+# ensure_chromium: Debian's Chromium, which the portal's browser tests drive (never a browser download of Playwright's).
+ensure_chromium() {
+    [[ -x /usr/bin/chromium ]] && return 0
+    command -v apt-get >/dev/null 2>&1 || die "chromium (needed by the portal's browser tests) is missing and apt-get is not available: install it"
+    info "installing chromium with apt-get (once per machine; the portal's browser tests drive it)..."
+    local t0
+    t0=$(now)
+    apt_install chromium
+    info "installed chromium in $(elapsed_since "$t0") s"
 }

@@ -6,6 +6,9 @@ namespace Control.Api.Auth;
 /// <summary>Every endpoint names one of these (or is explicitly anonymous); a test checks that none is left without.</summary>
 public static class Policies
 {
+    /// <summary>The authentication scheme of operator policies: a bearer token (CLI) or the portal's session cookie, never an agent's credential.</summary>
+    public const string OperatorScheme = "operator";
+
     public const string AnyOperator = "any-operator";
     public const string ManageOperators = "manage-operators";
     public const string ReadOperators = "read-operators";
@@ -46,8 +49,7 @@ public static class Policies
 
     public static void Configure(AuthorizationOptions options)
     {
-        options.AddPolicy(AnyOperator, p => p.AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser());
+        options.AddPolicy(AnyOperator, p => p.AddAuthenticationSchemes(OperatorScheme).RequireAuthenticatedUser());
         options.AddPolicy(ManageOperators, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ReadOperators, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Hr));
         options.AddPolicy(ReadAudit, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor));
@@ -70,7 +72,14 @@ public static class Policies
         options.FallbackPolicy = options.GetPolicy(AnyOperator);
     }
 
+    /// <summary>The operator policies, for a client that shows only what its user may do (GET /portal/session).</summary>
+    public static IReadOnlyList<string> OperatorPolicies { get; } =
+    [
+        ManageOperators, ReadOperators, ReadAudit, CreateOrganizations, ManageClients, ReadClients, ReadSessions, EndSessions,
+        ManageSessionSettings, ManageLicense, UseDirectory, ManagePeople, ReadPeople, RecordKnowledge, Offboard, ReadAccess,
+    ];
+
     // Operator policies accept only the operator scheme, so an agent credential never passes as an operator.
     private static void Roles(AuthorizationPolicyBuilder policy, params OperatorRole[] roles) =>
-        policy.AddAuthenticationSchemes(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().RequireClaim(ControlClaims.Role, roles.Select(r => r.ToName()));
+        policy.AddAuthenticationSchemes(OperatorScheme).RequireAuthenticatedUser().RequireClaim(ControlClaims.Role, roles.Select(r => r.ToName()));
 }

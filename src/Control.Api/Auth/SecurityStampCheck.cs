@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 namespace Control.Api.Auth;
 
 /// <summary>
-/// On every authenticated request, the token's security stamp must equal the operator's current one and the
-/// account must be active. The check reads PostgreSQL, so a disable or reset on any API process kills the token on
-/// the very next request everywhere, not at expiry.
+/// On every authenticated request, the token's (or portal session's) security stamp must equal the operator's current
+/// one and the account must be active. The check reads PostgreSQL, so a disable or reset on any API process kills the
+/// token on the very next request everywhere, not at expiry.
 /// </summary>
 public static class SecurityStampCheck
 {
@@ -25,10 +25,16 @@ public static class SecurityStampCheck
 
         var store = context.HttpContext.RequestServices.GetRequiredService<IDocumentStore>();
         await using var session = store.QuerySession(organization);
-        var account = await session.LoadAsync<Operator>(operatorId, context.HttpContext.RequestAborted);
-        if (account is null || account.Status != OperatorStatus.Active || account.SecurityStamp != stamp)
+        if (await CurrentAccount(session, operatorId, stamp, context.HttpContext.RequestAborted) is null)
         {
             context.Fail("The token was revoked.");
         }
+    }
+
+    /// <summary>The operator, when the account is active and still has the stamp the credential was issued under.</summary>
+    public static async Task<Operator?> CurrentAccount(IQuerySession session, Guid operatorId, int stamp, CancellationToken cancellation)
+    {
+        var account = await session.LoadAsync<Operator>(operatorId, cancellation);
+        return account is { Status: OperatorStatus.Active } && account.SecurityStamp == stamp ? account : null;
     }
 }

@@ -64,23 +64,7 @@ public sealed class TokenService(KeyRing keys, IOptions<ControlOptions> options,
         return Response(account, now, RefreshToken(account.OrganizationSlug, refresh.Id, secret), refresh.ExpiresAt);
     }
 
-    public static bool TryParseRefreshToken(string? token, out string organization, out Guid sessionId, out string secret)
-    {
-        organization = "";
-        sessionId = Guid.Empty;
-        secret = "";
-        var parts = token?.Split('.') ?? [];
-        if (parts.Length != 3 || !Guid.TryParseExact(parts[1], "N", out sessionId) || parts[2].Length < 40)
-        {
-            return false;
-        }
-
-        organization = parts[0];
-        secret = parts[2];
-        return true;
-    }
-
-    private static string RefreshToken(string organization, Guid sessionId, string secret) => $"{organization}.{sessionId:N}.{secret}";
+    private static string RefreshToken(string organization, Guid sessionId, string secret) => SessionTokens.Format(organization, sessionId, secret);
 
     private TokenResponse Response(Operator account, DateTimeOffset now, string refreshToken, DateTimeOffset refreshExpiresAt)
     {

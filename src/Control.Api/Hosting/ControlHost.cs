@@ -137,6 +137,7 @@ public static class ControlHost
                 opts.Schema.For<OrganizationRegistration>().SingleTenanted();
                 opts.Schema.For<BootstrapState>().SingleTenanted().UseOptimisticConcurrency(true);
                 opts.Schema.For<RefreshSession>().UseOptimisticConcurrency(true);
+                opts.Schema.For<PortalSession>();
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
@@ -192,14 +193,18 @@ public static class ControlHost
         });
         services.AddWolverineHttp();
 
-        // One default scheme that picks by header: operators send "Bearer <jwt>", agents "ControlAgent <credential>".
+        // One default scheme that picks by header: operators' CLI sends "Bearer <jwt>", agents "ControlAgent <credential>",
+        // and a browser neither: the portal's session cookie. Operator policies use a scheme that never picks the agent's.
+        services.AddSingleton<PortalSessions>();
         services.AddAuthentication("control")
             .AddPolicyScheme("control", "operator or agent", o => o.ForwardDefaultSelector = http =>
                 http.Request.Headers.Authorization.ToString().StartsWith(AgentAuthentication.SchemeName + " ", StringComparison.Ordinal)
                     ? AgentAuthentication.SchemeName
-                    : JwtBearerDefaults.AuthenticationScheme)
+                    : OperatorScheme(http))
+            .AddPolicyScheme(Policies.OperatorScheme, "operator (bearer token or portal session)", o => o.ForwardDefaultSelector = OperatorScheme)
             .AddJwtBearer()
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PortalAuthentication>(PortalAuthentication.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((jwt, tokens) =>
         {
             jwt.MapInboundClaims = false;
@@ -210,10 +215,10 @@ public static class ControlHost
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    await WriteProblem(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.",
+                    await Problems.Write(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.",
                         "Sign in (control login) and send the access token as a Bearer token. Tokens die when the account is disabled or its password or 2FA is reset.");
                 },
-                OnForbidden = context => WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed.", "Your role may not do this."),
+                OnForbidden = context => Problems.Write(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed.", "Your role may not do this."),
             };
         });
         services.AddAuthorization(Policies.Configure);
@@ -229,9 +234,12 @@ public static class ControlHost
 
     public static WebApplication UseControl(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePortalFiles();
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseRateLimiter();
         app.UseAuthorization();
 
@@ -247,10 +255,10 @@ public static class ControlHost
         return app;
     }
 
-    private static Task WriteProblem(HttpContext http, int status, string title, string detail)
-    {
-        http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(
-            new ProblemDetails { Status = status, Title = title, Detail = detail }, options: null, contentType: "application/problem+json");
-    }
+    // Only an Authorization header starting "Bearer " makes a request a bearer request; anything else is the portal's cookie
+    // (absent for the CLI and agents, so they are simply not authenticated by it).
+    private static string OperatorScheme(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString().StartsWith(JwtBearerDefaults.AuthenticationScheme + " ", StringComparison.Ordinal)
+            ? JwtBearerDefaults.AuthenticationScheme
+            : PortalAuthentication.SchemeName;
 }

@@ -24,6 +24,12 @@ public sealed class ControlOptions
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>A portal session ends after this long without a request (sliding).</summary>
+    public TimeSpan PortalIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A portal session ends this long after sign-in, however active (then sign in again, with the second factor).</summary>
+    public TimeSpan PortalSessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
     public TimeSpan ActivationCodeLifetime { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>How long a viewer certificate (<c>POST /me/viewer-certificate</c>) is valid; short, so a leaked one soon dies on its own.</summary>

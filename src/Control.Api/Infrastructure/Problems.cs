@@ -93,6 +93,19 @@ public static class Problems
     public static IResult ToResult(this ProblemDetails problem) =>
         Results.Problem(problem);
 
+    /// <summary>A problem written straight to the response, for middleware and authentication handlers (outside endpoints).</summary>
+    public static Task Write(HttpContext http, int status, string title, string detail, string? code = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (code is not null)
+        {
+            problem.Extensions["code"] = code;
+        }
+
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
+    }
+
     private static string ToCamelCase(string name) =>
         string.IsNullOrEmpty(name) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }

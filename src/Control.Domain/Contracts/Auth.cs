@@ -24,7 +24,14 @@ public sealed record TokenResponse(
 
 public sealed record WhoAmIResponse(Guid Id, string Username, string Organization, string Role, bool TwoFactorEnabled, int RecoveryCodesLeft);
 
-public sealed record TwoFactorEnrollmentResponse(string Secret, string OtpAuthUri);
+/// <param name="QrCodePng">The otpauth:// URI as a QR code, a <c>data:image/png;base64,</c> URI (for the portal: the secret never goes into a URL it fetches).</param>
+public sealed record TwoFactorEnrollmentResponse(string Secret, string OtpAuthUri, string? QrCodePng = null);
+
+/// <summary>
+/// The portal's session: who is signed in, the session's anti-forgery token (to send in X-CSRF-Token; null for a bearer
+/// caller, which needs none), and the operator policies the caller passes, so the portal shows only what the role may do.
+/// </summary>
+public sealed record PortalSessionResponse(WhoAmIResponse Operator, string? CsrfToken, IReadOnlyList<string> Permissions, int IdleTimeoutSeconds);
 
 public sealed record TwoFactorCodeRequest(string? Code, string? Reason);
 

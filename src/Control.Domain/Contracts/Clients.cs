@@ -32,7 +32,8 @@ public sealed record ClientChangeResponse(Guid ClientId, string Number, long Ver
 
 public sealed record BulkChangeResponse(string CorrelationId, IReadOnlyList<ClientChangeResponse> Clients);
 
-public sealed record ClientTwoFactorEnrollmentResponse(string Secret, string OtpAuthUri);
+/// <param name="QrCodePng">The otpauth:// URI as a QR code, a <c>data:image/png;base64,</c> URI (for the portal).</param>
+public sealed record ClientTwoFactorEnrollmentResponse(string Secret, string OtpAuthUri, string? QrCodePng = null);
 
 public sealed record LicenseKeyResponse(string LicenseKey);
 

@@ -20,6 +20,8 @@ public sealed record DisableOperator;
 
 public sealed record EnableOperator;
 
+public sealed record SignOutEverywhere;
+
 public sealed record StartTwoFactorEnrollment(string ProtectedSecret);
 
 /// <summary>Confirm enrolment with a first code, computed against the decrypted pending secret.</summary>

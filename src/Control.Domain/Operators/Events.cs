@@ -29,6 +29,12 @@ public sealed record OperatorDisabled(Guid OperatorId, Actor By, DateTimeOffset 
 
 public sealed record OperatorEnabled(Guid OperatorId, Actor By, DateTimeOffset At);
 
+/// <summary>
+/// The operator ended every session of theirs at once (portal sessions, access and refresh tokens, viewer certificates):
+/// a lost laptop, a shared computer left signed in. Only the security stamp changes; the password stays.
+/// </summary>
+public sealed record OperatorSignedOutEverywhere(Guid OperatorId, Actor By, DateTimeOffset At);
+
 /// <summary>A TOTP secret was generated and shown to the operator once; it is not required until confirmed.</summary>
 public sealed record TwoFactorEnrollmentStarted(Guid OperatorId, string ProtectedSecret, Actor By, DateTimeOffset At);
 

@@ -22,7 +22,7 @@ public sealed record TwoFactorState(
 /// <summary>
 /// State of an operator account, rebuilt from its stream by <see cref="Evolve"/> (<c>Start</c> for a stream's first
 /// event, <c>When</c> for the rest; not the event store's Create/Apply conventions, so the store is told explicitly). <see cref="SecurityStamp"/> changes whenever every token
-/// the operator holds must die at once (disable, password change or reset, 2FA reset): tokens carry the stamp they
+/// the operator holds must die at once (disable, password change or reset, 2FA reset, sign-out everywhere): tokens carry the stamp they
 /// were issued under and are checked against it on every request.
 /// </summary>
 public sealed record Operator
@@ -94,6 +94,8 @@ public sealed record Operator
 
     public Operator When(OperatorDisabled e) => this with { Status = OperatorStatus.Disabled, SecurityStamp = SecurityStamp + 1 };
 
+    public Operator When(OperatorSignedOutEverywhere e) => this with { SecurityStamp = SecurityStamp + 1 };
+
     public Operator When(OperatorEnabled e) => this with
     {
         Status = PasswordHash is null ? OperatorStatus.Invited : OperatorStatus.Active,
@@ -147,6 +149,7 @@ public sealed record Operator
         OperatorPasswordReset e => state.When(e),
         OperatorDisabled e => state.When(e),
         OperatorEnabled e => state.When(e),
+        OperatorSignedOutEverywhere e => state.When(e),
         TwoFactorEnrollmentStarted e => state.When(e),
         TwoFactorEnrolled e => state.When(e),
         RecoveryCodesRegenerated e => state.When(e),

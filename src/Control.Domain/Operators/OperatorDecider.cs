@@ -79,6 +79,17 @@ public static class OperatorDecider
         return state.Status != OperatorStatus.Disabled ? Decision.NothingToDo : Decision.Accept(new OperatorEnabled(state.Id, actor, now));
     }
 
+    /// <summary>Only the operator themselves, signed in (an active account): admins end others' sessions by disabling or resetting.</summary>
+    public static Decision Decide(SignOutEverywhere c, Operator state, Actor actor, DateTimeOffset now)
+    {
+        if (actor.OperatorId != state.Id)
+        {
+            return Decision.Refuse(RefusalKind.Forbidden, "operator.not_self", "Operators sign out everywhere only for themselves.");
+        }
+
+        return state.Status != OperatorStatus.Active ? Decision.NothingToDo : Decision.Accept(new OperatorSignedOutEverywhere(state.Id, actor, now));
+    }
+
     public static Decision Decide(StartTwoFactorEnrollment c, Operator state, Actor actor, DateTimeOffset now)
     {
         if (state.TwoFactor.Enabled)

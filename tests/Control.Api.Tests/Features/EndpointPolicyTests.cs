@@ -9,7 +9,7 @@ namespace Control.Api.Tests.Features;
 [Collection("api")]
 public class EndpointPolicyTests(ApiFixture api)
 {
-    private static readonly string[] Anonymous = ["/setup", "/auth/login", "/auth/refresh", "/auth/activate", "/auth/logout", "/agent/enroll", "/health/live", "/health/ready", "/openapi/{documentName}.json"];
+    private static readonly string[] Anonymous = ["/setup", "/auth/login", "/auth/refresh", "/auth/activate", "/auth/logout", "/portal/session", "/agent/enroll", "/health/live", "/health/ready", "/openapi/{documentName}.json"];
 
     [Fact]
     public void Every_endpoint_names_a_policy_or_is_one_of_the_known_anonymous_ones()

@@ -26,6 +26,17 @@ public sealed class Client(IAlbaHost host, string? token = null)
 
     private string? _agentCredential;
 
+    /// <summary>The portal session cookie (name=value) this caller holds, kept like a browser keeps it (set and deleted by responses).</summary>
+    public string? Cookie { get; set; }
+
+    /// <summary>Sent in X-CSRF-Token on unsafe requests, as the portal does.</summary>
+    public string? CsrfToken { get; set; }
+
+    /// <summary>Sent as the Origin header, as a browser does on unsafe requests.</summary>
+    public string? Origin { get; set; }
+
+    public Task<HttpResponseMessage> Delete(string path) => Send(HttpMethod.Delete, path, null, null);
+
     public Task<HttpResponseMessage> Get(string path, string? ifNoneMatch) => Send(HttpMethod.Get, path, null, null, ifNoneMatch);
 
     public Task<HttpResponseMessage> Post(string path, object? body = null, string? correlation = null) =>
@@ -82,6 +93,21 @@ public sealed class Client(IAlbaHost host, string? token = null)
             request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{ifNoneMatch}\"");
         }
 
+        if (Cookie is not null)
+        {
+            request.Headers.Add("Cookie", Cookie);
+        }
+
+        if (CsrfToken is not null && method != HttpMethod.Get)
+        {
+            request.Headers.Add("X-CSRF-Token", CsrfToken);
+        }
+
+        if (Origin is not null)
+        {
+            request.Headers.Add("Origin", Origin);
+        }
+
         if (correlation is not null)
         {
             request.Headers.Add("X-Correlation-Id", correlation);
@@ -97,6 +123,22 @@ public sealed class Client(IAlbaHost host, string? token = null)
             };
         }
 
-        return await _http.SendAsync(request);
+        var response = await _http.SendAsync(request);
+        KeepCookie(response);
+        return response;
+    }
+
+    private void KeepCookie(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Set-Cookie", out var cookies))
+        {
+            return;
+        }
+
+        foreach (var cookie in cookies.Where(c => c.StartsWith("control-session=", StringComparison.Ordinal)))
+        {
+            var pair = cookie.Split(';')[0];
+            Cookie = pair == "control-session=" ? null : pair;
+        }
     }
 }

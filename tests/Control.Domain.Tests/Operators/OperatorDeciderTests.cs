@@ -43,6 +43,9 @@ public class OperatorDeciderTests
         { "reset 2FA without 2FA is a no-op", [Registered()], s => OperatorDecider.Decide(new ResetTwoFactor(), s, OperatorRole.Owner, Owner, T0), null, null },
         { "enrol while enrolled is refused", WithTwoFactor(), s => OperatorDecider.Decide(new StartTwoFactorEnrollment("p"), s, Target, T0), null, "two_factor.already_enabled" },
         { "confirm without enrolment is refused", [Registered()], s => OperatorDecider.Decide(new ConfirmTwoFactor(Seed, "123456", []), s, Target, T0), null, "two_factor.not_started" },
+        { "sign out everywhere", [Registered()], s => OperatorDecider.Decide(new SignOutEverywhere(), s, Target, T0), typeof(OperatorSignedOutEverywhere), null },
+        { "nobody signs another out everywhere", [Registered()], s => OperatorDecider.Decide(new SignOutEverywhere(), s, Owner, T0), null, "operator.not_self" },
+        { "a disabled account has nothing to sign out", [Registered(), new OperatorDisabled(TargetId, Owner, T0)], s => OperatorDecider.Decide(new SignOutEverywhere(), s, Target, T0), null, null },
         { "change password needs the current one", [Registered()], s => OperatorDecider.Decide(new ChangePassword(false, "new"), s, Target, T0), null, "password.current_incorrect" },
     };
 
@@ -67,8 +70,9 @@ public class OperatorDeciderTests
             Operator.Evolve(state, new OperatorPasswordReset(TargetId, "h", T0, Owner, T0))!.SecurityStamp,
             Operator.Evolve(state, new OperatorPasswordChanged(TargetId, "h", Target, T0))!.SecurityStamp,
             Operator.Evolve(state, new TwoFactorReset(TargetId, Owner, T0))!.SecurityStamp,
+            Operator.Evolve(state, new OperatorSignedOutEverywhere(TargetId, Target, T0))!.SecurityStamp,
         };
-        Assert.Equal([state.SecurityStamp, state.SecurityStamp + 1, state.SecurityStamp + 1, state.SecurityStamp + 1, state.SecurityStamp + 1], stamps);
+        Assert.Equal([state.SecurityStamp, .. Enumerable.Repeat(state.SecurityStamp + 1, 5)], stamps);
     }
 
     [Fact]

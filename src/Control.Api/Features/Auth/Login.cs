@@ -28,23 +28,32 @@ public static class LoginEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
+    public static readonly Validator Rules = new();
 
     public static ProblemDetails Validate(LoginRequest request) => Problems.Validate(Rules, request);
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/auth/login")]
-    public static async Task<IResult> Post(
+    public static Task<IResult> Post(
         LoginRequest request, IDocumentStore store, Passwords passwords, SecretProtector protector, TokenService tokens, TimeProvider clock,
-        HttpContext http, CancellationToken cancellation)
+        HttpContext http, CancellationToken cancellation) =>
+        SignIn(request, store, passwords, protector, clock, http, (account, session) => Task.FromResult(Results.Ok(tokens.Issue(account, session))), cancellation);
+
+    /// <summary>
+    /// The one sign-in (password, lockout, second factor, its events) of the CLI and the portal: on success,
+    /// <paramref name="signedIn"/> creates the credential (tokens, or a portal session) in the same transaction.
+    /// </summary>
+    public static async Task<IResult> SignIn(
+        LoginRequest request, IDocumentStore store, Passwords passwords, SecretProtector protector, TimeProvider clock, HttpContext http,
+        Func<Operator, IDocumentSession, Task<IResult>> signedIn, CancellationToken cancellation)
     {
         // Two sign-ins racing with the same TOTP code: the loser re-decides on fresh state and sees the code as used.
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await TrySignIn(request, store, passwords, protector, tokens, clock.GetUtcNow(), http, cancellation);
+                return await TrySignIn(request, store, passwords, protector, clock.GetUtcNow(), http, signedIn, cancellation);
             }
             catch (ConcurrencyException) when (attempt < 2)
             {
@@ -53,8 +62,8 @@ public static class LoginEndpoint
     }
 
     private static async Task<IResult> TrySignIn(
-        LoginRequest request, IDocumentStore store, Passwords passwords, SecretProtector protector, TokenService tokens, DateTimeOffset now,
-        HttpContext http, CancellationToken cancellation)
+        LoginRequest request, IDocumentStore store, Passwords passwords, SecretProtector protector, DateTimeOffset now, HttpContext http,
+        Func<Operator, IDocumentSession, Task<IResult>> signedIn, CancellationToken cancellation)
     {
         await using var session = store.LightweightSession(request.Organization!);
         var username = request.Username!.Trim().ToLowerInvariant();
@@ -81,9 +90,9 @@ public static class LoginEndpoint
             return Rejected(result.Rejection!.Value);
         }
 
-        var response = tokens.Issue(result.Events.Aggregate(account, (state, e) => Operator.Evolve(state, e)!), session);
+        var response = await signedIn(result.Events.Aggregate(account, (state, e) => Operator.Evolve(state, e)!), session);
         await session.SaveChangesAsync(cancellation);
-        return Results.Ok(response);
+        return response;
     }
 
     private static IResult Rejected(SignInRejection why)

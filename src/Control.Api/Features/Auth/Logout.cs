@@ -20,8 +20,7 @@ public static class LogoutEndpoint
     [WolverinePost("/auth/logout")]
     public static async Task<IResult> Post(LogoutRequest request, IDocumentStore store, TimeProvider clock, CancellationToken cancellation)
     {
-        if (TokenService.TryParseRefreshToken(request.RefreshToken, out var organization, out var sessionId, out var secret)
-            && Domain.Organizations.OrganizationRules.IsValidSlug(organization))
+        if (SessionTokens.TryParse(request.RefreshToken, out var organization, out var sessionId, out var secret))
         {
             await using var session = store.LightweightSession(organization);
             var refresh = await session.LoadAsync<RefreshSession>(sessionId, cancellation);

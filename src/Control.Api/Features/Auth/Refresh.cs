@@ -17,8 +17,7 @@ public static class RefreshEndpoint
     [WolverinePost("/auth/refresh")]
     public static async Task<IResult> Post(RefreshRequest request, IDocumentStore store, TokenService tokens, TimeProvider clock, CancellationToken cancellation)
     {
-        if (!TokenService.TryParseRefreshToken(request.RefreshToken, out var organization, out var sessionId, out var secret)
-            || !Domain.Organizations.OrganizationRules.IsValidSlug(organization))
+        if (!SessionTokens.TryParse(request.RefreshToken, out var organization, out var sessionId, out var secret))
         {
             return Invalid();
         }

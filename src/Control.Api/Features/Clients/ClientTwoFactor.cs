@@ -46,7 +46,8 @@ public static class EnrollClientTwoFactorEndpoint
         session.RecordAs(actor, request.Reason, http);
         stream.AppendMany([.. decision.Events, new SecretRevealed(target.Id, SecretKind.ClientTotpSecret, actor, now)]);
         var account = target.Alias ?? target.NumberText;
-        return Results.Ok(new ClientTwoFactorEnrollmentResponse(TotpRules.ToBase32(seed), TotpRules.ProvisioningUri(seed, account, options.Value.Issuer)));
+        var uri = TotpRules.ProvisioningUri(seed, account, options.Value.Issuer);
+        return Results.Ok(new ClientTwoFactorEnrollmentResponse(TotpRules.ToBase32(seed), uri, TwoFactor.EnrollTwoFactorEndpoint.QrCodePng(uri)));
     }
 }
 

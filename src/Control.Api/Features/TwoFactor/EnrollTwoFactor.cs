@@ -11,7 +11,7 @@ using Wolverine.Http;
 
 namespace Control.Api.Features.TwoFactor;
 
-/// <summary>Generates a TOTP seed, stores it encrypted, and shows it once (as an otpauth:// URI for a QR code).</summary>
+/// <summary>Generates a TOTP seed, stores it encrypted, and shows it once (as an otpauth:// URI and as a QR code image).</summary>
 public static class EnrollTwoFactorEndpoint
 {
     [Authorize(Policy = Policies.AnyOperator)]
@@ -34,6 +34,15 @@ public static class EnrollTwoFactorEndpoint
         session.RecordAs(http.User.Actor(), "two-factor enrolment", http);
         stream.AppendMany(decision.Events.ToArray());
         var uri = TotpRules.ProvisioningUri(secret, account.QualifiedName, options.Value.Issuer);
-        return Results.Ok(new TwoFactorEnrollmentResponse(TotpRules.ToBase32(secret), uri));
+        return Results.Ok(new TwoFactorEnrollmentResponse(TotpRules.ToBase32(secret), uri, QrCodePng(uri)));
+    }
+
+    /// <summary>The URI as a QR code in a PNG data: URI (rendered here, so the secret never leaves in a URL to fetch).</summary>
+    public static string QrCodePng(string text)
+    {
+        using var generator = new QRCoder.QRCodeGenerator();
+        using var data = generator.CreateQrCode(text, QRCoder.QRCodeGenerator.ECCLevel.M);
+        using var png = new QRCoder.PngByteQRCode(data);
+        return "data:image/png;base64," + Convert.ToBase64String(png.GetGraphic(pixelsPerModule: 6));
     }
 }
