@@ -74,17 +74,7 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
         var closed = 0;
         foreach (var marker in Directory.EnumerateFiles(_open, "*.json").Order(StringComparer.Ordinal))
         {
-            OpenSession? open;
-            try
-            {
-                open = PrivateFile.ReadJson<OpenSession>(marker, AgentJsonLine);
-            }
-            catch (JsonException)
-            {
-                open = null;
-            }
-
-            if (open is null)
+            if (ReadMarker<OpenSession>(marker) is not { } open)
             {
                 File.Delete(marker);
                 continue;
@@ -271,16 +261,7 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
         var pending = new List<PendingRecording>();
         foreach (var marker in Directory.EnumerateFiles(_recordings, "*.json").Order(StringComparer.Ordinal))
         {
-            PendingRecording? recording;
-            try
-            {
-                recording = PrivateFile.ReadJson<PendingRecording>(marker, AgentJsonLine);
-            }
-            catch (JsonException)
-            {
-                recording = null;
-            }
-
+            var recording = ReadMarker<PendingRecording>(marker);
             if (recording is null || !File.Exists(recording.Path))
             {
                 // Uploaded and deleted, killed before the marker went; or a marker that never parsed.
@@ -323,6 +304,20 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
     }
 
     private static JsonSerializerOptions AgentJsonLine => Domain.Security.PolicySignature.Json;
+
+    /// <summary>A marker file's content, or null when it is gone or does not parse (a kill mid-write).</summary>
+    private static T? ReadMarker<T>(string path)
+        where T : class
+    {
+        try
+        {
+            return PrivateFile.ReadJson<T>(path, AgentJsonLine);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private void Signal()
     {

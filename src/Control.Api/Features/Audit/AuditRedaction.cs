@@ -15,9 +15,8 @@ namespace Control.Api.Features.Audit;
 /// </summary>
 public sealed class AuditRedaction : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _input = new(1024);
     private readonly ArrayBufferWriter<byte> _output = new(1024);
-    private byte[] _raw = new byte[1024];
+    private byte[] _input = new byte[1024];
     private readonly Utf8JsonWriter _writer;
 
     private readonly Dictionary<string, (string, bool)> _known = new(StringComparer.Ordinal);
@@ -31,23 +30,28 @@ public sealed class AuditRedaction : IDisposable
 
     public ReadOnlyMemory<byte> Redact(string json)
     {
-        _input.ResetWrittenCount();
-        var span = _input.GetSpan(Encoding.UTF8.GetMaxByteCount(json.Length));
-        _input.Advance(Encoding.UTF8.GetBytes(json, span));
-        return Redact(_input.WrittenSpan);
+        var length = Encoding.UTF8.GetBytes(json, Input(Encoding.UTF8.GetMaxByteCount(json.Length)));
+        return Redact(_input.AsSpan(0, length));
     }
 
     /// <summary>The event body as raw UTF-8 from the database row (an export reads it so: no string per row).</summary>
     public ReadOnlyMemory<byte> Redact(NpgsqlDataReader row, int ordinal)
     {
         var length = (int)row.GetBytes(ordinal, 0, null, 0, 0);
-        if (_raw.Length < length)
+        Input(length);
+        row.GetBytes(ordinal, 0, _input, 0, length);
+        return Redact(_input.AsSpan(0, length));
+    }
+
+    /// <summary>The input buffer, grown to hold at least <paramref name="length"/> bytes.</summary>
+    private Span<byte> Input(int length)
+    {
+        if (_input.Length < length)
         {
-            _raw = new byte[Math.Max(length, _raw.Length * 2)];
+            _input = new byte[Math.Max(length, _input.Length * 2)];
         }
 
-        row.GetBytes(ordinal, 0, _raw, 0, length);
-        return Redact(_raw.AsSpan(0, length));
+        return _input;
     }
 
     private ReadOnlyMemory<byte> Redact(ReadOnlySpan<byte> json)
