@@ -21,7 +21,7 @@ public sealed class PolicyGateTests : IDisposable
     }
 
     [Fact]
-    public void Admit_GenuineNewerPolicy_IsAccepted() => Assert.Null(PolicyGate.Admit(Sign(Policy(6)), _enrolment, 5));
+    public void Admit_GenuineNewerPolicy_IsAccepted() => Assert.Null(PolicyGate.Admit(Sign(Policy(6)), _enrolment, InForce(5)));
 
     [Fact]
     public void Admit_FirstPolicy_IsAcceptedWhateverItsVersion() => Assert.Null(PolicyGate.Admit(Sign(Policy(1)), _enrolment, null));
@@ -30,15 +30,17 @@ public sealed class PolicyGateTests : IDisposable
     public void Admit_SignedWithAnotherKey_IsRefused()
     {
         using var impostor = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        Assert.Contains("does not verify", PolicyGate.Admit(PolicySignature.Sign(Policy(6), impostor, "k"), _enrolment, 5), StringComparison.Ordinal);
+        Assert.Contains("does not verify", PolicyGate.Admit(PolicySignature.Sign(Policy(6), impostor, "k"), _enrolment, InForce(5)), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Admit_ChangedAfterSigning_IsRefused()
     {
         var signed = Sign(Policy(6));
-        var loosened = signed with { Policy = signed.Policy with { Permissions = new PolicyPermissions(true, true, true) } };
-        Assert.Contains("does not verify", PolicyGate.Admit(loosened, _enrolment, 5), StringComparison.Ordinal);
+        var loosened = new SignedPolicy(signed.Client with { Policy = signed.Client.Policy with { Permissions = new PolicyPermissions(true, true, true) } }, signed.Organization);
+        Assert.Contains("does not verify", PolicyGate.Admit(loosened, _enrolment, InForce(5)), StringComparison.Ordinal);
+        var widened = new SignedPolicy(signed.Client, signed.Organization with { Policy = signed.Organization.Policy with { AclEntries = ["*"] } });
+        Assert.Contains("does not verify", PolicyGate.Admit(widened, _enrolment, InForce(5)), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -47,27 +49,48 @@ public sealed class PolicyGateTests : IDisposable
     [InlineData("AAAA")]
     public void Admit_MissingOrMalformedSignature_IsRefused(string signature)
     {
-        var refusal = PolicyGate.Admit(Sign(Policy(6)) with { Signature = signature }, _enrolment, 5);
-        Assert.NotNull(refusal);
+        var signed = Sign(Policy(6));
+        Assert.NotNull(PolicyGate.Admit(new SignedPolicy(signed.Client with { Signature = signature }, signed.Organization), _enrolment, InForce(5)));
+        Assert.NotNull(PolicyGate.Admit(new SignedPolicy(signed.Client, signed.Organization with { Signature = signature }), _enrolment, InForce(5)));
     }
 
     [Fact]
     public void Admit_AnotherClientsPolicy_IsRefused() =>
-        Assert.Contains("is for client", PolicyGate.Admit(Sign(AgentHarness.Policy(6, Guid.CreateVersion7())), _enrolment, 5), StringComparison.Ordinal);
+        Assert.Contains("is for client", PolicyGate.Admit(Sign(AgentHarness.Policy(6, Guid.CreateVersion7())), _enrolment, InForce(5)), StringComparison.Ordinal);
 
     [Fact]
     public void Admit_AnotherOrganizationsPolicy_IsRefused() =>
-        Assert.Contains("organization 'umbrella'", PolicyGate.Admit(Sign(Policy(6) with { Organization = "umbrella" }), _enrolment, 5), StringComparison.Ordinal);
+        Assert.Contains("organization 'umbrella'", PolicyGate.Admit(Sign(Policy(6) with { Organization = "umbrella" }), _enrolment, InForce(5)), StringComparison.Ordinal);
 
     [Fact]
     public void Admit_UnknownSchema_IsRefused() =>
-        Assert.Contains("schema", PolicyGate.Admit(Sign(Policy(6) with { Schema = "control.policy/v2" }), _enrolment, 5), StringComparison.Ordinal);
+        Assert.Contains("schema", PolicyGate.Admit(Sign(Policy(6) with { Schema = "control.policy/v3" }), _enrolment, InForce(5)), StringComparison.Ordinal);
 
     [Theory]
     [InlineData(4)]
     [InlineData(5)]
     public void Admit_OlderOrSameVersion_IsRefusedAsReplay(long version) =>
-        Assert.Contains("not newer than v5", PolicyGate.Admit(Sign(Policy(version)), _enrolment, 5), StringComparison.Ordinal);
+        Assert.Contains("(replayed or rolled back)", PolicyGate.Admit(Sign(Policy(version)), _enrolment, InForce(5)), StringComparison.Ordinal);
+
+    [Fact]
+    public void Admit_NewerClientPartWithAnOlderOrganizationPart_IsRefusedThoughTheSumGrows()
+    {
+        // In force: client r5 + organization r3 = v8. Offered: client r7 with the organization's r2 (a revoked viewer
+        // certificate still valid there): v9, newer as a sum, older where it matters.
+        var inForce = Parts(5, 3, revokedSerials: ["0a1b"]);
+        var mixed = Parts(7, 2, revokedSerials: []);
+        Assert.Contains("organization part r2 is older than r3", PolicyGate.Admit(mixed, _enrolment, inForce), StringComparison.Ordinal);
+        Assert.Contains("client part r4 is older than r5", PolicyGate.Admit(Parts(4, 9, ["0a1b"]), _enrolment, inForce), StringComparison.Ordinal);
+        Assert.Null(PolicyGate.Admit(Parts(5, 4, ["0a1b"]), _enrolment, inForce));
+    }
+
+    [Fact]
+    public void Admit_PartsOfTwoOrganizations_AreRefused()
+    {
+        var signed = Sign(Policy(6));
+        var foreign = new SignedPolicy(signed.Client, PolicySignature.Sign(signed.Client.Policy, Sign(Policy(6) with { Organization = "umbrella" }).Organization.Policy, _organizationKey, "k").Organization);
+        Assert.Contains("does not verify", PolicyGate.Admit(foreign, _enrolment, InForce(5)), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Authenticate_OlderVersion_IsFine_ForReadingTheCache() => Assert.Null(PolicyGate.Authenticate(Sign(Policy(4)), _enrolment));
@@ -75,6 +98,14 @@ public sealed class PolicyGateTests : IDisposable
     private ClientPolicy Policy(long version) => AgentHarness.Policy(version, _clientId, "alice@acme");
 
     private SignedPolicy Sign(ClientPolicy policy) => PolicySignature.Sign(policy, _organizationKey, "k");
+
+    private SignedPolicy InForce(long version) => Sign(Policy(version));
+
+    private SignedPolicy Parts(long clientRevision, long organizationRevision, IReadOnlyList<string> revokedSerials)
+    {
+        var (client, organization) = Control.Domain.Clients.PolicyComposer.Split(Policy(clientRevision));
+        return PolicySignature.Sign(client, organization with { Revision = organizationRevision, RevokedViewerSerials = revokedSerials }, _organizationKey, "k");
+    }
 
     public void Dispose() => _organizationKey.Dispose();
 }

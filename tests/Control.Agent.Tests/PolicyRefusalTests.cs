@@ -20,7 +20,7 @@ public sealed class PolicyRefusalTests(ITestOutputHelper log) : IDisposable
         { "tampered-byte", "signature does not verify with the pinned policy key" },
         { "unsigned", "it is not signed" },
         { "foreign-client", "it is for client" },
-        { "older-version", "is not newer than v5 in force" },
+        { "older-version", "client part r4 is older than r5 in force" },
     };
 
     [Theory]
@@ -66,7 +66,8 @@ public sealed class PolicyRefusalTests(ITestOutputHelper log) : IDisposable
                 Assert.NotEqual(genuine, tampered);
                 return (6, tampered);
             case "unsigned":
-                return (6, Serialize(_harness.Sign(_harness.Policy(6)) with { Signature = "" }));
+                var whole = _harness.Sign(_harness.Policy(6));
+                return (6, Serialize(new Control.Domain.Contracts.SignedPolicy(whole.Client with { Signature = "" }, whole.Organization)));
             case "foreign-client":
                 return (6, Serialize(_harness.Sign(AgentHarness.Policy(6, Guid.CreateVersion7()))));
             case "older-version":

@@ -45,7 +45,7 @@ public sealed class StatusTests(ITestOutputHelper log) : IDisposable
         Assert.Matches(@"client\s+123456789 \(id ", human.Output);
         Assert.Matches(@"alias\s+kiosk1@acme", human.Output);
         Assert.Matches(@"policy\s+v9, issued 2026-11-25T10:00:00Z, signature verified", human.Output);
-        Assert.Matches(@"acl\s+on: alice@acme, \*@acme", human.Output);
+        Assert.Matches(@"acl\s+on: \*@acme, alice@acme", human.Output);
         Assert.Matches(@"unattended\s+on, exclusive, password set", human.Output);
         Assert.Matches(@"token epoch\s+4", human.Output);
         Assert.Matches(@"2fa\s+on \(TOTP SHA1, 6 digits, 30 s\)", human.Output);
@@ -81,7 +81,7 @@ public sealed class StatusTests(ITestOutputHelper log) : IDisposable
         var tampered = tampering switch
         {
             "flipped-permission" => text.Replace("\"shell\": false", "\"shell\": true", StringComparison.Ordinal),
-            "raised-version" => text.Replace("\"version\": 9", "\"version\": 99", StringComparison.Ordinal),
+            "raised-version" => text.Replace("\"revision\": 9", "\"revision\": 99", StringComparison.Ordinal),
             "signed-by-another-key" => Serialize(_harness.Sign(_harness.Policy(9), impostor)),
             _ => text[..(text.Length / 2)],
         };

@@ -41,7 +41,7 @@ internal sealed class PolicyFollower(
         }
 
         _inForce = cached.Signed;
-        sessions?.Replace(_inForce);
+        sessions?.Replace(_inForce?.Policy);
         if (_inForce is not null && (status.AcknowledgedVersion ?? long.MinValue) < _inForce.Policy.Version)
         {
             _unacknowledged = _inForce.Policy.Version;
@@ -134,10 +134,10 @@ internal sealed class PolicyFollower(
         var signed = answer.Signed;
         var refusal = signed is null
             ? "it is not a policy document"
-            : PolicyGate.Admit(signed, enrolment, _inForce?.Policy.Version);
+            : PolicyGate.Admit(signed, enrolment, _inForce);
         if (refusal is not null)
         {
-            var claimed = signed?.Policy is { } p ? $" claiming v{p.Version}" : "";
+            var claimed = signed?.IsComplete == true ? $" claiming v{signed.Policy.Version}" : "";
             Report($"refused a policy{claimed}: {refusal}; {InForce} stays in force", answer.Digest);
             return _backoff.Next();
         }
@@ -154,7 +154,7 @@ internal sealed class PolicyFollower(
         }
 
         _inForce = signed;
-        sessions?.Replace(signed);
+        sessions?.Replace(signed!.Policy);
         _unacknowledged = signed!.Policy.Version;
         _receiptDue = Stopwatch.GetTimestamp() + (long)(receiptDelay().TotalSeconds * Stopwatch.Frequency);
         _lastReported = null;

@@ -15,9 +15,17 @@ internal static class PolicyGate
     /// <summary>Why the document must not be enforced by this client, or null when it is authentic and meant for it.</summary>
     public static string? Authenticate(SignedPolicy? signed, Enrolment enrolment)
     {
-        if (signed?.Policy is null || string.IsNullOrEmpty(signed.Signature))
+        if (signed?.Client?.Policy is null || signed.Organization?.Policy is null
+            || string.IsNullOrEmpty(signed.Client.Signature) || string.IsNullOrEmpty(signed.Organization.Signature))
         {
             return "it is not signed";
+        }
+
+        // JSON leaves an absent member null whatever the record says; a signed but incomplete document is a server bug
+        // that must not crash enforcement later.
+        if (!signed.IsComplete)
+        {
+            return "it is incomplete (required members are missing)";
         }
 
         if (!SignatureValid(signed, enrolment.PolicyPublicKey))
@@ -25,46 +33,56 @@ internal static class PolicyGate
             return "its signature does not verify with the pinned policy key";
         }
 
-        var policy = signed.Policy;
-        if (policy.Schema != ClientPolicy.CurrentSchema)
+        var (client, organization) = (signed.Client.Policy, signed.Organization.Policy);
+        foreach (var schema in new[] { client.Schema, organization.Schema })
         {
-            return $"its schema '{policy.Schema}' is not {ClientPolicy.CurrentSchema} (this agent is too old for it)";
+            if (schema != ClientPolicy.CurrentSchema)
+            {
+                return $"its schema '{schema}' is not {ClientPolicy.CurrentSchema} (this agent is too old for it)";
+            }
         }
 
-        if (policy.ClientId != enrolment.ClientId)
+        if (client.ClientId != enrolment.ClientId)
         {
-            return $"it is for client {policy.ClientId}, not this client ({enrolment.ClientId})";
+            return $"it is for client {client.ClientId}, not this client ({enrolment.ClientId})";
         }
 
-        if (!string.Equals(policy.Organization, enrolment.Organization, StringComparison.Ordinal))
-        {
-            return $"it is for organization '{policy.Organization}', not '{enrolment.Organization}'";
-        }
-
-        // JSON leaves an absent member null whatever the record says; a signed but incomplete document is a server bug
-        // that must not crash enforcement later.
-        if (policy.Acl?.Entries is null || policy.Unattended is null || policy.TwoFactor is null || policy.Permissions is null
-            || policy.RevokedViewerSerials is null || policy.TerminatedSessions is null || policy.RevokedTokenIds is null || policy.Sessions is null
-            || policy.IssuedAt is null)
-        {
-            return "it is incomplete (required members are missing)";
-        }
-
-        return null;
+        // The signature check has made sure both parts name the same organization.
+        return string.Equals(client.Organization, enrolment.Organization, StringComparison.Ordinal)
+            ? null
+            : $"it is for organization '{client.Organization}', not '{enrolment.Organization}'";
     }
 
-    /// <summary>As <see cref="Authenticate"/>, and strictly newer than the version in force.</summary>
-    public static string? Admit(SignedPolicy? signed, Enrolment enrolment, long? versionInForce)
+    /// <summary>
+    /// As <see cref="Authenticate"/>, and strictly newer than the policy in force, part by part: neither part may be older
+    /// than the one in force, or a newer client part could carry an older organization part (a revoked viewer
+    /// certificate or a removed organization entry back in force) while the sum still grows.
+    /// </summary>
+    public static string? Admit(SignedPolicy? signed, Enrolment enrolment, SignedPolicy? inForce)
     {
         if (Authenticate(signed, enrolment) is { } refusal)
         {
             return refusal;
         }
 
-        var version = signed!.Policy.Version;
-        return versionInForce is { } current && version <= current
-            ? $"its version {version} is not newer than v{current} in force (replayed or rolled back)"
-            : null;
+        if (inForce is null)
+        {
+            return null;
+        }
+
+        var (client, organization) = (signed!.Client.Policy.Revision, signed.Organization.Policy.Revision);
+        if (client < inForce.Client.Policy.Revision)
+        {
+            return $"its client part r{client} is older than r{inForce.Client.Policy.Revision} in force (replayed or rolled back)";
+        }
+
+        if (organization < inForce.Organization.Policy.Revision)
+        {
+            return $"its organization part r{organization} is older than r{inForce.Organization.Policy.Revision} in force (replayed or rolled back)";
+        }
+
+        var (version, current) = (signed.Policy.Version, inForce.Policy.Version);
+        return version <= current ? $"its version {version} is not newer than v{current} in force (replayed or rolled back)" : null;
     }
 
     private static bool SignatureValid(SignedPolicy signed, string pinnedKey)

@@ -8,19 +8,19 @@ namespace Control.Agent.Sessions;
 /// </summary>
 internal sealed class PolicyInForce
 {
-    private SignedPolicy? _current;
+    private ClientPolicy? _current;
 
-    public ClientPolicy? Current => Volatile.Read(ref _current)?.Policy;
+    public ClientPolicy? Current => Volatile.Read(ref _current);
 
     /// <summary>Raised after each replacement, on the follower's thread; handlers must not block.</summary>
     public event Action<ClientPolicy>? Changed;
 
-    public void Replace(SignedPolicy? signed)
+    public void Replace(ClientPolicy? policy)
     {
-        Volatile.Write(ref _current, signed);
-        if (signed is not null)
+        Volatile.Write(ref _current, policy);
+        if (policy is not null)
         {
-            Changed?.Invoke(signed.Policy);
+            Changed?.Invoke(policy);
         }
     }
 }

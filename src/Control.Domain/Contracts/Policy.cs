@@ -1,7 +1,11 @@
 namespace Control.Domain.Contracts;
 
-// The policy document an agent enforces. Its canonical JSON (Control.Domain.Security.CanonicalJson, camelCase) is
-// what the organization's policy key signs; the agent verifies the signature with the key it pinned at enrolment.
+// The policy an agent enforces comes in two signed parts: the client's own (ClientPolicyPart) and its organization's
+// (OrganizationPolicyPart), each signed over its canonical JSON (Control.Domain.Security.CanonicalJson, camelCase) with
+// the organization's policy key; the agent verifies both with the key it pinned at enrolment and enforces their
+// combination (ClientPolicy, see PolicyComposer.Combine). An organization-wide change (an organization ACL entry, a
+// revoked viewer certificate, the session settings) re-signs one organization part for all of its clients, not one
+// document per client; a client's change re-signs that client's part only.
 
 public sealed record PolicyAcl(bool Enabled, IReadOnlyList<string> Entries);
 
@@ -17,8 +21,14 @@ public sealed record PolicyPermissions(bool Exec, bool Shell, bool FileTransfer)
 /// <summary>The organization's session settings: whether a viewer must say why it connects, whether shells are recorded.</summary>
 public sealed record PolicySessionSettings(bool RequireJustification, bool RecordShellSessions);
 
+/// <summary>
+/// The policy in force on a client: its two signed parts combined (PolicyComposer.Combine). Never signed or sent as such.
+/// </summary>
+/// <param name="Schema">The schema of its parts (<see cref="CurrentSchema"/>).</param>
 /// <param name="TerminatedSessions">Sessions an operator ended: the agent ends any of them still live (latest ids only, see ClientDecider).</param>
 /// <param name="RevokedTokenIds">Remember-tokens of the current epoch revoked one by one (a new epoch voids them all, so it empties this list).</param>
+/// <param name="Version">The client part's revision plus the organization part's: it grows with every change of either.</param>
+/// <param name="IssuedAt">When the later of the two parts was issued.</param>
 public sealed record ClientPolicy(
     string Schema,
     string Organization,
@@ -40,11 +50,76 @@ public sealed record ClientPolicy(
     long Version,
     string IssuedAt)
 {
-    public const string CurrentSchema = "control.policy/v1";
+    public const string CurrentSchema = "control.policy/v2";
 }
 
-/// <summary>What <c>GET /agent/policy</c> returns: the policy, and an ECDSA P-256 / SHA-256 signature (IEEE P1363, base64) over its canonical JSON.</summary>
-public sealed record SignedPolicy(ClientPolicy Policy, string Signature, string KeyId);
+/// <summary>What a client contributes to its policy: identity, its own ACL entries and settings.</summary>
+/// <param name="Licensed">The client holds a license of its organization (the organization's own license is in its part).</param>
+/// <param name="Acl">Enabled, and the client's own entries (the organization's are added when the parts are combined).</param>
+/// <param name="Revision">Counts the client's policy-relevant changes; never goes down.</param>
+public sealed record ClientPolicyPart(
+    string Schema,
+    string Organization,
+    Guid ClientId,
+    string ClientNumber,
+    string? Alias,
+    bool Licensed,
+    bool Removed,
+    PolicyAcl Acl,
+    PolicyUnattended Unattended,
+    long TokenEpoch,
+    PolicyTwoFactor TwoFactor,
+    PolicyPermissions Permissions,
+    IReadOnlyList<Guid> TerminatedSessions,
+    IReadOnlyList<string> RevokedTokenIds,
+    long Revision,
+    string IssuedAt);
+
+/// <summary>What an organization contributes to every one of its clients' policies.</summary>
+/// <param name="AclEntries">Entries every client admits in addition to its own.</param>
+/// <param name="Revision">Counts the organization's policy-relevant changes; never goes down.</param>
+public sealed record OrganizationPolicyPart(
+    string Schema,
+    string Organization,
+    bool Licensed,
+    IReadOnlyList<string> AclEntries,
+    string? ViewerCa,
+    IReadOnlyList<string> RevokedViewerSerials,
+    PolicySessionSettings Sessions,
+    long Revision,
+    string IssuedAt);
+
+/// <summary>One part and its ECDSA P-256 / SHA-256 signature (IEEE P1363, base64) over the part's canonical JSON.</summary>
+public sealed record SignedPolicyPart<T>(T Policy, string Signature, string KeyId)
+    where T : class;
+
+/// <summary>
+/// What <c>GET /agent/policy</c> returns: the client's part and the organization's, each signed. <see cref="Policy"/> is
+/// their combination, which is what the agent enforces once both signatures verify (see PolicySignature.Verify).
+/// </summary>
+public sealed class SignedPolicy(SignedPolicyPart<ClientPolicyPart> client, SignedPolicyPart<OrganizationPolicyPart> organization)
+{
+    private ClientPolicy? _policy;
+
+    public SignedPolicyPart<ClientPolicyPart> Client { get; } = client;
+
+    public SignedPolicyPart<OrganizationPolicyPart> Organization { get; } = organization;
+
+    /// <summary>The combined policy (computed once). Read it only when <see cref="IsComplete"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ClientPolicy Policy => _policy ??= Clients.PolicyComposer.Combine(Client.Policy, Organization.Policy);
+
+    /// <summary>
+    /// Whether every member is present. JSON leaves an absent member null whatever the record says: a document missing one
+    /// is refused (signed or not), never allowed to crash enforcement later.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsComplete =>
+        Client is { Policy: { } c, Signature: not null, KeyId: not null } && Organization is { Policy: { } o, Signature: not null, KeyId: not null }
+        && c is { Schema: not null, Organization: not null, ClientNumber: not null, Acl.Entries: not null, Unattended: not null, TwoFactor: not null,
+            Permissions: not null, TerminatedSessions: not null, RevokedTokenIds: not null, IssuedAt: not null }
+        && o is { Schema: not null, Organization: not null, AclEntries: not null, RevokedViewerSerials: not null, Sessions: not null, IssuedAt: not null };
+}
 
 public sealed record EnrollRequest(string? Token, string? PublicKey, string? Alias, string? Hostname);
 

@@ -11,5 +11,7 @@ namespace Control.Domain.Contracts;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SignedPolicy))]
 [JsonSerializable(typeof(ClientPolicy))]
+[JsonSerializable(typeof(ClientPolicyPart))]
+[JsonSerializable(typeof(OrganizationPolicyPart))]
 [JsonSerializable(typeof(PolicyAcknowledgement))]
 public sealed partial class PolicyJsonContext : JsonSerializerContext;

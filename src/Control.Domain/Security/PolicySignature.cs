@@ -2,31 +2,38 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Control.Domain.Clients;
 using Control.Domain.Contracts;
 
 namespace Control.Domain.Security;
 
 /// <summary>
-/// Signing and verifying client policies: ECDSA P-256 with SHA-256 over the policy's canonical JSON, signature in
-/// IEEE P1363 form (r || s), base64. The server signs with the organization's key; the agent verifies with the public
-/// key it pinned at enrolment.
+/// Signing and verifying client policies: each of the two parts (the client's, the organization's) is signed with
+/// ECDSA P-256 and SHA-256 over its canonical JSON, signature in IEEE P1363 form (r || s), base64. The server signs with
+/// the organization's key; the agent verifies both parts with the public key it pinned at enrolment.
 /// </summary>
 public static class PolicySignature
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// The policy's canonical JSON (see <see cref="CanonicalJson"/>). Every change re-signs the policy of each client it
-    /// touches and every agent re-verifies it, so the usual case takes a shortcut: serialized with members in ordinal
-    /// order and nothing escaped that need not be, a document whose only escapes are the two-character ones JCS also
-    /// uses (\" \\ \b \f \n \r \t: a PEM certificate's line breaks) is already canonical (camelCase ASCII names,
-    /// integers, raw UTF-8 text, no whitespace). Anything with a \u escape goes through the general canonicalizer. A test
-    /// checks both ways give the same bytes.
+    /// A part's canonical JSON (see <see cref="CanonicalJson"/>). Every change re-signs the parts it touches and every
+    /// agent re-verifies them, so the usual case takes a shortcut: serialized with members in ordinal order and nothing
+    /// escaped that need not be, a document whose only escapes are the two-character ones JCS also uses
+    /// (\" \\ \b \f \n \r \t: a PEM certificate's line breaks) is already canonical (camelCase ASCII names, integers, raw
+    /// UTF-8 text, no whitespace). Anything with a \u escape goes through the general canonicalizer. A test checks both
+    /// ways give the same bytes.
     /// </summary>
-    public static byte[] CanonicalBytes(ClientPolicy policy)
+    public static byte[] CanonicalBytes(ClientPolicyPart part) => CanonicalBytes(part, SortedClientPart, PolicyJsonContext.Default.ClientPolicyPart);
+
+    /// <inheritdoc cref="CanonicalBytes(ClientPolicyPart)"/>
+    public static byte[] CanonicalBytes(OrganizationPolicyPart part) =>
+        CanonicalBytes(part, SortedOrganizationPart, PolicyJsonContext.Default.OrganizationPolicyPart);
+
+    private static byte[] CanonicalBytes<T>(T part, JsonTypeInfo<T> sorted, JsonTypeInfo<T> general)
     {
-        var direct = JsonSerializer.SerializeToUtf8Bytes(policy, SortedClientPolicy);
-        return OnlyShortEscapes(direct) ? direct : CanonicalJson.Serialize(policy, PolicyJsonContext.Default.ClientPolicy);
+        var direct = JsonSerializer.SerializeToUtf8Bytes(part, sorted);
+        return OnlyShortEscapes(direct) ? direct : CanonicalJson.Serialize(part, general);
     }
 
     private static bool OnlyShortEscapes(ReadOnlySpan<byte> json)
@@ -44,11 +51,16 @@ public static class PolicySignature
         return true;
     }
 
-    private static readonly JsonTypeInfo<ClientPolicy> SortedClientPolicy = (JsonTypeInfo<ClientPolicy>)new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions SortedOptions = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         TypeInfoResolver = PolicyJsonContext.Default.WithAddedModifier(SortMembersOrdinally),
-    }.GetTypeInfo(typeof(ClientPolicy));
+    };
+
+    private static readonly JsonTypeInfo<ClientPolicyPart> SortedClientPart = (JsonTypeInfo<ClientPolicyPart>)SortedOptions.GetTypeInfo(typeof(ClientPolicyPart));
+
+    private static readonly JsonTypeInfo<OrganizationPolicyPart> SortedOrganizationPart =
+        (JsonTypeInfo<OrganizationPolicyPart>)SortedOptions.GetTypeInfo(typeof(OrganizationPolicyPart));
 
     private static void SortMembersOrdinally(JsonTypeInfo type)
     {
@@ -65,11 +77,20 @@ public static class PolicySignature
         }
     }
 
-    public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId) => Sign(policy, CanonicalBytes(policy), key, keyId);
+    /// <summary>Signs a part whose canonical bytes the caller already holds (and uses again, e.g. in the response body).</summary>
+    public static SignedPolicyPart<T> Sign<T>(T part, byte[] canonicalBytes, ECDsa key, string keyId)
+        where T : class =>
+        new(part, Convert.ToBase64String(key.SignData(canonicalBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), keyId);
 
-    /// <summary>Signs a policy whose canonical bytes the caller already holds (and uses again, e.g. as the response body).</summary>
-    public static SignedPolicy Sign(ClientPolicy policy, byte[] canonicalBytes, ECDsa key, string keyId) =>
-        new(policy, Convert.ToBase64String(key.SignData(canonicalBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)), keyId);
+    public static SignedPolicy Sign(ClientPolicyPart client, OrganizationPolicyPart organization, ECDsa key, string keyId) =>
+        new(Sign(client, CanonicalBytes(client), key, keyId), Sign(organization, CanonicalBytes(organization), key, keyId));
+
+    /// <summary>Signs parts that combine into exactly this policy (<see cref="PolicyComposer.Split"/>): for tools and tests.</summary>
+    public static SignedPolicy Sign(ClientPolicy policy, ECDsa key, string keyId)
+    {
+        var (client, organization) = PolicyComposer.Split(policy);
+        return Sign(client, organization, key, keyId);
+    }
 
     public static bool Verify(SignedPolicy signed, string publicKeySpki)
     {
@@ -77,20 +98,29 @@ public static class PolicySignature
         return Verify(signed, key);
     }
 
-    /// <summary>Verification with an already imported key (importing costs more than verifying: keep pinned keys loaded).</summary>
-    public static bool Verify(SignedPolicy signed, ECDsa publicKey)
+    /// <summary>
+    /// Both parts verify with the key, and they belong together (the same organization). Verification with an already
+    /// imported key (importing costs more than verifying: keep pinned keys loaded).
+    /// </summary>
+    public static bool Verify(SignedPolicy signed, ECDsa publicKey) =>
+        signed.IsComplete
+        && string.Equals(signed.Client.Policy.Organization, signed.Organization.Policy.Organization, StringComparison.Ordinal)
+        && Verify(CanonicalBytes(signed.Client.Policy), signed.Client.Signature, publicKey)
+        && Verify(CanonicalBytes(signed.Organization.Policy), signed.Organization.Signature, publicKey);
+
+    private static bool Verify(byte[] canonicalBytes, string signature, ECDsa publicKey)
     {
-        byte[] signature;
+        byte[] bytes;
         try
         {
-            signature = Convert.FromBase64String(signed.Signature);
+            bytes = Convert.FromBase64String(signature);
         }
         catch (FormatException)
         {
             return false;
         }
 
-        return publicKey.VerifyData(CanonicalBytes(signed.Policy), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return publicKey.VerifyData(canonicalBytes, bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
     public static ECDsa ImportPublicKey(string publicKeySpki)

@@ -160,7 +160,7 @@ public sealed class SessionControlTests
     private static void Replace(SessionRig rig, Func<ClientPolicy, ClientPolicy> change)
     {
         var current = rig.Policy.Current!;
-        rig.Policy.Replace(new SignedPolicy(change(current) with { Version = current.Version + 1 }, "", ""));
+        rig.Policy.Replace(change(current) with { Version = current.Version + 1 });
     }
 
     private static async Task<SessionMessage> Authenticate(WebSocket socket, string password, bool remember = false)

@@ -85,7 +85,7 @@ public sealed class SessionListenerTests
         {
             revokedSerial = certificate!.SerialNumber;
             var current = rig.Policy.Current!;
-            rig.Policy.Replace(new SignedPolicy(current with { RevokedViewerSerials = [revokedSerial], Version = current.Version + 1 }, "", ""));
+            rig.Policy.Replace(current with { RevokedViewerSerials = [revokedSerial], Version = current.Version + 1 });
         }
 
         var refused = false;
@@ -272,7 +272,7 @@ public sealed class SessionListenerTests
         }
 
         var current = rig.Policy.Current!;
-        rig.Policy.Replace(new SignedPolicy(current with { Unattended = current.Unattended with { Exclusive = true }, Version = current.Version + 1 }, "", ""));
+        rig.Policy.Replace(current with { Unattended = current.Unattended with { Exclusive = true }, Version = current.Version + 1 });
         await using (var ssl = await rig.DialAsync(viewer))
         {
             using var socket = Socket(ssl);
@@ -327,7 +327,7 @@ public sealed class SessionListenerTests
             _ => throw new ArgumentOutOfRangeException(nameof(cause)),
         };
         var watch = Stopwatch.StartNew();
-        rig.Policy.Replace(new SignedPolicy(next with { Version = current.Version + 1 }, "", ""));
+        rig.Policy.Replace(next with { Version = current.Version + 1 });
         var ended = Assert.IsType<SessionEnded>(await Receive(socket));
         watch.Stop();
 

@@ -41,7 +41,7 @@ internal sealed class SessionRig : IAsyncDisposable
             new PolicyAcl(true, ["*@acme"]), new PolicyUnattended(true, false, new PolicyScramVerifier(verifier.Salt, verifier.Iterations, verifier.StoredKey, verifier.ServerKey)),
             1, new PolicyTwoFactor(false, "SHA1", 6, 30, null), new PolicyPermissions(true, true, true),
             Convert.ToBase64String(Ca.RawData), [], [], [], new PolicySessionSettings(false, true), 1, "2026-11-29T00:00:00Z");
-        Policy.Replace(new SignedPolicy(adjust?.Invoke(policy) ?? policy, "", ""));
+        Policy.Replace(adjust?.Invoke(policy) ?? policy);
         var state = new StateDirectory(_directory);
         Log = [];
         var services = new SessionServices(enrolment.ClientId, Policy, new RememberTokens(state), new TotpCheck(state, AgentKey, TimeProvider.System),

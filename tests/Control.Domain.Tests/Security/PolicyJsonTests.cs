@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Control.Domain.Clients;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
 
@@ -18,22 +19,29 @@ public class PolicyJsonTests
     public void CanonicalBytes_FromTheGeneratedSerializer_EqualTheReflectionSerializersWithWebDefaults()
     {
         // Agents of older releases canonicalize through reflection: the generated code must give them the same bytes.
-        var policy = FullPolicy();
-        Assert.Equal(CanonicalJson.Serialize(policy, new JsonSerializerOptions(JsonSerializerDefaults.Web)), PolicySignature.CanonicalBytes(policy));
+        var (client, organization) = PolicyComposer.Split(FullPolicy());
+        var reference = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Assert.Equal(CanonicalJson.Serialize(client, reference), PolicySignature.CanonicalBytes(client));
+        Assert.Equal(CanonicalJson.Serialize(organization, reference), PolicySignature.CanonicalBytes(organization));
     }
 
     [Fact]
     public void SignedPolicy_ReadWithTheGeneratedSerializer_EqualsTheReflectionRead_AndStillVerifies()
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var signed = PolicySignature.Sign(FullPolicy(), key, "key-1");
+        var policy = FullPolicy();
+        var signed = PolicySignature.Sign(policy, key, "key-1");
         var json = JsonSerializer.SerializeToUtf8Bytes(signed, PolicySignature.Json);
 
         var generated = JsonSerializer.Deserialize(json, PolicyJsonContext.Default.SignedPolicy)!;
         var reflected = JsonSerializer.Deserialize<SignedPolicy>(json, PolicySignature.Json)!;
-        Assert.Equal(PolicySignature.CanonicalBytes(reflected.Policy), PolicySignature.CanonicalBytes(generated.Policy));
-        Assert.Equal(reflected.Signature, generated.Signature);
+        Assert.Equal(PolicySignature.CanonicalBytes(reflected.Client.Policy), PolicySignature.CanonicalBytes(generated.Client.Policy));
+        Assert.Equal(PolicySignature.CanonicalBytes(reflected.Organization.Policy), PolicySignature.CanonicalBytes(generated.Organization.Policy));
+        Assert.Equal(reflected.Client.Signature, generated.Client.Signature);
+        Assert.Equal(reflected.Organization.Signature, generated.Organization.Signature);
         Assert.True(PolicySignature.Verify(generated, key));
+        // Split and combined again, the parts are the policy they were made from.
+        Assert.Equal(JsonSerializer.Serialize(policy, PolicyJsonContext.Default.ClientPolicy), JsonSerializer.Serialize(generated.Policy, PolicyJsonContext.Default.ClientPolicy));
     }
 
     [Fact]
@@ -55,10 +63,14 @@ public class PolicyJsonTests
                 ViewerCa = round % 2 == 0 ? null : Text(),
                 IssuedAt = Text(),
             };
-            Assert.Equal(CanonicalJson.Serialize(policy, reference), PolicySignature.CanonicalBytes(policy));
+            var (client, organization) = PolicyComposer.Split(policy);
+            Assert.Equal(CanonicalJson.Serialize(client, reference), PolicySignature.CanonicalBytes(client));
+            Assert.Equal(CanonicalJson.Serialize(organization, reference), PolicySignature.CanonicalBytes(organization));
         }
 
-        var plain = FullPolicy() with { Acl = new PolicyAcl(true, ["*@acme"]), Alias = "kiosk@acme", ViewerCa = "-----BEGIN CERTIFICATE-----" };
-        Assert.Equal(CanonicalJson.Serialize(plain, reference), PolicySignature.CanonicalBytes(plain));
+        var (plainClient, plainOrganization) = PolicyComposer.Split(
+            FullPolicy() with { Acl = new PolicyAcl(true, ["*@acme"]), Alias = "kiosk@acme", ViewerCa = "-----BEGIN CERTIFICATE-----" });
+        Assert.Equal(CanonicalJson.Serialize(plainClient, reference), PolicySignature.CanonicalBytes(plainClient));
+        Assert.Equal(CanonicalJson.Serialize(plainOrganization, reference), PolicySignature.CanonicalBytes(plainOrganization));
     }
 }

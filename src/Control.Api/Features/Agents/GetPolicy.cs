@@ -40,11 +40,11 @@ public static class GetPolicyEndpoint
                 return Problems.NotFound("client").ToResult();
             }
 
-            var etag = current.Signed.Policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var etag = current.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             http.Response.Headers.ETag = $"\"{etag}\"";
             if (known != etag)
             {
-                return new PolicyBody(current.Json);
+                return new PolicyBody(current);
             }
 
             var remaining = deadline - DateTimeOffset.UtcNow;
@@ -65,14 +65,16 @@ public static class GetPolicyEndpoint
     }
 }
 
-/// <summary>The prepared policy body, written as it is (no range or conditional-request handling: the ETag logic is above).</summary>
-internal sealed class PolicyBody(byte[] json) : IResult
+/// <summary>The prepared policy parts, written as they are (no range or conditional-request handling: the ETag logic is above).</summary>
+internal sealed class PolicyBody(SignedPolicyDocument document) : IResult
 {
-    public Task ExecuteAsync(HttpContext httpContext)
+    public async Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.StatusCode = StatusCodes.Status200OK;
-        httpContext.Response.ContentType = "application/json; charset=utf-8";
-        httpContext.Response.ContentLength = json.Length;
-        return httpContext.Response.Body.WriteAsync(json, httpContext.RequestAborted).AsTask();
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = document.Length;
+        document.WriteTo(response.BodyWriter);
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
 }

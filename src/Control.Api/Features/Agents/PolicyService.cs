@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -19,8 +20,8 @@ namespace Control.Api.Features.Agents;
 /// a snapshot older than a few minutes is reloaded as a last resort against a notification lost some other way. (The
 /// age limit must stay well above an agent's long-poll period, else every poll woken by an organization-wide change
 /// finds its client snapshot expired and re-reads it from PostgreSQL.) Signing
-/// keys are decrypted once per process; the signed document is cached per (client, version). So when one
-/// organization-wide change wakes thousands of agents, the database is read once and each agent costs one signature.
+/// keys are decrypted once per process; each signed part is cached per revision (see <see cref="Sign"/>). So when one
+/// organization-wide change wakes thousands of agents, the database is read once and one part is signed for them all.
 /// </summary>
 public sealed class PolicyService
 {
@@ -42,7 +43,8 @@ public sealed class PolicyService
 
     private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, ECDsa> _signingKeys = new();
-    private readonly ConcurrentDictionary<Guid, SignedPolicyDocument> _latest = new();
+    private readonly ConcurrentDictionary<Guid, SignedPart> _clientParts = new();
+    private readonly ConcurrentDictionary<Guid, SignedPart> _organizationParts = new();
     private readonly ConcurrentDictionary<(string Organization, Guid Id), Snapshot<Client>> _clients = new();
     private readonly ConcurrentDictionary<string, Snapshot<Organization>> _organizations = new();
     private readonly ConcurrentDictionary<string, ECDsa> _clientKeys = new();
@@ -161,14 +163,18 @@ public sealed class PolicyService
         return snapshot.Value;
     }
 
-    public SignedPolicyDocument Sign(Client client, Organization organization)
-    {
-        var version = client.PolicyRevision + organization.PolicyRevision;
-        if (_latest.TryGetValue(client.Id, out var cached) && cached.Signed.Policy.Version == version)
-        {
-            return cached;
-        }
+    /// <summary>
+    /// The client's policy: its own signed part and its organization's, each signed once per revision however many
+    /// requests want it (the first one signs, the others wait for that), so an organization-wide change costs one
+    /// signature, not one per client.
+    /// </summary>
+    public SignedPolicyDocument Sign(Client client, Organization organization) => new(
+        client.PolicyRevision + organization.PolicyRevision,
+        SignedOnce(_clientParts, client.Id, client.PolicyRevision, () => SignClientPart(client, organization)),
+        SignedOnce(_organizationParts, organization.Id, organization.PolicyRevision, () => SignOrganizationPart(organization)));
 
+    private byte[] SignClientPart(Client client, Organization organization)
+    {
         string? encryptedTotp = null;
         if (client.TwoFactor is { Enabled: true, ProtectedSecret: { } protectedSecret })
         {
@@ -176,16 +182,53 @@ public sealed class PolicyService
             encryptedTotp = PolicySecrets.EncryptFor(client.PublicKey, seed, PolicySecrets.TotpContext(client.Id));
         }
 
+        var part = PolicyComposer.ComposeClientPart(client, organization.Slug, encryptedTotp, clock.GetUtcNow());
+        return SignedPolicyDocument.Part(PolicySignature.CanonicalBytes(part), organization, this);
+    }
+
+    private byte[] SignOrganizationPart(Organization organization)
+    {
         // Revoked serials whose certificate has expired anyway are left out, so the list does not grow for ever.
         var now = clock.GetUtcNow();
         var context = new OrganizationPolicyContext(
             organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, organization.ViewerCa?.Certificate,
             organization.RevokedViewerSerials(now), organization.SessionSettings);
-        var policy = PolicyComposer.Compose(client, context, encryptedTotp, now);
-        var key = organization.SigningKey!;
-        var document = SignedPolicyDocument.Create(policy, SigningKey(organization.Id, key), key.KeyId);
-        _latest[client.Id] = document;
-        return document;
+        return SignedPolicyDocument.Part(PolicySignature.CanonicalBytes(PolicyComposer.ComposeOrganizationPart(context, now)), organization, this);
+    }
+
+    private sealed record SignedPart(long Revision, Lazy<byte[]> Json);
+
+    /// <summary>The part signed for this revision, signing it when nobody has yet (one signer; concurrent callers wait).</summary>
+    private static byte[] SignedOnce(ConcurrentDictionary<Guid, SignedPart> parts, Guid key, long revision, Func<byte[]> sign)
+    {
+        while (true)
+        {
+            if (parts.TryGetValue(key, out var known) && known.Revision >= revision)
+            {
+                // A request holding an older snapshot than the cache's signs its own part rather than evict the newer one.
+                return known.Revision == revision ? Value(parts, key, known) : sign();
+            }
+
+            var fresh = new SignedPart(revision, new Lazy<byte[]>(sign, LazyThreadSafetyMode.ExecutionAndPublication));
+            if (known is null ? parts.TryAdd(key, fresh) : parts.TryUpdate(key, fresh, known))
+            {
+                return Value(parts, key, fresh);
+            }
+        }
+    }
+
+    private static byte[] Value(ConcurrentDictionary<Guid, SignedPart> parts, Guid key, SignedPart part)
+    {
+        try
+        {
+            return part.Json.Value;
+        }
+        catch
+        {
+            // Lazy keeps an exception for ever: let the next request try again.
+            parts.TryRemove(KeyValuePair.Create(key, part));
+            throw;
+        }
     }
 
     /// <summary>The organization's policy key, which also signs its audit anchors.</summary>
@@ -200,26 +243,50 @@ public sealed class PolicyService
 }
 
 /// <summary>
-/// A signed policy with its response body, made once per (client, version): the body is the canonical policy JSON that
-/// was signed (any member order is valid JSON for the agent), so the policy is serialized once, not once more per answer.
+/// A client's policy as <c>GET /agent/policy</c> sends it: <c>{"client":PART,"organization":PART}</c>, where each PART is
+/// <c>{"policy":CANONICAL,"signature":…,"keyId":…}</c>, serialized once when signed. The body is the two cached parts
+/// written one after the other, so answering a woken agent copies bytes and computes nothing.
 /// </summary>
-public sealed record SignedPolicyDocument(SignedPolicy Signed, byte[] Json)
+public sealed record SignedPolicyDocument(long Version, byte[] ClientPart, byte[] OrganizationPart)
 {
-    public static SignedPolicyDocument Create(ClientPolicy policy, ECDsa key, string keyId)
+    private static readonly byte[] Start = "{\"client\":"u8.ToArray();
+    private static readonly byte[] Middle = ",\"organization\":"u8.ToArray();
+    private static readonly byte[] End = "}"u8.ToArray();
+
+    public long Length => Start.Length + ClientPart.Length + Middle.Length + OrganizationPart.Length + End.Length;
+
+    public void WriteTo(IBufferWriter<byte> output)
     {
-        var canonical = PolicySignature.CanonicalBytes(policy);
-        var signed = PolicySignature.Sign(policy, canonical, key, keyId);
-        var body = new System.Buffers.ArrayBufferWriter<byte>(canonical.Length + 256);
+        output.Write(Start);
+        output.Write(ClientPart);
+        output.Write(Middle);
+        output.Write(OrganizationPart);
+        output.Write(End);
+    }
+
+    public byte[] ToArray()
+    {
+        var body = new ArrayBufferWriter<byte>((int)Length);
+        WriteTo(body);
+        return body.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A signed part: the canonical JSON that was signed as its policy (any member order is valid JSON for the agent).</summary>
+    internal static byte[] Part(byte[] canonical, Organization organization, PolicyService policies)
+    {
+        var key = organization.SigningKey!;
+        var signature = policies.SigningKey(organization).SignData(canonical, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var body = new ArrayBufferWriter<byte>(canonical.Length + 256);
         using (var writer = new System.Text.Json.Utf8JsonWriter(body))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("policy");
             writer.WriteRawValue(canonical, skipInputValidation: true);
-            writer.WriteString("signature", signed.Signature);
-            writer.WriteString("keyId", signed.KeyId);
+            writer.WriteBase64String("signature", signature);
+            writer.WriteString("keyId", key.KeyId);
             writer.WriteEndObject();
         }
 
-        return new SignedPolicyDocument(signed, body.WrittenSpan.ToArray());
+        return body.WrittenSpan.ToArray();
     }
 }
