@@ -35,7 +35,7 @@ bench_api() {
     PGPASSWORD=$bench_pg_password psql -q -h 127.0.0.1 -p "$bench_pg_port" -U control -d control -c "create database $db" >/dev/null
     bench_data="$bench_work/data-$db"
     mkdir -p "$bench_data"
-    bench_url="http://127.0.0.1:$(free_port 32001 40000)"
+    bench_url="http://127.0.0.1:$(free_port 12000 19999)"
     env ConnectionStrings__Control="Host=127.0.0.1;Port=$bench_pg_port;Database=$db;Username=control;Password=$bench_pg_password" \
         Control__DataDirectory="$bench_data" Control__MasterKey="$(head -c 32 /dev/urandom | base64)" \
         ASPNETCORE_URLS="$bench_url" ASPNETCORE_ENVIRONMENT=Production "$@" \

@@ -55,7 +55,10 @@ var exposure = await Send<ExposureResponse>(HttpMethod.Get, $"/people/{person.Id
 Console.Error.WriteLine($"exposure: {exposure.Secrets.Count} secrets; fetching initial policies ...");
 
 await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (agent, cancellation) =>
-    agent.Version = (await agent.FetchAsync(http, 0, cancellation))!.Policy.Version);
+{
+    var signed = (await agent.FetchAsync(http, 0, cancellation))!;
+    agent.Version = agent.Verify(signed) ? signed.Policy.Version : throw new InvalidOperationException("an initial policy does not verify with the pinned key");
+});
 
 using var stop = new CancellationTokenSource();
 var parked = 0;
@@ -87,7 +90,7 @@ async Task Poll(Agent agent, int index)
             continue;
         }
 
-        if (!PolicySignature.Verify(signed, agent.PinnedKey) || signed.Policy.Version <= agent.Version)
+        if (!agent.Verify(signed) || signed.Policy.Version <= agent.Version)
         {
             Interlocked.Increment(ref rejected);
             continue;

@@ -21,8 +21,15 @@ sealed class Agent(ECDsa key, EnrollResponse enrolment)
     public ECDsa PinnedKey { get; } = PolicySignature.ImportPublicKey(enrolment.PolicyPublicKey);
     public long Version { get; set; }
 
+    /// <summary>The last policy this agent verified: a part identical to its part is not verified again (as the real agent does).</summary>
+    public SignedPolicy? Verified { get; set; }
+
     /// <summary>Long-polls for a policy newer than <see cref="Version"/>; null when the API answers 304.</summary>
-    public async Task<SignedPolicy?> FetchAsync(HttpClient http, int wait, CancellationToken cancellation)
+    public async Task<SignedPolicy?> FetchAsync(HttpClient http, int wait, CancellationToken cancellation) =>
+        await FetchBytesAsync(http, wait, cancellation) is { } body ? Parse(body) : null;
+
+    /// <summary>As <see cref="FetchAsync"/>, the body as it arrived: parsing it is the agent's own work (see <see cref="Parse"/>).</summary>
+    public async Task<byte[]?> FetchBytesAsync(HttpClient http, int wait, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/agent/policy?wait={wait}");
         request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", Enrolment.Credential);
@@ -38,7 +45,21 @@ sealed class Agent(ECDsa key, EnrollResponse enrolment)
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync(PolicyJsonContext.Default.SignedPolicy, cancellation);
+        return await response.Content.ReadAsByteArrayAsync(cancellation);
+    }
+
+    public static SignedPolicy Parse(byte[] body) => JsonSerializer.Deserialize(body, PolicyJsonContext.Default.SignedPolicy)!;
+
+    /// <summary>Verifies with the pinned key as the real agent does; a verified policy becomes <see cref="Verified"/>.</summary>
+    public bool Verify(SignedPolicy signed)
+    {
+        if (!PolicySignature.Verify(signed, PinnedKey, Verified))
+        {
+            return false;
+        }
+
+        Verified = signed;
+        return true;
     }
 
     /// <summary>The signed receipt for a policy version, as the real agent sends it.</summary>

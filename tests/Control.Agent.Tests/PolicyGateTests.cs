@@ -43,6 +43,18 @@ public sealed class PolicyGateTests : IDisposable
         Assert.Contains("does not verify", PolicyGate.Admit(widened, _enrolment, InForce(5)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Admit_ThePartInForceWithChangedContent_IsRefused()
+    {
+        // A part equal to the one in force is not verified again: equal must mean the same bytes, not the same signature.
+        var inForce = InForce(5);
+        var loosened = new SignedPolicy(
+            inForce.Client with { Policy = inForce.Client.Policy with { Revision = 6, Permissions = new PolicyPermissions(true, true, true) } }, inForce.Organization);
+        Assert.Contains("does not verify", PolicyGate.Admit(loosened, _enrolment, inForce), StringComparison.Ordinal);
+        var unchangedClient = Parts(5, 1, []);
+        Assert.Null(PolicyGate.Admit(new SignedPolicy(inForce.Client, unchangedClient.Organization), _enrolment, inForce));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not base64!")]

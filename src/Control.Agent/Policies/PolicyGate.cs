@@ -13,7 +13,8 @@ namespace Control.Agent.Policies;
 internal static class PolicyGate
 {
     /// <summary>Why the document must not be enforced by this client, or null when it is authentic and meant for it.</summary>
-    public static string? Authenticate(SignedPolicy? signed, Enrolment enrolment)
+    /// <param name="verified">A policy verified before (the one in force): a part identical to its part is not verified again.</param>
+    public static string? Authenticate(SignedPolicy? signed, Enrolment enrolment, SignedPolicy? verified = null)
     {
         if (signed?.Client?.Policy is null || signed.Organization?.Policy is null
             || string.IsNullOrEmpty(signed.Client.Signature) || string.IsNullOrEmpty(signed.Organization.Signature))
@@ -28,7 +29,7 @@ internal static class PolicyGate
             return "it is incomplete (required members are missing)";
         }
 
-        if (!SignatureValid(signed, enrolment.PolicyPublicKey))
+        if (!SignatureValid(signed, enrolment.PolicyPublicKey, verified))
         {
             return "its signature does not verify with the pinned policy key";
         }
@@ -60,7 +61,7 @@ internal static class PolicyGate
     /// </summary>
     public static string? Admit(SignedPolicy? signed, Enrolment enrolment, SignedPolicy? inForce)
     {
-        if (Authenticate(signed, enrolment) is { } refusal)
+        if (Authenticate(signed, enrolment, inForce) is { } refusal)
         {
             return refusal;
         }
@@ -85,11 +86,12 @@ internal static class PolicyGate
         return version <= current ? $"its version {version} is not newer than v{current} in force (replayed or rolled back)" : null;
     }
 
-    private static bool SignatureValid(SignedPolicy signed, string pinnedKey)
+    private static bool SignatureValid(SignedPolicy signed, string pinnedKey, SignedPolicy? verified)
     {
         try
         {
-            return PolicySignature.Verify(signed, pinnedKey);
+            using var key = PolicySignature.ImportPublicKey(pinnedKey);
+            return PolicySignature.Verify(signed, key, verified);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {

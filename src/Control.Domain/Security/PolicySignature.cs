@@ -102,11 +102,24 @@ public static class PolicySignature
     /// Both parts verify with the key, and they belong together (the same organization). Verification with an already
     /// imported key (importing costs more than verifying: keep pinned keys loaded).
     /// </summary>
-    public static bool Verify(SignedPolicy signed, ECDsa publicKey) =>
+    public static bool Verify(SignedPolicy signed, ECDsa publicKey) => Verify(signed, publicKey, verified: null);
+
+    /// <summary>
+    /// As <see cref="Verify(SignedPolicy, ECDsa)"/>, where a part identical to the same part of a policy verified before
+    /// (same canonical bytes, same signature) is not verified again: after an organization-wide change the client's part
+    /// is unchanged, and comparing bytes costs a fraction of an ECDSA verification.
+    /// </summary>
+    public static bool Verify(SignedPolicy signed, ECDsa publicKey, SignedPolicy? verified) =>
         signed.IsComplete
         && string.Equals(signed.Client.Policy.Organization, signed.Organization.Policy.Organization, StringComparison.Ordinal)
-        && Verify(CanonicalBytes(signed.Client.Policy), signed.Client.Signature, publicKey)
-        && Verify(CanonicalBytes(signed.Organization.Policy), signed.Organization.Signature, publicKey);
+        && Verify(CanonicalBytes(signed.Client.Policy), signed.Client.Signature, publicKey,
+            verified is { IsComplete: true } ? (verified.Client.Signature, () => CanonicalBytes(verified.Client.Policy)) : null)
+        && Verify(CanonicalBytes(signed.Organization.Policy), signed.Organization.Signature, publicKey,
+            verified is { IsComplete: true } ? (verified.Organization.Signature, () => CanonicalBytes(verified.Organization.Policy)) : null);
+
+    private static bool Verify(byte[] canonicalBytes, string signature, ECDsa publicKey, (string Signature, Func<byte[]> CanonicalBytes)? verified) =>
+        verified is { } known && string.Equals(known.Signature, signature, StringComparison.Ordinal) && canonicalBytes.AsSpan().SequenceEqual(known.CanonicalBytes())
+        || Verify(canonicalBytes, signature, publicKey);
 
     private static bool Verify(byte[] canonicalBytes, string signature, ECDsa publicKey)
     {
