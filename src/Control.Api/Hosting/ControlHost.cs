@@ -17,7 +17,9 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Http;
@@ -225,6 +227,8 @@ public static class ControlHost
         services.AddRateLimiter(o => RateLimits.Configure(o, control));
 
         services.AddProblemDetails();
+        var proxies = TrustedProxies.Parse(control.TrustedProxies);
+        services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Configure(o, proxies));
         services.AddExceptionHandler<ExceptionMapping>();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
         services.AddOpenApi();
@@ -234,6 +238,11 @@ public static class ControlHost
 
     public static WebApplication UseControl(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<ControlOptions>>().Value.TrustedProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

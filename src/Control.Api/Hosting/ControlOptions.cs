@@ -62,6 +62,14 @@ public sealed class ControlOptions
     /// checked side by side (up to one per core). Tests set it small so that every verify runs in several ranges.</summary>
     public int AuditVerifyRangeEntries { get; set; } = 20_000;
 
+    /// <summary>
+    /// Reverse proxies (addresses, or networks in CIDR form) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are
+    /// believed: behind a TLS-terminating proxy the portal cookie is then <c>Secure</c> and <c>__Host-</c> prefixed, and
+    /// audit entries and per-address rate limits see the client's address, not the proxy's. Empty (the default): those
+    /// headers are ignored from everyone, so nobody can claim another address or HTTPS by sending them.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     /// <summary>Forwarding of every new audit entry to a SIEM (syslog over TCP); off unless <see cref="SyslogOptions.Host"/> is set.</summary>
     public SyslogOptions Syslog { get; set; } = new();
 }

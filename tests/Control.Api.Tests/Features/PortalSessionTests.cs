@@ -53,6 +53,61 @@ public class PortalSessionTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task BehindATrustedProxy_TheCookieIsSecureAndHostPrefixed_AndTheClientAddressIsAudited_ButNotFromAnyoneElse()
+    {
+        var org = await api.NewOrganization();
+        await using var proxied = await ApiHost.Start(api.Database.ConnectionString, ApiHost.NewTempDirectory(), api.MasterKey, new LogCapture(),
+            settings: new Dictionary<string, string> { ["Control:TrustedProxies:0"] = "198.51.100.0/28" });
+        using var http = proxied.Server.CreateClient();
+
+        async Task<HttpResponseMessage> SignInThrough(string peer)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/portal/session")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(Credentials(org.Slug, "owner"), options: Client.Json),
+            };
+            request.Headers.Add(ApiHost.TestSourceHeader, peer);
+            request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            return await http.SendAsync(request);
+        }
+
+        var viaProxy = await SignInThrough("198.51.100.10");
+        Assert.Equal(HttpStatusCode.OK, viaProxy.StatusCode);
+        var secure = Assert.Single(viaProxy.Headers.GetValues("Set-Cookie")).ToLowerInvariant();
+        Assert.StartsWith("__host-control-session=", secure, StringComparison.Ordinal);
+        Assert.Contains("; secure", secure, StringComparison.Ordinal);
+
+        // The same headers from a peer that is not a listed proxy are ignored: plain cookie, the peer's own address.
+        var direct = await SignInThrough("198.51.100.99");
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        Assert.StartsWith("control-session=", Assert.Single(direct.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
+
+        await using var session = api.Host.Services.GetRequiredService<IDocumentStore>().QuerySession(org.Slug);
+        var sources = (await session.Events.QueryRawEventDataOnly<Control.Domain.Operators.OperatorSignedIn>().ToListAsync()).Select(e => e.Source).ToList();
+        Assert.Contains("203.0.113.7", sources);
+        Assert.Contains("198.51.100.99", sources);
+        Assert.DoesNotContain("198.51.100.10", sources);
+    }
+
+    [Fact]
+    public async Task TrustedProxies_ThatAreNotAddresses_StopTheStartWithAMessageNamingThem()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiHost.Start(api.Database.ConnectionString, ApiHost.NewTempDirectory(), api.MasterKey,
+            new LogCapture(), settings: new Dictionary<string, string> { ["Control:TrustedProxies:0"] = "proxy.example.com" }));
+        var messages = string.Join(" | ", Exceptions(failure).Select(e => e.Message));
+        Assert.Contains("Control:TrustedProxies: 'proxy.example.com' is neither an IP address nor a network", messages, StringComparison.Ordinal);
+
+        static IEnumerable<Exception> Exceptions(Exception e)
+        {
+            for (Exception? current = e; current is not null; current = current.InnerException)
+            {
+                yield return current;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Permissions_AreThePoliciesTheRolePasses_ForCookieAndBearerAlike()
     {
         var org = await api.NewOrganization();
