@@ -66,6 +66,18 @@ public sealed class StatusTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain(_harness.Api.Credential, json.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Status_CacheOfTheOneDocumentFormat_IsNotEnforced_AndSaysItIsFromAnOlderRelease()
+    {
+        await _harness.EnrollAsync();
+        File.WriteAllText(_harness.PolicyFile, """{ "policy": { "schema": "control.policy/v1", "version": 9 }, "signature": "AAAA", "keyId": "k" }""");
+
+        var human = await _harness.RunAsync("status");
+        Assert.True(human.Code == 1, human.ToString());
+        Assert.Contains("older release (control.policy/v1)", human.Errors + human.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("tampered", human.Errors + human.Output, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> Tampering => ["flipped-permission", "raised-version", "signed-by-another-key", "not-json"];
 
     [Theory]

@@ -34,9 +34,22 @@ internal static class PolicyCache
             return CachedPolicy.None;
         }
 
+        if (signed.Client is null && signed.Organization is null && IsSingleDocumentFormat(state))
+        {
+            // Written by a release before the policy had two signed parts: not enforceable here, but not tampered either.
+            return CachedPolicy.Refused("it is a one-document policy of an older release (control.policy/v1); the server's next policy replaces it");
+        }
+
         return PolicyGate.Authenticate(signed, enrolment) is { } refusal
             ? CachedPolicy.Refused($"{refusal} (tampered or corrupt)")
             : new CachedPolicy(signed, null);
+    }
+
+    private static bool IsSingleDocumentFormat(StateDirectory state)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(state.PolicyFile));
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("policy", out _) && document.RootElement.TryGetProperty("signature", out _);
     }
 }
 
