@@ -108,7 +108,7 @@ async Task Poll(Agent agent, int index)
         {
             try
             {
-                await Task.Delay(Random.Shared.Next(o.AckJitterMs + 1), stop.Token);
+                await Task.Delay(o.AckMinimumMs + Random.Shared.Next(o.AckJitterMs + 1), stop.Token);
                 var receipt = agent.Receipt(version);
                 using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack") { Content = JsonContent.Create(receipt, options: json) };
                 ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
@@ -184,6 +184,7 @@ var result = new
     secondsToLastReceipt = Seconds(state.StartedAt, state.LastReceiptAt),
     receipts = new { expected = state.ExpectedReceipts, pending = state.PendingReceipts },
     receiptAfterChangeMs = new { p50 = Math.Round(P(receiptMs, 0.5)), p99 = Math.Round(P(receiptMs, 0.99)), max = Math.Round(receiptMs.LastOrDefault()) },
+    agentAckMinimumMs = o.AckMinimumMs,
     agentAckJitterMs = o.AckJitterMs,
     rejectedPolicies = rejected,
     api = new { cpuSeconds = Math.Round(cpuAfter - cpuBefore, 2) },
@@ -195,10 +196,10 @@ await File.WriteAllTextAsync(o.Output, text);
 Console.WriteLine(
     $"offboarding: {o.Agents} clients, {changes} change events, status {state.Status}; all change events committed {result.secondsToAllChangeEventsCommitted} s after start (receipt wait from {result.secondsToReceiptWaitStarted} s), " +
     $"last receipt {result.secondsToLastReceipt} s ({state.ExpectedReceipts - state.PendingReceipts}/{state.ExpectedReceipts}); receipt after change p50 {result.receiptAfterChangeMs.p50} ms, " +
-    $"p99 {result.receiptAfterChangeMs.p99} ms (agents ack after 0-{o.AckJitterMs} ms); API {result.api.cpuSeconds} CPU-s -> {o.Output}");
+    $"p99 {result.receiptAfterChangeMs.p99} ms (agents ack after {o.AckMinimumMs}-{o.AckMinimumMs + o.AckJitterMs} ms); API {result.api.cpuSeconds} CPU-s -> {o.Output}");
 return state.Status == "completed" && rejected == 0 ? 0 : 1;
 
-sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, int AckJitterMs, string Output)
+sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, int AckMinimumMs, int AckJitterMs, string Output)
 {
     public static Options Parse(string[] args)
     {
@@ -210,6 +211,6 @@ sealed record Options(string Server, string Organization, string User, string Pa
 
         int Int(string name, string fallback) => int.Parse(Get(name, fallback), CultureInfo.InvariantCulture);
         return new Options(Get("--server"), Get("--org"), Get("--user"), Get("--password"), Int("--agents", "10000"), Int("--passwords", "1000"),
-            Int("--tokens", "500"), Int("--api-pid", "0"), Int("--ack-jitter-ms", "2000"), Get("--output", "bench/results/offboarding.json"));
+            Int("--tokens", "500"), Int("--api-pid", "0"), Int("--ack-min-ms", "1000"), Int("--ack-jitter-ms", "2000"), Get("--output", "bench/results/offboarding.json"));
     }
 }

@@ -64,16 +64,50 @@ long changeStartTicks = 0;
 using var stop = new CancellationTokenSource();
 var parked = 0;
 
+// As PolicyFollower does: after a new policy, poll again at once (waiting no longer than until the receipt is due), send
+// the receipt when it is due, then go on polling.
 async Task Poll(Agent agent)
 {
     var received = false;
+    long? unacknowledged = null;
+    var receiptDue = 0L;
+    var counts = false;
     while (!stop.IsCancellationRequested)
     {
+        var wait = 55;
+        if (unacknowledged is { } version)
+        {
+            var untilDue = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), receiptDue);
+            if (untilDue > TimeSpan.Zero)
+            {
+                wait = Math.Max(1, (int)Math.Ceiling(untilDue.TotalSeconds));
+            }
+            else
+            {
+                unacknowledged = null;
+                var (signature, _) = await agentCpu.Run(() => Sign(agent, version));
+                try
+                {
+                    using var answer = await Acknowledge(agent, version, signature, stop.Token);
+                    if (counts && answer.StatusCode == HttpStatusCode.NoContent)
+                    {
+                        receipts.Add(Stopwatch.GetElapsedTime(Interlocked.Read(ref changeStartTicks)).TotalMilliseconds);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                counts = false;
+            }
+        }
+
         byte[]? body;
         try
         {
             Interlocked.Increment(ref parked);
-            body = await agent.FetchBytesAsync(http, 55, stop.Token);
+            body = await agent.FetchBytesAsync(http, wait, stop.Token);
         }
         catch (OperationCanceledException)
         {
@@ -105,7 +139,6 @@ async Task Poll(Agent agent)
         }
 
         agent.Version = signed.Policy.Version;
-        var counts = false;
         if (!received && signed.Policy.Acl.Entries.Contains(entry))
         {
             received = counts = true;
@@ -115,31 +148,9 @@ async Task Poll(Agent agent)
             latenciesAfterLocalQueueing.Add(Stopwatch.GetElapsedTime(start, verified).TotalMilliseconds);
         }
 
-        if (options.AckJitterMs > 0)
-        {
-            try
-            {
-                await Task.Delay(Random.Shared.Next(options.AckJitterMs), stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-
-        var (signature, _) = await agentCpu.Run(() => Sign(agent, signed.Policy.Version));
-        try
-        {
-            using var answer = await Acknowledge(agent, signed.Policy.Version, signature, stop.Token);
-            if (counts && answer.StatusCode == HttpStatusCode.NoContent)
-            {
-                receipts.Add(Stopwatch.GetElapsedTime(Interlocked.Read(ref changeStartTicks)).TotalMilliseconds);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+        // The real agent's receipt delay (ReceiptDelay): a fixed minimum, then a random pause within the window.
+        unacknowledged = agent.Version;
+        receiptDue = Stopwatch.GetTimestamp() + (long)((options.AckMinimumMs + Random.Shared.NextDouble() * options.AckJitterMs) / 1000 * Stopwatch.Frequency);
     }
 }
 
@@ -195,7 +206,7 @@ for (var warmUp = 0; warmUp < options.WarmUpChanges; warmUp++)
         await Task.Delay(50);
     }
 
-    await Task.Delay(TimeSpan.FromMilliseconds(options.AckJitterMs) + TimeSpan.FromSeconds(1));
+    await Task.Delay(TimeSpan.FromMilliseconds(options.AckMinimumMs + options.AckJitterMs) + TimeSpan.FromSeconds(1));
 }
 
 Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; settling for {settleSeconds:F1} s ...");
@@ -219,7 +230,7 @@ var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).T
 var windowSeconds = Stopwatch.GetElapsedTime(changeStartTicks).TotalSeconds;
 var memory = ProcessMemory(options.ApiPid);
 // Receipts are part of the change's cost (the offboarding proof): wait for them too, and count the API's CPU until then.
-while (receipts.Count < latencies.Count && deadline.Elapsed < TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(options.AckJitterMs))
+while (receipts.Count < latencies.Count && deadline.Elapsed < TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(options.AckMinimumMs + options.AckJitterMs))
 {
     await Task.Delay(20);
 }
@@ -241,6 +252,7 @@ var result = new
     date = DateTimeOffset.UtcNow,
     machine = $"{Environment.ProcessorCount} cores",
     agents = options.Agents,
+    ackMinimumMs = options.AckMinimumMs,
     ackJitterMs = options.AckJitterMs,
     warmUpChanges = options.WarmUpChanges,
     received = sorted.Length,
@@ -349,7 +361,7 @@ static partial class Native
         clock_gettime(3, out var time) == 0 ? TimeSpan.FromTicks(time.Seconds * TimeSpan.TicksPerSecond + time.Nanoseconds / 100) : throw new InvalidOperationException("clock_gettime failed");
 }
 
-sealed record Options(string Server, string Organization, string User, string Password, string LicenseKey, int Agents, int ApiPid, string Output, int AckJitterMs, double? SettleSeconds, int WarmUpChanges)
+sealed record Options(string Server, string Organization, string User, string Password, string LicenseKey, int Agents, int ApiPid, string Output, int AckMinimumMs, int AckJitterMs, double? SettleSeconds, int WarmUpChanges)
 {
     public static Options Parse(string[] args)
     {
@@ -361,7 +373,8 @@ sealed record Options(string Server, string Organization, string User, string Pa
 
         return new Options(Get("--server"), Get("--org"), Get("--user"), Get("--password"), Get("--license"),
             int.Parse(Get("--agents", "1000"), CultureInfo.InvariantCulture), int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture),
-            Get("--output", "bench/results/policy-fanout.json"), int.Parse(Get("--ack-jitter-ms", "0"), CultureInfo.InvariantCulture),
+            Get("--output", "bench/results/policy-fanout.json"), int.Parse(Get("--ack-min-ms", "1000"), CultureInfo.InvariantCulture),
+            int.Parse(Get("--ack-jitter-ms", "2000"), CultureInfo.InvariantCulture),
             Array.IndexOf(args, "--settle-seconds") >= 0 ? double.Parse(Get("--settle-seconds"), CultureInfo.InvariantCulture) : null,
             int.Parse(Get("--warm-up-changes", "0"), CultureInfo.InvariantCulture));
     }
