@@ -94,7 +94,7 @@ public static class EnrollEndpoint
         var aliasTaken = alias is not null && await session.Query<Client>().AnyAsync(c => c.Alias == alias && c.Status == ClientStatus.Active, cancellation);
 
         var clientId = Guid.CreateVersion7();
-        var number = NewClientNumber();
+        var number = await NewClientNumber(session, cancellation);
         var credential = AgentAuthentication.NewCredential(slug, clientId);
         var actor = Actor.System("enrolment");
         var decision = ClientDecider.Enroll(
@@ -109,7 +109,8 @@ public static class EnrollEndpoint
         var preset = customClient?.Preset ?? organization.ClientDefaults;
         var source = customClient is null ? "organization-defaults" : $"custom-client:{customClient.Name}";
         session.RecordAs(actor, $"enrolment ({source})", http);
-        // The deployment-wide registry makes the 9-digit number unique; a collision (1 in 900 million) is a 409 to retry.
+        // The deployment-wide registry makes the 9-digit number unique; two enrolments drawing the same free number at the
+        // same instant (about 1 in 900 million) leaves one of them a 409 to retry.
         session.Insert(new ClientNumberRegistration { Id = number, OrganizationSlug = slug, ClientId = clientId });
         session.Events.StartStream<Client>(clientId, [.. decision.Events, new ClientPresetApplied(clientId, preset, source, now)]);
         await session.SaveChangesAsync(cancellation);
@@ -119,7 +120,21 @@ public static class EnrollEndpoint
             organization.SigningKey!.PublicKey, enrolled.KeyFingerprint));
     }
 
-    private static long NewClientNumber() => RandomNumberGenerator.GetInt32(100_000_000, 1_000_000_000);
+    /// <summary>
+    /// A random 9-digit number no client has yet. Taken numbers are drawn again: among 10,000 clients a fresh draw is
+    /// taken once in 90,000 enrolments, so a fleet's rollout meets it, and the agent must not get a 409 for our choice.
+    /// </summary>
+    private static async Task<long> NewClientNumber(IDocumentSession session, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            long number = RandomNumberGenerator.GetInt32(100_000_000, 1_000_000_000);
+            if (await session.LoadAsync<ClientNumberRegistration>(number, cancellation) is null)
+            {
+                return number;
+            }
+        }
+    }
 
     private static IResult InvalidToken() => Results.Problem(
         statusCode: StatusCodes.Status401Unauthorized, title: "Enrolment refused.",

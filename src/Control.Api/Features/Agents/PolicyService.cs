@@ -122,7 +122,15 @@ public sealed class PolicyService
         var owner = await Cached(_organizations, organization, async () =>
         {
             await using var session = store.QuerySession(organization);
-            return await session.LoadAsync<Organization>(client.OrganizationId);
+            var loaded = await session.LoadAsync<Organization>(client.OrganizationId);
+            if (loaded?.SigningKey is not null)
+            {
+                // Signed by the one load every woken poll awaits, before any of them resumes: they then find the part
+                // ready, instead of thousands of them queueing behind the first one's signature on a lock.
+                OrganizationPart(loaded);
+            }
+
+            return loaded;
         });
         return Sign(client, owner!);
     }
@@ -170,8 +178,16 @@ public sealed class PolicyService
     /// </summary>
     public SignedPolicyDocument Sign(Client client, Organization organization) => new(
         client.PolicyRevision + organization.PolicyRevision,
-        SignedOnce(_clientParts, client.Id, client.PolicyRevision, () => SignClientPart(client, organization)),
-        SignedOnce(_organizationParts, organization.Id, organization.PolicyRevision, () => SignOrganizationPart(organization)));
+        Cached(_clientParts, client.Id, client.PolicyRevision) ?? SignedOnce(_clientParts, client.Id, client.PolicyRevision, () => SignClientPart(client, organization)),
+        OrganizationPart(organization));
+
+    private byte[] OrganizationPart(Organization organization) =>
+        Cached(_organizationParts, organization.Id, organization.PolicyRevision)
+        ?? SignedOnce(_organizationParts, organization.Id, organization.PolicyRevision, () => SignOrganizationPart(organization));
+
+    /// <summary>The part of this revision when it is signed already (the usual case: no closure, no lock).</summary>
+    private static byte[]? Cached(ConcurrentDictionary<Guid, SignedPart> parts, Guid key, long revision) =>
+        parts.TryGetValue(key, out var part) && part.Revision == revision && part.Json.IsValueCreated ? part.Json.Value : null;
 
     private byte[] SignClientPart(Client client, Organization organization)
     {
