@@ -34,7 +34,14 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
 
         await row.GetByRole(AriaRole.Link, new() { Name = $"{alias}@acme" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{alias}@acme" })).ToBeVisibleAsync();
+        // While typing, the API says which known identities the entry admits (the agent's own matching).
+        await page.GetByLabel("Entry to add").FillAsync("anna");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync("Not a valid entry yet");
+        await page.GetByLabel("Entry to add").FillAsync("*@acme");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync("anna@acme: operator (security-admin)");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync($"{alias}@acme: client {alias}@acme");
         await page.GetByLabel("Entry to add").FillAsync("*-support@acme");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync("matches 0 known identities");
         await Expect(page.GetByTestId("acl-preview")).ToContainTextAsync("sessions in the last 30 days");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add entry" }).ClickAsync();
         // The API's rule, shown at the field: every security change needs a reason.

@@ -8,7 +8,7 @@ import { RevealOnce } from "../reveal";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
 import { clientName, isOnline, type ClientChangeResponse, type ClientDetail as Detail } from "../types";
-import { AclPreview } from "./AclPreview";
+import { AclMatchesPreview, AclPreview } from "./AclPreview";
 import { ClientTwoFactor, History, Permissions, RememberTokens, RemoveClient, Tags, UnattendedAccess, WhoCanReach } from "./ClientSections";
 
 export interface Changes {
@@ -125,6 +125,7 @@ function AccessControlList(props: { detail: Detail; changes?: Changes; canPrevie
         }}>
           <Field label="Entry to add" name="acl-entry" value={entry} onInput={setEntry}
             hint="An alias (alice@acme), a pattern (*-support@acme) or a client number." />
+          <AclMatchesPreview entry={entry.trim()} />
           {props.canPreview && <AclPreview clientId={detail.summary.id} entry={entry.trim()} />}
           <div class="actions">
             <button type="submit" class="primary" disabled={changes.busy || !entry.trim()}>Add entry</button>
