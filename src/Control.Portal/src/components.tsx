@@ -109,3 +109,16 @@ export function useAction() {
   }
   return { busy, error, done, run };
 }
+
+/** A labelled <select> of fixed options. */
+export function Choice(props: { label: string; name: string; value: string; onChange: (value: string) => void; options: { value: string; label: string }[] }) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name} value={props.value} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}>
+        {props.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    </div>
+  );
+}
