@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Control.Domain.Contracts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -15,9 +14,7 @@ public sealed class PeopleTests(PortalFixture portal)
         await portal.Operator("zoe", "technician");
         await portal.Operator("harriet", "hr");
         var laptop = "laptop" + Guid.NewGuid().ToString("N")[..6];
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await portal.Call<EnrollResponse>(HttpMethod.Post, "/agent/enroll",
-            new EnrollRequest(portal.LicenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), laptop, "zoe-laptop"));
+        await portal.EnrollClient(laptop);
         var page = await portal.NewPage();
         await SignInTests.SignIn(page, "harriet");
 
