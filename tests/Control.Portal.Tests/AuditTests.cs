@@ -45,6 +45,19 @@ public sealed class AuditTests(PortalFixture portal)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify the chain" }).ClickAsync();
         await Expect(page.GetByTestId("chain-result")).ToContainTextAsync("Intact:");
+
+        // A signed anchor of the head, copied to keep outside Control; the API's verification accepts it afterwards.
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign an anchor of the head" }).ClickAsync();
+        await Expect(page.GetByTestId("anchor-hash")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
+        var hash = await page.GetByTestId("anchor-hash").TextContentAsync();
+        var entry = await page.GetByTestId("anchor-entry").TextContentAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy the hash" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
+        Assert.Equal(hash, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await PortalFixture.Screenshot(page, "audit-anchor");
+        var check = await portal.Call<AuditChainVerification>(HttpMethod.Get, $"/audit/verify?anchorEntry={entry}&anchorHash={hash}", null, portal.OwnerToken);
+        Assert.True(check.Anchor is { Matches: true }, check.Anchor?.Detail);
     }
 
     [Fact]

@@ -122,3 +122,20 @@ export function Choice(props: { label: string; name: string; value: string; onCh
     </div>
   );
 }
+
+/** Copies a text to the clipboard; says so, or that the browser refused (then it can be selected by hand). */
+export function CopyButton(props: { text: string; label?: string }) {
+  const [state, setState] = useState<"idle" | "copied" | "refused">("idle");
+  useEffect(() => setState("idle"), [props.text]);
+  const label = props.label ?? "Copy";
+  return (
+    <button type="button" onClick={async () => {
+      try {
+        await navigator.clipboard.writeText(props.text);
+        setState("copied");
+      } catch {
+        setState("refused");
+      }
+    }}>{state === "copied" ? "Copied" : state === "refused" ? `${label}: not allowed here, select it by hand` : label}</button>
+  );
+}

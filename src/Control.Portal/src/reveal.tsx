@@ -1,11 +1,11 @@
 // A secret the API shows once (a generated password, a license key): in a modal <dialog> (focus moves into it and
 // stays there; Escape closes it), with a copy button. Once closed it is gone from the page: nothing keeps it.
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
+import { CopyButton } from "./components";
 
 export function RevealOnce(props: { title: string; secret: string; onClose: () => void; children: ComponentChildren }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [copied, setCopied] = useState(false);
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
@@ -16,14 +16,7 @@ export function RevealOnce(props: { title: string; secret: string; onClose: () =
       <p id="reveal-text">{props.children}</p>
       <p><code class="secret" data-testid="revealed-secret">{props.secret}</code></p>
       <div class="actions">
-        <button type="button" onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(props.secret);
-            setCopied(true);
-          } catch {
-            setCopied(false);
-          }
-        }}>{copied ? "Copied" : "Copy"}</button>
+        <CopyButton text={props.secret} />
         <button type="button" class="primary" onClick={() => dialog.current?.close()}>Done: I have it</button>
       </div>
     </dialog>
