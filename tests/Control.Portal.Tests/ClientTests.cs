@@ -23,6 +23,13 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
         var page = await portal.NewPage();
         await SignInTests.SignIn(page, "anna");
 
+        // The dashboard counts what the API calls online (its rule, not the browser's clock).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        var listed = await portal.Call<List<ClientSummary>>(HttpMethod.Get, "/clients", null, portal.OwnerToken);
+        Assert.True(listed.Single(c => c.Alias == $"{alias}@acme").Online);
+        await Expect(page.GetByTestId("clients-online")).ToHaveTextAsync(listed.Count(c => c.Online).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.GetByTestId("clients-offline")).ToHaveTextAsync(listed.Count(c => !c.Online).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = alias });
         await Expect(row).ToContainTextAsync("online");

@@ -6,7 +6,7 @@ import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } 
 import { href, type Route } from "../router";
 import { can, type PortalSession } from "../session";
 import { RevealOnce, type LabelledSecret } from "../reveal";
-import { clientName, isOnline, type ClientChangeResponse, type ClientSummary } from "../types";
+import { clientName, type ClientChangeResponse, type ClientSummary } from "../types";
 
 export function Clients(props: { route: Route; session: PortalSession }) {
   const [search, setSearch] = useState(props.route.query.get("q") ?? "");
@@ -58,7 +58,7 @@ export function Clients(props: { route: Route; session: PortalSession }) {
             </thead>
             <tbody>
               {shown.map((c) => {
-                const online = isOnline(c);
+                const online = c.online;
                 const behind = c.enforcedPolicyVersion !== c.latestPolicyVersion;
                 return (
                   <tr key={c.id}>
