@@ -82,11 +82,13 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>A fresh browser context (own cookies) at a desktop width, or 390 px wide like a phone.</summary>
-    public async Task<IPage> NewPage(bool phone = false)
+    /// <param name="bypassCsp">Only to inject a test tool (axe-core) as an inline script; every other test runs under the real policy.</param>
+    public async Task<IPage> NewPage(bool phone = false, bool bypassCsp = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server,
+            BypassCSP = bypassCsp,
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(15_000);
