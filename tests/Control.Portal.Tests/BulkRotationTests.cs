@@ -23,12 +23,7 @@ public sealed class BulkRotationTests(PortalFixture portal)
         await portal.Operator("rob", "security-admin");
         var page = await portal.NewPage();
         await SignInTests.SignIn(page, "rob");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
-        await page.GetByLabel("Tag", new() { Exact = true }).FillAsync(tag);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Filter by tag" }).ClickAsync();
-        await page.GetByLabel("Change", new() { Exact = true }).SelectOptionAsync("unattended-password");
-        await page.GetByLabel("Reason", new() { Exact = true }).FillAsync("quarterly kiosk rotation");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Apply to 2 clients" }).ClickAsync();
+        await ClientSettingsTests.ApplyBulkChange(page, tag, "unattended-password", "quarterly kiosk rotation", 2);
 
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New unattended passwords" });
         var rows = dialog.GetByTestId("revealed-row");
