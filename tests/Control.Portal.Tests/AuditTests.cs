@@ -1,12 +1,19 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Control.Domain.Contracts;
+using Control.Domain.Sessions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Control.Portal.Tests;
 
-/// <summary>The audit page: filters, the CSV export of what is filtered, and the chain's verification.</summary>
+/// <summary>The audit page: filters, the CSV export of what is filtered, the chain's verification, and recordings played.</summary>
 [Collection("portal")]
 public sealed class AuditTests(PortalFixture portal)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public async Task Filters_NarrowTheChangeLog_AndTheCsvExportHasExactlyThoseRows()
     {
@@ -38,6 +45,19 @@ public sealed class AuditTests(PortalFixture portal)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify the chain" }).ClickAsync();
         await Expect(page.GetByTestId("chain-result")).ToContainTextAsync("Intact:");
+
+        // A signed anchor of the head, copied to keep outside Control; the API's verification accepts it afterwards.
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign an anchor of the head" }).ClickAsync();
+        await Expect(page.GetByTestId("anchor-hash")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
+        var hash = await page.GetByTestId("anchor-hash").TextContentAsync();
+        var entry = await page.GetByTestId("anchor-entry").TextContentAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy the hash" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
+        Assert.Equal(hash, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await PortalFixture.Screenshot(page, "audit-anchor");
+        var check = await portal.Call<AuditChainVerification>(HttpMethod.Get, $"/audit/verify?anchorEntry={entry}&anchorHash={hash}", null, portal.OwnerToken);
+        Assert.True(check.Anchor is { Matches: true }, check.Anchor?.Detail);
     }
 
     [Fact]
@@ -51,4 +71,47 @@ public sealed class AuditTests(PortalFixture portal)
         var export = await page.APIRequest.GetAsync("/audit/events/export?format=csv");
         Assert.Equal(403, export.Status);
     }
+
+    [Fact]
+    public async Task ARecordedShell_PlaysInTheTerminalPlayer()
+    {
+        await portal.Operator("rita", "auditor");
+        var alias = "kiosk" + Guid.NewGuid().ToString("N")[..6];
+        var client = await portal.EnrollClient(alias);
+        var session = Guid.CreateVersion7();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        SessionEvent[] events =
+        [
+            new SessionRequested(session, client.ClientId, "alice@acme", "01AB", "192.0.2.7:50000", "Tls13", "TLS_AES_256_GCM_SHA384", null, at),
+            new SessionAuthenticated(session, client.ClientId, "alice@acme", ["acl"], null, at.AddSeconds(1)),
+            new SessionChannelOpened(session, client.ClientId, "shell", "/bin/bash", null, at.AddSeconds(2)),
+            new SessionClosed(session, client.ClientId, "viewer", null, 10_000, 100, 2000, at.AddSeconds(12)),
+        ];
+        var batch = new AgentSessionEventBatch([.. events.Select(e => new AgentSessionEvent(
+            Guid.CreateVersion7(), e.GetType().Name, JsonSerializer.SerializeToElement(e, e.GetType(), Json)))]);
+        await portal.CallAsAgent<AgentSessionEventsAccepted>(HttpMethod.Post, "/agent/session-events", JsonContent(batch), client.Credential);
+        // Colour escapes as a real shell prints them: a terminal emulator interprets them; they never show as text.
+        var cast = "{\"version\":2,\"width\":80,\"height\":24}\n[0.2,\"o\",\"$ whoami\\r\\n\"]\n[0.5,\"o\",\"\\u001b[1;32mroot-of-the-kiosk\\u001b[0m\\r\\n\"]\n";
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(cast));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-asciicast");
+        await portal.CallAsAgent<JsonElement?>(HttpMethod.Put, $"/agent/sessions/{session}/recording", content, client.Credential);
+
+        var page = await portal.NewPage();
+        await SignInTests.SignIn(page, "rita");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
+        var row = page.Locator("table.sessions tbody tr").Filter(new() { HasText = alias });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        var player = dialog.GetByTestId("replay-player");
+        await Expect(player.Locator(".ap-player")).ToBeVisibleAsync();
+        await Expect(player).ToContainTextAsync("root-of-the-kiosk", new() { Timeout = 20_000 });
+        await Expect(player).Not.ToContainTextAsync("[1;32m");
+        await Expect(dialog.GetByTestId("replay-output")).ToHaveCountAsync(0);
+        await PortalFixture.Screenshot(page, "recording-player");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+    }
+
+    private static StringContent JsonContent(object body) =>
+        new(JsonSerializer.Serialize(body, body.GetType(), Json), Encoding.UTF8, "application/json");
 }

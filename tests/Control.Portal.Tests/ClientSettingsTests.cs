@@ -35,12 +35,7 @@ public sealed class ClientSettingsTests(PortalFixture portal) : IDisposable
         await Expect(page.GetByTestId("client-2fa-state")).ToContainTextAsync("need an authenticator code");
 
         // A bulk change selects the clients by the tag.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
-        await page.GetByLabel("Tag", new() { Exact = true }).FillAsync(alias);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Filter by tag" }).ClickAsync();
-        await page.GetByLabel("Change", new() { Exact = true }).SelectOptionAsync("acl-enable");
-        await page.GetByLabel("Reason", new() { Exact = true }).FillAsync("lock the tills down");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Apply to 1 clients" }).ClickAsync();
+        await ApplyBulkChange(page, alias, "acl-enable", "lock the tills down", 1);
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "1 of 1 clients changed" })).ToBeVisibleAsync();
         await PortalFixture.Screenshot(page, "clients-bulk");
 
@@ -57,4 +52,15 @@ public sealed class ClientSettingsTests(PortalFixture portal) : IDisposable
     }
 
     public void Dispose() => _agent.Dispose();
+
+    /// <summary>On the Clients page: filters by the tag and applies one bulk change to the <paramref name="count"/> clients carrying it.</summary>
+    internal static async Task ApplyBulkChange(IPage page, string tag, string action, string reason, int count)
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
+        await page.GetByLabel("Tag", new() { Exact = true }).FillAsync(tag);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter by tag" }).ClickAsync();
+        await page.GetByLabel("Change", new() { Exact = true }).SelectOptionAsync(action);
+        await page.GetByLabel("Reason", new() { Exact = true }).FillAsync(reason);
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Apply to {count} clients" }).ClickAsync();
+    }
 }

@@ -23,6 +23,13 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
         var page = await portal.NewPage();
         await SignInTests.SignIn(page, "anna");
 
+        // The dashboard counts what the API calls online (its rule, not the browser's clock).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        var listed = await portal.Call<List<ClientSummary>>(HttpMethod.Get, "/clients", null, portal.OwnerToken);
+        Assert.True(listed.Single(c => c.Alias == $"{alias}@acme").Online);
+        await Expect(page.GetByTestId("clients-online")).ToHaveTextAsync(listed.Count(c => c.Online).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.GetByTestId("clients-offline")).ToHaveTextAsync(listed.Count(c => !c.Online).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = alias });
         await Expect(row).ToContainTextAsync("online");
@@ -34,7 +41,14 @@ public sealed class ClientTests(PortalFixture portal) : IDisposable
 
         await row.GetByRole(AriaRole.Link, new() { Name = $"{alias}@acme" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{alias}@acme" })).ToBeVisibleAsync();
+        // While typing, the API says which known identities the entry admits (the agent's own matching).
+        await page.GetByLabel("Entry to add").FillAsync("anna");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync("Not a valid entry yet");
+        await page.GetByLabel("Entry to add").FillAsync("*@acme");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync("anna@acme: operator (security-admin)");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync($"{alias}@acme: client {alias}@acme");
         await page.GetByLabel("Entry to add").FillAsync("*-support@acme");
+        await Expect(page.GetByTestId("acl-matches")).ToContainTextAsync("matches 0 known identities");
         await Expect(page.GetByTestId("acl-preview")).ToContainTextAsync("sessions in the last 30 days");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add entry" }).ClickAsync();
         // The API's rule, shown at the field: every security change needs a reason.

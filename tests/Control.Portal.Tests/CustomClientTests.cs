@@ -28,7 +28,7 @@ public sealed class CustomClientTests(PortalFixture portal)
         await Expect(row).ToContainTextAsync("ACL on (*-support@acme)");
         await Expect(row).ToContainTextAsync("public");
 
-        await row.GetByRole(AriaRole.Button, new() { Name = $"Rotate the link of {name}" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Rotate link of {name}" }).ClickAsync();
         var rotated = page.GetByRole(AriaRole.Dialog, new() { Name = $"New registration link token for {name}" });
         var second = await rotated.GetByTestId("revealed-secret").TextContentAsync();
         await PortalFixture.Screenshot(page, "custom-clients-rotate");

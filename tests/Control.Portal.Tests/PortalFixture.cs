@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Control.Domain.Contracts;
 using Control.EndToEnd.Tests;
@@ -81,11 +82,13 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>A fresh browser context (own cookies) at a desktop width, or 390 px wide like a phone.</summary>
-    public async Task<IPage> NewPage(bool phone = false)
+    /// <param name="bypassCsp">Only to inject a test tool (axe-core) as an inline script; every other test runs under the real policy.</param>
+    public async Task<IPage> NewPage(bool phone = false, bool bypassCsp = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server,
+            BypassCSP = bypassCsp,
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(15_000);
@@ -134,19 +137,26 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
         return found!;
     }
 
-    public async Task<T> Call<T>(HttpMethod method, string path, object? body, string? token = null)
+    /// <summary>Enrols a client with a fresh key through the API, as an agent does, without running one (for tests that need a client, not its enforcement).</summary>
+    public async Task<EnrollResponse> EnrollClient(string alias)
     {
-        using var request = new HttpRequestMessage(method, Server + path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return await Call<EnrollResponse>(HttpMethod.Post, "/agent/enroll",
+            new EnrollRequest(LicenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), alias, alias + "-host"));
+    }
 
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        }
+    public Task<T> Call<T>(HttpMethod method, string path, object? body, string? token = null) =>
+        Send<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: Json),
+            token is null ? null : new AuthenticationHeaderValue("Bearer", token));
 
+    /// <summary>A call as the enrolled client's agent (its credential from <see cref="EnrollClient"/>).</summary>
+    public Task<T> CallAsAgent<T>(HttpMethod method, string path, HttpContent content, string credential) =>
+        Send<T>(method, path, content, new AuthenticationHeaderValue("ControlAgent", credential));
+
+    private async Task<T> Send<T>(HttpMethod method, string path, HttpContent? content, AuthenticationHeaderValue? authorization)
+    {
+        using var request = new HttpRequestMessage(method, Server + path) { Content = content };
+        request.Headers.Authorization = authorization;
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}{Environment.NewLine}{Api.Log}");

@@ -10,7 +10,7 @@ namespace Control.Portal.Tests;
 public sealed class SecurityTests(PortalFixture portal)
 {
     private const string Csp =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
     [Fact]
@@ -48,6 +48,11 @@ public sealed class SecurityTests(PortalFixture portal)
             new() { Predicate = m => m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) });
         Assert.Null(await page.EvaluateAsync<int?>("() => window.injected"));
         Assert.Single(violations);
+        // Only WebAssembly compilation is allowed beyond 'self' (the terminal player's core): never JavaScript eval. (A page.Evaluate
+        // runs through DevTools, which the eval check does not cover, so this is asserted on the header; AuditTests plays a
+        // recording, which needs the wasm allowance under this very policy.)
+        Assert.DoesNotContain("'unsafe-eval'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.DoesNotContain("'unsafe-inline'", headers["content-security-policy"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,8 +11,10 @@ namespace Control.Api.Hosting;
 /// </summary>
 public static class PortalHosting
 {
+    // 'wasm-unsafe-eval' lets the page compile WebAssembly (asciinema-player's terminal core, bundled in /assets) and
+    // nothing else: JavaScript eval, new Function and inline script stay refused. See docs/portal.md.
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "portal");

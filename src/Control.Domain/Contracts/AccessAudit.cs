@@ -39,3 +39,16 @@ public static class WhatIfLimits
     public const int MaxDays = 365;
     public const int MaxEntries = 50;
 }
+
+/// <summary>One known identity an ACL entry admits (<c>GET /acl/matches</c>).</summary>
+/// <param name="KnownAs">What Control knows it as: "operator (owner)", "linked to Zoe Example", "client desk@acme".</param>
+public sealed record AclIdentityMatch(string Identity, IReadOnlyList<string> KnownAs, IReadOnlyList<string> People);
+
+/// <param name="Kind">alias, wildcard, client-number or everyone.</param>
+/// <param name="Total">How many known identities match; <paramref name="Matches"/> holds the first <see cref="AclMatchesLimits.MaxListed"/>.</param>
+public sealed record AclMatchesResponse(string Entry, string Kind, IReadOnlyList<AclIdentityMatch> Matches, int Total);
+
+public static class AclMatchesLimits
+{
+    public const int MaxListed = 200;
+}

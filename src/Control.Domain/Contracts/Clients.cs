@@ -1,8 +1,9 @@
 namespace Control.Domain.Contracts;
 
+/// <param name="Online">Seen by the API within the last three minutes (the API's rule: <c>ClientPresence.OnlineWindow</c>).</param>
 public sealed record ClientSummary(
     Guid Id, string Number, string? Alias, string? Hostname, string Status, bool Licensed, IReadOnlyList<string> Tags,
-    long LatestPolicyVersion, long? EnforcedPolicyVersion, DateTimeOffset? LastSeenAt, long Version);
+    long LatestPolicyVersion, long? EnforcedPolicyVersion, DateTimeOffset? LastSeenAt, long Version, bool Online = false);
 
 public sealed record ClientDetail(
     ClientSummary Summary, string KeyFingerprint, DateTimeOffset EnrolledAt, bool AclEnabled, IReadOnlyList<string> AclEntries,

@@ -109,3 +109,33 @@ export function useAction() {
   }
   return { busy, error, done, run };
 }
+
+/** A labelled <select> of fixed options. */
+export function Choice(props: { label: string; name: string; value: string; onChange: (value: string) => void; options: { value: string; label: string }[] }) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name} value={props.value} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}>
+        {props.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    </div>
+  );
+}
+
+/** Copies a text to the clipboard; says so, or that the browser refused (then it can be selected by hand). */
+export function CopyButton(props: { text: string; label?: string }) {
+  const [state, setState] = useState<"idle" | "copied" | "refused">("idle");
+  useEffect(() => setState("idle"), [props.text]);
+  const label = props.label ?? "Copy";
+  return (
+    <button type="button" onClick={async () => {
+      try {
+        await navigator.clipboard.writeText(props.text);
+        setState("copied");
+      } catch {
+        setState("refused");
+      }
+    }}>{state === "copied" ? "Copied" : state === "refused" ? `${label}: not allowed here, select it by hand` : label}</button>
+  );
+}

@@ -29,7 +29,7 @@ export interface SignInForm {
 
 export type Permission =
   | "manage-operators" | "read-operators" | "read-audit" | "manage-clients" | "read-clients" | "manage-license"
-  | "read-sessions" | "end-sessions" | "manage-session-settings" | "manage-people" | "read-people" | "offboard" | "read-access";
+  | "read-sessions" | "end-sessions" | "manage-session-settings" | "manage-people" | "read-people" | "record-knowledge" | "offboard" | "read-access";
 
 export const can = (session: PortalSession, permission: Permission) => session.permissions.includes(permission);
 

@@ -12,6 +12,8 @@ export interface ClientSummary {
   enforcedPolicyVersion: number | null;
   lastSeenAt: string | null;
   version: number;
+  /** The API's rule (seen within its online window, ClientPresence.OnlineWindow): not computed here. */
+  online: boolean;
 }
 
 export interface ClientDetail {
@@ -62,14 +64,5 @@ export interface OffboardingSummary {
   expectedReceipts: number;
   pendingReceipts: number;
 }
-
-/**
- * Online means seen in the last two minutes: an agent long-polls its policy at least every 30 s, and the API writes
- * "last seen" at a resolution of one minute.
- */
-export const OnlineWindowMs = 2 * 60 * 1000;
-
-export const isOnline = (client: ClientSummary, now = Date.now()) =>
-  client.lastSeenAt !== null && now - new Date(client.lastSeenAt).getTime() < OnlineWindowMs;
 
 export const clientName = (client: ClientSummary) => client.alias ?? client.number;

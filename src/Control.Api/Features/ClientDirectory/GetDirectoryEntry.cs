@@ -17,12 +17,6 @@ namespace Control.Api.Features.ClientDirectory;
 /// </summary>
 public static class GetDirectoryEntryEndpoint
 {
-    /// <summary>
-    /// A running agent is seen at least this often: it long-polls its policy (at most 60 s per poll) and sightings are
-    /// recorded with a resolution of one minute (see <see cref="PresenceTracker"/>); the rest is slack.
-    /// </summary>
-    public static readonly TimeSpan OnlineWindow = TimeSpan.FromMinutes(3);
-
     [Authorize(Policy = Policies.UseDirectory)]
     [WolverineGet("/directory/{target}")]
     public static async Task<IResult> Get(string target, IQuerySession session, PresenceTracker presenceTracker, TimeProvider clock, CancellationToken cancellation)
@@ -48,11 +42,9 @@ public static class GetDirectoryEntryEndpoint
         }
 
         var presence = await session.LoadAsync<ClientPresence>(client.Id, cancellation);
-        var lastSeen = Later(presence?.LastSeenAt, presenceTracker.UnwrittenSeen(session.TenantId, client.Id));
-        var online = lastSeen is { } seen && clock.GetUtcNow() - seen < OnlineWindow;
+        var lastSeen = ClientPresence.LastSeen(presence, presenceTracker.UnwrittenSeen(session.TenantId, client.Id));
+        var online = ClientPresence.IsOnline(lastSeen, clock.GetUtcNow());
         return Results.Ok(new DirectoryEntry(
             client.Id, client.NumberText, client.Alias, endpoint.Host, endpoint.Port, client.KeyFingerprint, online, lastSeen));
     }
-
-    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;
+using Control.Api.Features.Agents;
 using Control.Domain.Organizations;
 using Marten;
 
@@ -26,12 +27,18 @@ public static class ClientLookup
         return await session.Query<Client>().FirstOrDefaultAsync(c => c.Alias == alias && c.Status == ClientStatus.Active, cancellation);
     }
 
-    public static ClientSummary Summary(Client client, Organization organization, ClientPresence? presence) => new(
-        client.Id, client.NumberText, client.Alias, client.Hostname, client.Status.ToString().ToLowerInvariant(), client.Licensed, client.Tags,
-        client.PolicyRevision + organization.PolicyRevision, presence?.EnforcedVersion, presence?.LastSeenAt, client.Version);
+    /// <param name="unwrittenSeen">A sighting this process has not written yet (<see cref="PresenceTracker.UnwrittenSeen"/>).</param>
+    public static ClientSummary Summary(Client client, Organization organization, ClientPresence? presence, DateTimeOffset? unwrittenSeen, DateTimeOffset now)
+    {
+        var lastSeen = ClientPresence.LastSeen(presence, unwrittenSeen);
+        return new(
+            client.Id, client.NumberText, client.Alias, client.Hostname, client.Status.ToString().ToLowerInvariant(), client.Licensed, client.Tags,
+            client.PolicyRevision + organization.PolicyRevision, presence?.EnforcedVersion, lastSeen, client.Version,
+            client.Status == ClientStatus.Active && ClientPresence.IsOnline(lastSeen, now));
+    }
 
-    public static ClientDetail Detail(Client client, Organization organization, ClientPresence? presence) => new(
-        Summary(client, organization, presence), client.KeyFingerprint, client.EnrolledAt, client.AclEnabled, client.AclEntries,
+    public static ClientDetail Detail(Client client, Organization organization, ClientPresence? presence, DateTimeOffset? unwrittenSeen, DateTimeOffset now) => new(
+        Summary(client, organization, presence, unwrittenSeen, now), client.KeyFingerprint, client.EnrolledAt, client.AclEnabled, client.AclEntries,
         client.Unattended.Enabled, client.Unattended.Exclusive, client.Unattended.Verifier is not null, client.TokenEpoch, client.TwoFactor.Enabled,
         new PolicyPermissions(client.Permissions.Exec, client.Permissions.Shell, client.Permissions.FileTransfer));
 }

@@ -11,6 +11,19 @@ public sealed class ClientPresence
 
     /// <summary>The receipt's signature (base64, P-256 over <c>PolicySignature.AcknowledgementText</c>) with the client's enrolment key.</summary>
     public string? EnforcedSignature { get; set; }
+
+    /// <summary>
+    /// Online means seen within this window. A running agent is seen at least this often: it long-polls its policy (at
+    /// most 60 s per poll) and sightings are recorded with a resolution of one minute (see
+    /// <see cref="Agents.PresenceTracker"/>); the rest is slack. The address book, the dashboard and the directory all use it.
+    /// </summary>
+    public static readonly TimeSpan OnlineWindow = TimeSpan.FromMinutes(3);
+
+    /// <summary>When the agent was last seen: the stored sighting, or a later one this process has not written yet.</summary>
+    public static DateTimeOffset? LastSeen(ClientPresence? stored, DateTimeOffset? unwritten) =>
+        stored?.LastSeenAt is not { } written ? unwritten : unwritten is not { } pending ? written : written > pending ? written : pending;
+
+    public static bool IsOnline(DateTimeOffset? lastSeen, DateTimeOffset now) => lastSeen is { } seen && now - seen < OnlineWindow;
 }
 
 public static class ClientTwoFactorSecrets

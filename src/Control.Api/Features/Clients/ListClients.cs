@@ -1,4 +1,5 @@
 using Control.Api.Auth;
+using Control.Api.Features.Agents;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;
@@ -14,7 +15,8 @@ public static class ListClientsEndpoint
 {
     [Authorize(Policy = Policies.ReadClients)]
     [WolverineGet("/clients")]
-    public static async Task<IReadOnlyList<ClientSummary>> Get(IQuerySession session, CancellationToken cancellation, string? tag = null, bool removed = false)
+    public static async Task<IReadOnlyList<ClientSummary>> Get(
+        IQuerySession session, PresenceTracker presenceTracker, TimeProvider clock, CancellationToken cancellation, string? tag = null, bool removed = false)
     {
         var query = session.Query<Client>().Where(c => removed || c.Status == ClientStatus.Active);
         if (!string.IsNullOrWhiteSpace(tag))
@@ -26,7 +28,9 @@ public static class ListClientsEndpoint
         var clients = await query.OrderBy(c => c.Number).ToListAsync(cancellation);
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
         var presence = (await session.LoadManyAsync<ClientPresence>(cancellation, clients.Select(c => c.Id))).ToDictionary(p => p.Id);
-        return clients.Select(c => ClientLookup.Summary(c, organization, presence.GetValueOrDefault(c.Id))).ToList();
+        var now = clock.GetUtcNow();
+        return clients.Select(c => ClientLookup.Summary(
+            c, organization, presence.GetValueOrDefault(c.Id), presenceTracker.UnwrittenSeen(session.TenantId, c.Id), now)).ToList();
     }
 }
 
@@ -34,7 +38,7 @@ public static class GetClientEndpoint
 {
     [Authorize(Policy = Policies.ReadClients)]
     [WolverineGet("/clients/{client}")]
-    public static async Task<IResult> Get(string client, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(string client, IQuerySession session, PresenceTracker presenceTracker, TimeProvider clock, CancellationToken cancellation)
     {
         var found = await ClientLookup.Find(session, client, cancellation);
         if (found is null)
@@ -44,6 +48,6 @@ public static class GetClientEndpoint
 
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
         var presence = await session.LoadAsync<ClientPresence>(found.Id, cancellation);
-        return Results.Ok(ClientLookup.Detail(found, organization, presence));
+        return Results.Ok(ClientLookup.Detail(found, organization, presence, presenceTracker.UnwrittenSeen(session.TenantId, found.Id), clock.GetUtcNow()));
     }
 }

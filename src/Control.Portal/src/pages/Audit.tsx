@@ -1,10 +1,10 @@
 // The security-change log with the API's filters, paged by its cursor; CSV and JSON Lines exports of the same filter
-// (plain links: the browser downloads what the API streams); and the hash chain's verification.
+// (plain links: the browser downloads what the API streams); and tamper evidence (AuditChain.tsx).
 import { useState } from "preact/hooks";
-import { get } from "../api";
 import { Loading, ProblemMessage, time } from "../components";
 import { useCursorPages } from "../paging";
 import type { AuditEventView } from "../types";
+import { TamperEvidence } from "./AuditChain";
 import { SessionHistory } from "./SessionHistory";
 
 interface Filters {
@@ -14,14 +14,6 @@ interface Filters {
   correlation: string;
   from: string;
   to: string;
-}
-
-interface Verification {
-  intact: boolean;
-  entries: number;
-  head: string | null;
-  break: { entry: number; problem: string; fields: string[]; detail: string } | null;
-  seconds: number;
 }
 
 const empty: Filters = { type: "", actor: "", target: "", correlation: "", from: "", to: "" };
@@ -47,9 +39,6 @@ export function Audit() {
   const [draft, setDraft] = useState<Filters>(empty);
   const [applied, setApplied] = useState<Filters>(empty);
   const { items, error, more } = useCursorPages<AuditEventView>("/audit/events", query(applied));
-  const [verification, setVerification] = useState<Verification>();
-  const [verifyError, setVerifyError] = useState<unknown>();
-  const [verifying, setVerifying] = useState(false);
 
   const input = (key: keyof Filters, label: string, hint?: string, type: "text" | "date" = "text") => (
     <div class="field">
@@ -104,31 +93,7 @@ export function Audit() {
         )}
       </section>
       <SessionHistory />
-      <section aria-labelledby="chain-title" class="part">
-        <h2 id="chain-title">Tamper evidence</h2>
-        <p>Recomputes the organization's hash chain over every audit entry and reports the first broken link.</p>
-        <div class="actions">
-          <button type="button" disabled={verifying} onClick={async () => {
-            setVerifying(true);
-            setVerifyError(undefined);
-            try {
-              setVerification(await get<Verification>("/audit/verify"));
-            } catch (failure) {
-              setVerifyError(failure);
-            } finally {
-              setVerifying(false);
-            }
-          }}>Verify the chain</button>
-        </div>
-        <ProblemMessage error={verifyError} />
-        {verification && (
-          <p role="status" data-testid="chain-result" class={verification.intact ? "notice" : "problem"}>
-            {verification.intact
-              ? `Intact: ${verification.entries} entries, head ${verification.head ?? "none"}.`
-              : `BROKEN at entry ${verification.break?.entry} (${verification.break?.problem}${verification.break?.fields.length ? `: ${verification.break.fields.join(", ")}` : ""}): ${verification.break?.detail}`}
-          </p>
-        )}
-      </section>
+      <TamperEvidence />
     </>
   );
 }

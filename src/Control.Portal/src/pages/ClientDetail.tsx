@@ -7,8 +7,8 @@ import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } 
 import { RevealOnce } from "../reveal";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
-import { clientName, isOnline, type ClientChangeResponse, type ClientDetail as Detail } from "../types";
-import { AclPreview } from "./AclPreview";
+import { clientName, type ClientChangeResponse, type ClientDetail as Detail } from "../types";
+import { AclMatchesPreview, AclPreview } from "./AclPreview";
 import { ClientTwoFactor, History, Permissions, RememberTokens, RemoveClient, Tags, UnattendedAccess, WhoCanReach } from "./ClientSections";
 
 export interface Changes {
@@ -61,7 +61,7 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
       <dl class="facts">
         <div><dt>Number</dt><dd>{summary.number}</dd></div>
         <div><dt>Host name</dt><dd>{summary.hostname ?? "unknown"}</dd></div>
-        <div><dt>Status</dt><dd>{isOnline(summary) ? "online" : "offline"}, last seen {time(summary.lastSeenAt)}</dd></div>
+        <div><dt>Status</dt><dd>{summary.online ? "online" : "offline"}, last seen {time(summary.lastSeenAt)}</dd></div>
         <div><dt>Policy</dt><dd data-testid="policy-versions">enforces v{summary.enforcedPolicyVersion ?? "–"}, latest v{summary.latestPolicyVersion}</dd></div>
         <div><dt>Two-factor</dt><dd>{detail.twoFactorEnabled ? "on" : "off"}</dd></div>
         <div><dt>Tags</dt><dd>{summary.tags.join(", ") || "none"}</dd></div>
@@ -125,6 +125,7 @@ function AccessControlList(props: { detail: Detail; changes?: Changes; canPrevie
         }}>
           <Field label="Entry to add" name="acl-entry" value={entry} onInput={setEntry}
             hint="An alias (alice@acme), a pattern (*-support@acme) or a client number." />
+          <AclMatchesPreview entry={entry.trim()} />
           {props.canPreview && <AclPreview clientId={detail.summary.id} entry={entry.trim()} />}
           <div class="actions">
             <button type="submit" class="primary" disabled={changes.busy || !entry.trim()}>Add entry</button>

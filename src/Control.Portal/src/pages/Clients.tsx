@@ -5,7 +5,8 @@ import { get, post } from "../api";
 import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
 import { href, type Route } from "../router";
 import { can, type PortalSession } from "../session";
-import { clientName, isOnline, type ClientSummary } from "../types";
+import { RevealOnce, type LabelledSecret } from "../reveal";
+import { clientName, type ClientChangeResponse, type ClientSummary } from "../types";
 
 export function Clients(props: { route: Route; session: PortalSession }) {
   const [search, setSearch] = useState(props.route.query.get("q") ?? "");
@@ -41,7 +42,7 @@ export function Clients(props: { route: Route; session: PortalSession }) {
         <div class="actions"><button type="submit">Filter by tag</button></div>
       </form>
       {can(props.session, "manage-clients") && appliedTag.trim() && (
-        <BulkChange key={appliedTag.trim()} tag={appliedTag.trim()} count={clients?.length} onDone={() => setReloads(reloads + 1)} />
+        <BulkChange key={appliedTag.trim()} tag={appliedTag.trim()} clients={clients} onDone={() => setReloads(reloads + 1)} />
       )}
       <ProblemMessage error={error} />
       {!clients && !error && <Loading />}
@@ -57,7 +58,7 @@ export function Clients(props: { route: Route; session: PortalSession }) {
             </thead>
             <tbody>
               {shown.map((c) => {
-                const online = isOnline(c);
+                const online = c.online;
                 const behind = c.enforcedPolicyVersion !== c.latestPolicyVersion;
                 return (
                   <tr key={c.id}>
@@ -81,7 +82,7 @@ export function Clients(props: { route: Route; session: PortalSession }) {
   );
 }
 
-// Actions that need no per-client secret shown (a bulk password rotation would reveal one per client: use the CLI).
+// The API's bulk actions; a password rotation generates a different password per client and reveals each once.
 const bulkActions: { action: string; label: string; entry?: boolean }[] = [
   { action: "acl-enable", label: "Switch the ACL on" },
   { action: "acl-disable", label: "Switch the ACL off" },
@@ -89,23 +90,32 @@ const bulkActions: { action: string; label: string; entry?: boolean }[] = [
   { action: "acl-remove", label: "Remove an ACL entry", entry: true },
   { action: "unattended-enable", label: "Switch unattended access on" },
   { action: "unattended-disable", label: "Switch unattended access off" },
+  { action: "unattended-password", label: "Rotate the unattended passwords (each shown once)" },
   { action: "tokens-clear", label: "Clear all remember-tokens" },
   { action: "remove", label: "Remove the clients" },
 ];
 
 /** One change to every client with the tag, in one transaction under one correlation id (POST /clients/bulk/{action}). */
-function BulkChange(props: { tag: string; count: number | undefined; onDone: () => void }) {
+function BulkChange(props: { tag: string; clients: ClientSummary[] | undefined; onDone: () => void }) {
   const [action, setAction] = useState(bulkActions[0].action);
   const [entry, setEntry] = useState("");
   const [reason, setReason] = useState("");
   const { busy, error, done, run } = useAction();
+  const [revealed, setRevealed] = useState<LabelledSecret[]>();
   const chosen = bulkActions.find((a) => a.action === action)!;
+  const count = props.clients?.length;
 
   const submit = (e: Event) => {
     e.preventDefault();
     run(async () => {
-      const result = await post<{ correlationId: string; clients: { changed: boolean }[] }>(`/clients/bulk/${action}`,
+      const result = await post<{ correlationId: string; clients: ClientChangeResponse[] }>(`/clients/bulk/${action}`,
         { tag: props.tag, reason: reason.trim(), entry: chosen.entry ? entry.trim() : undefined });
+      const names = new Map((props.clients ?? []).map((c) => [c.id, clientName(c)]));
+      const secrets = result.clients.filter((c) => c.revealedPassword)
+        .map((c) => ({ label: names.get(c.clientId) ?? c.number, secret: c.revealedPassword! }));
+      if (secrets.length > 0) {
+        setRevealed(secrets);
+      }
       props.onDone();
       return `${chosen.label}: ${result.clients.filter((c) => c.changed).length} of ${result.clients.length} clients changed (correlation ${result.correlationId}).`;
     });
@@ -126,7 +136,13 @@ function BulkChange(props: { tag: string; count: number | undefined; onDone: () 
       </div>
       <ProblemMessage error={error} />
       {done && <Notice>{done}</Notice>}
-      <div class="actions"><button type="submit" disabled={busy || !props.count}>Apply to {props.count ?? "…"} clients</button></div>
+      <div class="actions"><button type="submit" disabled={busy || !count}>Apply to {count ?? "…"} clients</button></div>
+      {revealed && (
+        <RevealOnce title="New unattended passwords" secrets={revealed} onClose={() => setRevealed(undefined)}>
+          Each client's new unattended password. Give them to whoever needs them now: they are shown only this once, and
+          showing them is recorded.
+        </RevealOnce>
+      )}
     </form>
   );
 }

@@ -106,7 +106,7 @@ export function CustomClients(props: { session: PortalSession }) {
                     <td class="row-actions">
                       <button type="button" disabled={busy} onClick={() => act(c, c.public ? "make-private" : "make-public", c.public ? "Made private" : "Made public")}
                         aria-label={`${c.public ? "Make private" : "Make public"}: ${c.name}`}>{c.public ? "Make private" : "Make public"}</button>
-                      <button type="button" disabled={busy} onClick={() => act(c, "rotate", "Link rotated: the old one is dead")} aria-label={`Rotate the link of ${c.name}`}>Rotate link</button>
+                      <button type="button" disabled={busy} onClick={() => act(c, "rotate", "Link rotated: the old one is dead")} aria-label={`Rotate link of ${c.name}`}>Rotate link</button>
                       <button type="button" disabled={busy} onClick={() => act(c, "ticket", "Ticket issued")} aria-label={`One-time ticket for ${c.name}`}>One-time ticket</button>
                       <button type="button" class="danger" disabled={busy} onClick={() => act(c, "delete", `Deleted ${c.name}`)} aria-label={`Delete ${c.name}`}>Delete</button>
                     </td>

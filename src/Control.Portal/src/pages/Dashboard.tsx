@@ -4,7 +4,7 @@ import { get } from "../api";
 import { Loading, ProblemMessage, time } from "../components";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
-import { clientName, isOnline, type AuditEventPage, type ClientSummary, type OffboardingSummary } from "../types";
+import { clientName, type AuditEventPage, type ClientSummary, type OffboardingSummary } from "../types";
 
 function useLoad<T>(path: string | null) {
   const [data, setData] = useState<T>();
@@ -54,7 +54,7 @@ export function Dashboard(props: { session: PortalSession }) {
 }
 
 function ClientCounts(props: { clients: ClientSummary[] }) {
-  const online = props.clients.filter((c) => isOnline(c)).length;
+  const online = props.clients.filter((c) => c.online).length;
   const behind = props.clients.filter((c) => c.enforcedPolicyVersion !== c.latestPolicyVersion);
   return (
     <>

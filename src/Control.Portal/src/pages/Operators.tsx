@@ -104,10 +104,10 @@ export function Operators(props: { session: PortalSession }) {
                             onClick={() => act(`/operators/${o.id}/enable`, { expectedVersion: o.version }, `Enabled ${o.username}`)}>Enable</button>
                         : <button type="button" disabled={busy} aria-label={`Disable ${o.username}`}
                             onClick={() => act(`/operators/${o.id}/disable`, { expectedVersion: o.version }, `Disabled ${o.username}: every session and token of theirs has ended`)}>Disable</button>}
-                      <button type="button" disabled={busy} aria-label={`Reset the password of ${o.username}`}
+                      <button type="button" disabled={busy} aria-label={`Reset password of ${o.username}`}
                         onClick={() => act(`/operators/${o.id}/reset-password`, { expectedVersion: o.version }, `Password of ${o.username} reset`, activation(o.username))}>Reset password</button>
                       {o.twoFactorEnabled && (
-                        <button type="button" disabled={busy} aria-label={`Reset the two-factor authentication of ${o.username}`}
+                        <button type="button" disabled={busy} aria-label={`Reset 2FA (two-factor authentication) of ${o.username}`}
                           onClick={() => act(`/operators/${o.id}/reset-2fa`, { expectedVersion: o.version }, `Two-factor authentication of ${o.username} reset`)}>Reset 2FA</button>
                       )}
                     </td>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { get, post, segment } from "../api";
 import { Field, Loading, Notice, ProblemMessage, fieldErrors, time } from "../components";
+import { LinkPerson, RecordKnowledge } from "./PersonLinks";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
 
@@ -114,9 +115,6 @@ export function PersonDetail(props: { session: PortalSession; id: string }) {
   const [review, setReview] = useState<ReachableBy>();
   const [reviewError, setReviewError] = useState<unknown>();
   const [exposure, setExposure] = useState<Exposure>();
-  const [link, setLink] = useState("");
-  const [reason, setReason] = useState("");
-  const [linkError, setLinkError] = useState<unknown>();
   const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
@@ -143,25 +141,10 @@ export function PersonDetail(props: { session: PortalSession; id: string }) {
       <p><a href={href("people")}>All people</a></p>
       <h1>{person.name}</h1>
       <p>{person.email ?? "no e-mail"}; {person.status}; added {time(person.addedAt)}.
-        Accounts: {[...person.operators.map((o) => o.alias), ...person.identities].join(", ") || "none"}.</p>
-      {can(props.session, "manage-people") && (
-        <form class="filters" onSubmit={async (e) => {
-          e.preventDefault();
-          setLinkError(undefined);
-          try {
-            await post(`/people/${person.id}/links`, { operator: link.trim(), reason: reason.trim() });
-            setLink("");
-            setReloads(reloads + 1);
-          } catch (failure) {
-            setLinkError(failure);
-          }
-        }}>
-          <Field label="Link an operator account" name="link-operator" value={link} onInput={setLink} hint="Username, e.g. bob" errors={fieldErrors(linkError, "operator")} />
-          <Field label="Reason" name="link-reason" value={reason} onInput={setReason} errors={fieldErrors(linkError, "reason")} />
-          <div class="actions"><button type="submit">Link</button></div>
-          <ProblemMessage error={linkError} />
-        </form>
-      )}
+        Accounts: {[...person.operators.map((o) => o.alias), ...person.identities].join(", ") || "none"}.
+        Own clients: {person.clients.map((c) => c.label).join(", ") || "none"}.</p>
+      {can(props.session, "manage-people") && <LinkPerson personId={person.id} onChanged={() => setReloads(reloads + 1)} />}
+      {can(props.session, "record-knowledge") && <RecordKnowledge personId={person.id} onChanged={() => setReloads(reloads + 1)} />}
       {can(props.session, "read-access") && <section class="part" aria-labelledby="reach-title">
         <h2 id="reach-title">What {person.name} can reach</h2>
         <div class="field">
