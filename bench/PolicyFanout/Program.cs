@@ -294,7 +294,7 @@ static (long Rss, long Peak) ProcessMemory(int pid)
 
 /// <summary>
 /// The simulated agents' own CPUs: work an agent does on its own machine (verifying its policy, signing its receipt) runs
-/// here, on threads at the lowest scheduling priority, so it neither delays the arrival of the other agents' policies in
+/// here, on threads of the idle scheduling class (SCHED_IDLE), so it neither delays the arrival of the other agents' policies in
 /// this process nor competes with the API for the cores. Each job is timed in the CPU time of its thread, which is what
 /// it would take on a machine of its own.
 /// </summary>
@@ -308,7 +308,12 @@ sealed class AgentCpu : IDisposable
         {
             new Thread(() =>
             {
-                _ = Native.setpriority(0, Native.gettid(), 19);
+                // SCHED_IDLE: run only when nothing else wants the core (weaker than nice 19, which still takes a share).
+                var none = 0;
+                if (Native.sched_setscheduler(Native.gettid(), Native.SchedIdle, ref none) != 0)
+                {
+                    _ = Native.setpriority(0, Native.gettid(), 19);
+                }
                 foreach (var job in _jobs.GetConsumingEnumerable())
                 {
                     job();
@@ -346,6 +351,11 @@ static partial class Native
 
     [System.Runtime.InteropServices.LibraryImport("libc")]
     internal static partial int gettid();
+
+    internal const int SchedIdle = 5;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    internal static partial int sched_setscheduler(int pid, int policy, ref int parameter);
 
     [System.Runtime.InteropServices.LibraryImport("libc")]
     private static partial int clock_gettime(int clock, out TimeSpec time);
