@@ -46,9 +46,9 @@ public sealed class PeopleTests(PortalFixture portal)
 
         // A security admin records the shared portal login Zoe knew; her exposure lists it, for the offboarding to reset.
         await portal.Operator("frontdesk", "technician");
-        await portal.Operator("sam", "security-admin");
+        await portal.Operator("selma", "security-admin");
         var admin = await portal.NewPage();
-        await SignInTests.SignIn(admin, "sam");
+        await SignInTests.SignIn(admin, "selma");
         await admin.GotoAsync(page.Url);
         await admin.GetByLabel("Secret", new() { Exact = true }).SelectOptionAsync("operator-password");
         await admin.GetByLabel("Username of the account").FillAsync("frontdesk");
