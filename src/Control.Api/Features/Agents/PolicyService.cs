@@ -122,15 +122,7 @@ public sealed class PolicyService
         var owner = await Cached(_organizations, organization, async () =>
         {
             await using var session = store.QuerySession(organization);
-            var loaded = await session.LoadAsync<Organization>(client.OrganizationId);
-            if (loaded?.SigningKey is not null)
-            {
-                // Signed by the one load every woken poll awaits, before any of them resumes: they then find the part
-                // ready, instead of thousands of them queueing behind the first one's signature on a lock.
-                OrganizationPart(loaded);
-            }
-
-            return loaded;
+            return await session.LoadAsync<Organization>(client.OrganizationId);
         });
         return Sign(client, owner!);
     }
