@@ -263,6 +263,11 @@ public class PortalSessionTests(ApiFixture api)
         Assert.Equal("nosniff", string.Join(",", page.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", string.Join(",", page.Headers.GetValues("Referrer-Policy")));
         Assert.Equal(HttpStatusCode.OK, (await anonymous.Get("/assets/app.js")).StatusCode);
+        // The bundled packages' licences ship beside the bundle (the minifier drops their own notices).
+        var notices = await (await anonymous.Get("/assets/THIRD-PARTY-NOTICES.txt")).Content.ReadAsStringAsync();
+        Assert.Contains("asciinema-player 3.18.0 (Apache-2.0)", notices, StringComparison.Ordinal);
+        Assert.Contains("Apache License", notices, StringComparison.Ordinal);
+        Assert.Contains("preact ", notices, StringComparison.Ordinal);
 
         // Unknown paths are the API's: a problem, never index.html (anonymous callers learn nothing about which exist).
         await Client.Problem(await org.Owner.Get("/no/such/endpoint"), HttpStatusCode.NotFound);
