@@ -97,7 +97,7 @@ public sealed class ClientCommandsTests
         using var console = SignedIn();
         var detail = Detail();
         var free = new ClientSummary(Guid.NewGuid(), "987654321", null, null, "active", false, [], 3, null, null, 1);
-        console.Server.On("GET /clients", HttpStatusCode.OK, Json(new[] { detail.Summary, free }));
+        console.Server.On("GET /clients", HttpStatusCode.OK, Json(new[] { detail.Summary with { Online = true }, free }));
 
         var exitCode = await console.RunAsync("clients", "list");
 
@@ -105,7 +105,7 @@ public sealed class ClientCommandsTests
         var lines = console.Out.TrimEnd().ReplaceLineEndings("\n").Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.Matches(@"^NUMBER\s+ALIAS\s+HOSTNAME\s+STATUS\s+TAGS\s+POLICY\s+LAST SEEN\s+VERSION$", lines[0]);
-        Assert.Matches(@"^123456789\s+kiosk1@acme\s+front-desk\s+active\s+kiosk,lobby\s+12/11\s+2026-11-25 11:57:00Z\s+7$", lines[1]);
+        Assert.Matches(@"^123456789\s+kiosk1@acme\s+front-desk\s+active\s+kiosk,lobby\s+12/11\s+2026-11-25 11:57:00Z \(online\)\s+7$", lines[1]);
         Assert.Matches(@"^987654321\s+-\s+-\s+active \(unlicensed\)\s+-\s+3/-\s+never\s+1$", lines[2]);
     }
 

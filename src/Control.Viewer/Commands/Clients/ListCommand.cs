@@ -66,12 +66,15 @@ internal static class ListCommand
                 clients.Select(c => (IReadOnlyList<string>)
                 [
                     c.Number, c.Alias ?? "-", Output.Truncate(c.Hostname, 30), Status(c), c.Tags.Count == 0 ? "-" : string.Join(',', c.Tags),
-                    Policy(c), Output.Time(c.LastSeenAt, "never"), ClientTarget.Version(c.Version),
+                    Policy(c), LastSeen(c), ClientTarget.Version(c.Version),
                 ]));
             return Cli.Success;
         });
         return command;
     }
+
+    /// <summary>When the agent was last seen, and <c>(online)</c> while the API counts it as online (seen in the last minutes).</summary>
+    public static string LastSeen(ClientSummary client) => Output.Time(client.LastSeenAt, "never") + (client.Online ? " (online)" : "");
 
     /// <summary><c>active</c>, or <c>active (unlicensed)</c> for a free client.</summary>
     public static string Status(ClientSummary client) => client.Licensed ? client.Status : $"{client.Status} (unlicensed)";

@@ -41,7 +41,7 @@ internal static class ShowCommand
             ("status", ListCommand.Status(summary)),
             ("tags", summary.Tags.Count == 0 ? "-" : string.Join(", ", summary.Tags)),
             ("enrolled", Output.Time(detail.EnrolledAt)),
-            ("last seen", Output.Time(summary.LastSeenAt, "never")),
+            ("last seen", ListCommand.LastSeen(summary)),
             ("policy", Policy(summary)),
             ("key", "SHA-256 " + detail.KeyFingerprint),
             ("version", ClientTarget.Version(summary.Version) + " (for --expected-version)"),
