@@ -191,7 +191,7 @@ public sealed class PolicyService
         }
 
         var part = PolicyComposer.ComposeClientPart(client, organization.Slug, encryptedTotp, clock.GetUtcNow());
-        return SignedPolicyDocument.Part(PolicySignature.CanonicalBytes(part), organization, this);
+        return SignedPolicyDocument.Part(part, PolicySignature.CanonicalBytes(part), organization, this);
     }
 
     private byte[] SignOrganizationPart(Organization organization)
@@ -201,7 +201,8 @@ public sealed class PolicyService
         var context = new OrganizationPolicyContext(
             organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, organization.ViewerCa?.Certificate,
             organization.RevokedViewerSerials(now), organization.SessionSettings);
-        return SignedPolicyDocument.Part(PolicySignature.CanonicalBytes(PolicyComposer.ComposeOrganizationPart(context, now)), organization, this);
+        var part = PolicyComposer.ComposeOrganizationPart(context, now);
+        return SignedPolicyDocument.Part(part, PolicySignature.CanonicalBytes(part), organization, this);
     }
 
     private sealed record SignedPart(long Revision, Lazy<byte[]> Json);
@@ -272,26 +273,19 @@ public sealed record SignedPolicyDocument(long Version, byte[] ClientPart, byte[
         output.Write(End);
     }
 
-    public byte[] ToArray()
-    {
-        var body = new ArrayBufferWriter<byte>((int)Length);
-        WriteTo(body);
-        return body.WrittenSpan.ToArray();
-    }
-
     /// <summary>A signed part: the canonical JSON that was signed as its policy (any member order is valid JSON for the agent).</summary>
-    internal static byte[] Part(byte[] canonical, Organization organization, PolicyService policies)
+    internal static byte[] Part<T>(T part, byte[] canonical, Organization organization, PolicyService policies)
+        where T : class
     {
-        var key = organization.SigningKey!;
-        var signature = policies.SigningKey(organization).SignData(canonical, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var signed = PolicySignature.Sign(part, canonical, policies.SigningKey(organization), organization.SigningKey!.KeyId);
         var body = new ArrayBufferWriter<byte>(canonical.Length + 256);
         using (var writer = new System.Text.Json.Utf8JsonWriter(body))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("policy");
             writer.WriteRawValue(canonical, skipInputValidation: true);
-            writer.WriteBase64String("signature", signature);
-            writer.WriteString("keyId", key.KeyId);
+            writer.WriteString("signature", signed.Signature);
+            writer.WriteString("keyId", signed.KeyId);
             writer.WriteEndObject();
         }
 
