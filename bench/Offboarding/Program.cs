@@ -65,6 +65,10 @@ var parked = 0;
 var rejected = 0;
 long startTicks = 0;
 var firstChange = new double[o.Agents];
+// Agent-side clock (ms after the offboarding request): when each agent last took a newer policy, and when the API
+// answered its receipt for it. Server-side figures alone cannot tell late delivery from late receipts.
+var lastChange = new double[o.Agents];
+var lastAck = new double[o.Agents];
 
 async Task Poll(Agent agent, int index)
 {
@@ -102,6 +106,11 @@ async Task Poll(Agent agent, int index)
             firstChange[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
         }
 
+        if (Interlocked.Read(ref startTicks) != 0)
+        {
+            lastChange[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
+        }
+
         // The real agent enforces at once and sends its signed receipt after a random pause (its fleet's receipts spread out).
         var version = signed.Policy.Version;
         _ = Task.Run(async () =>
@@ -113,6 +122,10 @@ async Task Poll(Agent agent, int index)
                 using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack") { Content = JsonContent.Create(receipt, options: json) };
                 ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
                 (await http.SendAsync(ack, stop.Token)).Dispose();
+                if (Interlocked.Read(ref startTicks) != 0 && version == agent.Version)
+                {
+                    lastAck[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -143,8 +156,8 @@ while (Volatile.Read(ref parked) < o.Agents && settle.Elapsed < TimeSpan.FromSec
     await Task.Delay(100);
 }
 
+Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; offboarding in 3 s ...");
 await Task.Delay(TimeSpan.FromSeconds(3));
-Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; offboarding ...");
 var cpuBefore = ApiProcess.CpuSeconds(o.ApiPid);
 Interlocked.Exchange(ref startTicks, Stopwatch.GetTimestamp());
 var started = await Send<OffboardingResponse>(HttpMethod.Post, "/offboardings", new StartOffboardingRequest(person.Id.ToString(), "benchmark", "exposure", null, 120), owner);
@@ -161,8 +174,36 @@ var cpuAfter = ApiProcess.CpuSeconds(o.ApiPid);
 await stop.CancelAsync();
 await Task.WhenAll(pollers.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
 
+// When the last change was really committed: PostgreSQL's commit timestamp of the last transaction that appended an event
+// of this offboarding (its correlation id) to another stream than its own. The steps' own timestamps are taken when each
+// step starts deciding, and a transaction changing 10,000 clients takes a while to commit after that.
+DateTimeOffset? committed = null;
+if (o.Database is { Length: > 0 })
+{
+    await using var database = new Npgsql.NpgsqlConnection(o.Database);
+    await database.OpenAsync();
+    await using var query = new Npgsql.NpgsqlCommand(
+        "select max(pg_xact_commit_timestamp(xmin)) from control.mt_events where correlation_id = $1 and stream_id <> $2::uuid", database);
+    query.Parameters.AddWithValue(started.Id.ToString());
+    query.Parameters.AddWithValue(started.Id.ToString());
+    committed = await query.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+}
+
 var receiptMs = state.Receipts.Where(r => r.ReceiptMilliseconds is not null).Select(r => r.ReceiptMilliseconds!.Value).Order().ToArray();
 double P(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+object Percentiles(double[] values)
+{
+    var sorted = values.Where(v => v > 0).Order().ToArray();
+    // How many in each second after the request: shows when the API hands out the policies, not only how late the last one is.
+    var perSecond = sorted.Length == 0 ? [] : new int[(int)(sorted[^1] / 1000) + 1];
+    foreach (var v in sorted)
+    {
+        perSecond[(int)(v / 1000)]++;
+    }
+
+    return new { count = sorted.Length, p50 = Math.Round(P(sorted, 0.5)), p99 = Math.Round(P(sorted, 0.99)), max = Math.Round(sorted.LastOrDefault()), perSecond };
+}
+
 double? Seconds(DateTimeOffset? from, DateTimeOffset? to) => from is { } a && to is { } b ? Math.Round((b - a).TotalSeconds, 3) : null;
 var changes = state.Steps.Sum(s => s.Changes.Count);
 var result = new
@@ -178,14 +219,20 @@ var result = new
     changeEvents = changes,
     steps = state.Steps.Select(s => new { s.Step, changes = s.Changes.Count, seconds = Seconds(state.StartedAt, s.CompletedAt) }),
     secondsRequestToStart = Seconds(state.RequestedAt, state.StartedAt),
-    // The last step's transaction commits the last change event; the offboarding then records what receipts it expects.
-    secondsToAllChangeEventsCommitted = Seconds(state.StartedAt, state.Steps.Max(s => s.CompletedAt)),
+    secondsToAllChangeEventsCommitted = Seconds(state.StartedAt, committed),
+    secondsToLastStepDecided = Seconds(state.StartedAt, state.Steps.Max(s => s.CompletedAt)),
     secondsToReceiptWaitStarted = Seconds(state.StartedAt, state.ChangesCommittedAt),
     secondsToLastReceipt = Seconds(state.StartedAt, state.LastReceiptAt),
     receipts = new { expected = state.ExpectedReceipts, pending = state.PendingReceipts },
     receiptAfterChangeMs = new { p50 = Math.Round(P(receiptMs, 0.5)), p99 = Math.Round(P(receiptMs, 0.99)), max = Math.Round(receiptMs.LastOrDefault()) },
     agentAckMinimumMs = o.AckMinimumMs,
     agentAckJitterMs = o.AckJitterMs,
+    agentSideMs = new
+    {
+        firstNewPolicy = Percentiles(firstChange),
+        lastNewPolicy = Percentiles(lastChange),
+        lastReceiptAnswered = Percentiles(lastAck),
+    },
     rejectedPolicies = rejected,
     api = new { cpuSeconds = Math.Round(cpuAfter - cpuBefore, 2) },
     enrolSeconds = Math.Round(enrolSeconds, 1),
@@ -199,7 +246,7 @@ Console.WriteLine(
     $"p99 {result.receiptAfterChangeMs.p99} ms (agents ack after {o.AckMinimumMs}-{o.AckMinimumMs + o.AckJitterMs} ms); API {result.api.cpuSeconds} CPU-s -> {o.Output}");
 return state.Status == "completed" && rejected == 0 ? 0 : 1;
 
-sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, int AckMinimumMs, int AckJitterMs, string Output)
+sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, int AckMinimumMs, int AckJitterMs, string Output, string Database)
 {
     public static Options Parse(string[] args)
     {
@@ -211,6 +258,6 @@ sealed record Options(string Server, string Organization, string User, string Pa
 
         int Int(string name, string fallback) => int.Parse(Get(name, fallback), CultureInfo.InvariantCulture);
         return new Options(Get("--server"), Get("--org"), Get("--user"), Get("--password"), Int("--agents", "10000"), Int("--passwords", "1000"),
-            Int("--tokens", "500"), Int("--api-pid", "0"), Int("--ack-min-ms", "1000"), Int("--ack-jitter-ms", "2000"), Get("--output", "bench/results/offboarding.json"));
+            Int("--tokens", "500"), Int("--api-pid", "0"), Int("--ack-min-ms", "1000"), Int("--ack-jitter-ms", "2000"), Get("--output", "bench/results/offboarding.json"), Get("--database", Environment.GetEnvironmentVariable("BENCH_DATABASE") ?? ""));
     }
 }

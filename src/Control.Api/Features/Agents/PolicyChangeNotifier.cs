@@ -118,9 +118,12 @@ public sealed class PolicyChangeSessionListener(PolicyInvalidations invalidation
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        foreach (var target in Targets(session.PendingChanges.Streams()))
+        // One statement however many clients change (an offboarding changes thousands in one transaction): a statement
+        // each cost PostgreSQL a parse and a plan per client, inside the transaction that holds up their new policies.
+        var payloads = Targets(session.PendingChanges.Streams()).Select(target => $"{session.TenantId}:{target}").ToArray();
+        if (payloads.Length > 0)
         {
-            session.QueueSqlCommand($"select pg_notify('{PolicyChangeNotifier.Channel}', ?)", $"{session.TenantId}:{target}");
+            session.QueueSqlCommand($"select pg_notify('{PolicyChangeNotifier.Channel}', payload) from unnest(?::text[]) as payload", new object[] { payloads });
         }
 
         return Task.CompletedTask;

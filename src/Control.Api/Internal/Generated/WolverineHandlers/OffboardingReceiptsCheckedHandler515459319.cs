@@ -48,7 +48,11 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.saga.type", "Control.Api.Features.Offboardings.OffboardingSaga");
                 
                 // The actual message execution
-                await offboardingSaga_sagaId.Handle(offboardingReceiptsChecked, documentSession, _timeProvider, cancellation).ConfigureAwait(false);
+                var outgoing1 = await offboardingSaga_sagaId.Handle(offboardingReceiptsChecked, documentSession, _timeProvider, cancellation).ConfigureAwait(false);
+
+                
+                // Outgoing, cascaded message
+                await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
 
                 // Delete the saga if completed, otherwise update it
                 if (offboardingSaga_sagaId.IsCompleted())
