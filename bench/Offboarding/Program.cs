@@ -14,7 +14,7 @@ using Control.Domain.Sessions;
 // through a custom client whose preset puts the leaving person in every ACL), the person knowing P unattended passwords
 // (the agents report password sign-ins) and holding T remember-tokens; all agents long-poll; one offboarding. Reports
 // the time to all change events committed and to the last receipt (server timestamps from the offboarding's record) and
-// the per-client receipt time after its change. Agents acknowledge like the real one (after a random pause).
+// the per-client receipt time after its change. Agents acknowledge like the real one (the receipt on the next poll).
 var o = Options.Parse(args);
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, ConnectTimeout = TimeSpan.FromSeconds(30) };
@@ -65,20 +65,28 @@ var parked = 0;
 var rejected = 0;
 long startTicks = 0;
 var firstChange = new double[o.Agents];
-// Agent-side clock (ms after the offboarding request): when each agent last took a newer policy, and when the API
-// answered its receipt for it. Server-side figures alone cannot tell late delivery from late receipts.
+// Agent-side clock (ms after the offboarding request): when each agent last took a newer policy, and when it sent its
+// receipt for it (on its next poll). Server-side figures alone cannot tell late delivery from late receipts.
 var lastChange = new double[o.Agents];
 var lastAck = new double[o.Agents];
 
+// As PolicyFollower does: after a new policy, poll again at once with the signed receipt for it on that request.
 async Task Poll(Agent agent, int index)
 {
+    PolicyAcknowledgement? receipt = null;
     while (!stop.IsCancellationRequested)
     {
         SignedPolicy? signed;
         try
         {
             Interlocked.Increment(ref parked);
-            signed = await agent.FetchAsync(http, 55, stop.Token);
+            if (receipt is not null && Interlocked.Read(ref startTicks) != 0 && receipt.Version == agent.Version)
+            {
+                lastAck[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
+            }
+
+            signed = await agent.FetchAsync(http, 55, stop.Token, receipt);
+            receipt = null;
         }
         catch (OperationCanceledException)
         {
@@ -111,26 +119,7 @@ async Task Poll(Agent agent, int index)
             lastChange[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
         }
 
-        // The real agent enforces at once and sends its signed receipt after a random pause (its fleet's receipts spread out).
-        var version = signed.Policy.Version;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(o.AckMinimumMs + Random.Shared.Next(o.AckJitterMs + 1), stop.Token);
-                var receipt = agent.Receipt(version);
-                using var ack = new HttpRequestMessage(HttpMethod.Post, "/agent/ack") { Content = JsonContent.Create(receipt, options: json) };
-                ack.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", agent.Enrolment.Credential);
-                (await http.SendAsync(ack, stop.Token)).Dispose();
-                if (Interlocked.Read(ref startTicks) != 0 && version == agent.Version)
-                {
-                    lastAck[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+        receipt = agent.Receipt(signed.Policy.Version);
     }
 }
 
@@ -225,13 +214,11 @@ var result = new
     secondsToLastReceipt = Seconds(state.StartedAt, state.LastReceiptAt),
     receipts = new { expected = state.ExpectedReceipts, pending = state.PendingReceipts },
     receiptAfterChangeMs = new { p50 = Math.Round(P(receiptMs, 0.5)), p99 = Math.Round(P(receiptMs, 0.99)), max = Math.Round(receiptMs.LastOrDefault()) },
-    agentAckMinimumMs = o.AckMinimumMs,
-    agentAckJitterMs = o.AckJitterMs,
     agentSideMs = new
     {
         firstNewPolicy = Percentiles(firstChange),
         lastNewPolicy = Percentiles(lastChange),
-        lastReceiptAnswered = Percentiles(lastAck),
+        lastReceiptSent = Percentiles(lastAck),
     },
     rejectedPolicies = rejected,
     api = new { cpuSeconds = Math.Round(cpuAfter - cpuBefore, 2) },
@@ -243,10 +230,10 @@ await File.WriteAllTextAsync(o.Output, text);
 Console.WriteLine(
     $"offboarding: {o.Agents} clients, {changes} change events, status {state.Status}; all change events committed {result.secondsToAllChangeEventsCommitted} s after start (receipt wait from {result.secondsToReceiptWaitStarted} s), " +
     $"last receipt {result.secondsToLastReceipt} s ({state.ExpectedReceipts - state.PendingReceipts}/{state.ExpectedReceipts}); receipt after change p50 {result.receiptAfterChangeMs.p50} ms, " +
-    $"p99 {result.receiptAfterChangeMs.p99} ms (agents ack after {o.AckMinimumMs}-{o.AckMinimumMs + o.AckJitterMs} ms); API {result.api.cpuSeconds} CPU-s -> {o.Output}");
+    $"p99 {result.receiptAfterChangeMs.p99} ms (receipts ride on the agents' next poll); API {result.api.cpuSeconds} CPU-s -> {o.Output}");
 return state.Status == "completed" && rejected == 0 ? 0 : 1;
 
-sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, int AckMinimumMs, int AckJitterMs, string Output, string Database)
+sealed record Options(string Server, string Organization, string User, string Password, int Agents, int Passwords, int Tokens, int ApiPid, string Output, string Database)
 {
     public static Options Parse(string[] args)
     {
@@ -258,6 +245,6 @@ sealed record Options(string Server, string Organization, string User, string Pa
 
         int Int(string name, string fallback) => int.Parse(Get(name, fallback), CultureInfo.InvariantCulture);
         return new Options(Get("--server"), Get("--org"), Get("--user"), Get("--password"), Int("--agents", "10000"), Int("--passwords", "1000"),
-            Int("--tokens", "500"), Int("--api-pid", "0"), Int("--ack-min-ms", "1000"), Int("--ack-jitter-ms", "2000"), Get("--output", "bench/results/offboarding.json"), Get("--database", Environment.GetEnvironmentVariable("BENCH_DATABASE") ?? ""));
+            Int("--tokens", "500"), Int("--api-pid", "0"), Get("--output", "bench/results/offboarding.json"), Get("--database", Environment.GetEnvironmentVariable("BENCH_DATABASE") ?? ""));
     }
 }

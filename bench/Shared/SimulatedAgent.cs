@@ -25,14 +25,20 @@ sealed class Agent(ECDsa key, EnrollResponse enrolment)
     public SignedPolicy? Verified { get; set; }
 
     /// <summary>Long-polls for a policy newer than <see cref="Version"/>; null when the API answers 304.</summary>
-    public async Task<SignedPolicy?> FetchAsync(HttpClient http, int wait, CancellationToken cancellation) =>
-        await FetchBytesAsync(http, wait, cancellation) is { } body ? Parse(body) : null;
+    public async Task<SignedPolicy?> FetchAsync(HttpClient http, int wait, CancellationToken cancellation, PolicyAcknowledgement? receipt = null) =>
+        await FetchBytesAsync(http, wait, cancellation, receipt) is { } body ? Parse(body) : null;
 
     /// <summary>As <see cref="FetchAsync"/>, the body as it arrived: parsing it is the agent's own work (see <see cref="Parse"/>).</summary>
-    public async Task<byte[]?> FetchBytesAsync(HttpClient http, int wait, CancellationToken cancellation)
+    public async Task<byte[]?> FetchBytesAsync(HttpClient http, int wait, CancellationToken cancellation, PolicyAcknowledgement? receipt = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/agent/policy?wait={wait}");
         request.Headers.Authorization = new AuthenticationHeaderValue("ControlAgent", Enrolment.Credential);
+        if (receipt is not null)
+        {
+            // As the real agent: the receipt for the version in force rides on the next policy request.
+            request.Headers.TryAddWithoutValidation(PolicyAcknowledgement.Header, receipt.HeaderValue);
+        }
+
         if (Version > 0)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{Version}\"");

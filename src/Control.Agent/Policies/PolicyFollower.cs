@@ -10,22 +10,19 @@ namespace Control.Agent.Policies;
 
 /// <summary>
 /// The agent's main loop: long-poll the API for a newer signed policy, admit it only through <see cref="PolicyGate"/>,
-/// cache it, then send the signed receipt (after a short random pause, see <see cref="ReceiptDelay"/>). Whatever goes wrong (API down, bad document, refused credential), the last
-/// good policy stays in force.
+/// cache it, then send the signed receipt with the next policy request (at once: it costs no request of its own).
+/// Whatever goes wrong (API down, bad document, refused credential), the last good policy stays in force.
 /// </summary>
 internal sealed class PolicyFollower(
     Enrolment enrolment, ECDsa agentKey, StateDirectory state, AgentApi api, StatusReporter status, TextWriter output, TextWriter errors,
-    PolicyInForce? sessions = null, Func<TimeSpan>? receiptDelay = null)
+    PolicyInForce? sessions = null)
 {
-    private readonly Func<TimeSpan> receiptDelay = receiptDelay ?? (() => ReceiptDelay.Next(Random.Shared));
-
     /// <summary>A removed client has nothing left to wait for urgently.</summary>
     private static readonly TimeSpan RemovedPollInterval = TimeSpan.FromSeconds(60);
 
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), Random.Shared);
     private SignedPolicy? _inForce;
     private long? _unacknowledged;
-    private long? _receiptDue;
     private string? _lastReported;
 
     private bool Removed => _inForce?.Policy.Removed == true;
@@ -91,23 +88,16 @@ internal sealed class PolicyFollower(
     /// <summary>One exchange with the API; returns how long to pause before the next.</summary>
     private async Task<TimeSpan> StepAsync(CancellationToken stop)
     {
-        var wait = AgentApi.PolicyWaitSeconds;
-        if (_unacknowledged is { } version)
+        // The receipt for the version in force rides on this request; the server has it when the request is answered.
+        var receipt = _unacknowledged is { } version
+            ? new PolicyAcknowledgement(version, AgentKey.SignAcknowledgement(agentKey, enrolment.ClientId, version))
+            : null;
+        var answer = await api.GetPolicyAsync(_inForce?.Policy.Version, AgentApi.PolicyWaitSeconds, receipt, stop);
+        if (receipt is not null)
         {
-            if (_receiptDue is { } due && Stopwatch.GetElapsedTime(due) < TimeSpan.Zero)
-            {
-                // The receipt waits for its turn, the policy does not: keep following changes meanwhile, polling no longer
-                // than until the receipt is due (a newer policy's receipt then replaces this one).
-                wait = Math.Max(1, (int)Math.Ceiling((-Stopwatch.GetElapsedTime(due)).TotalSeconds));
-            }
-            else
-            {
-                _receiptDue = null;
-                await AcknowledgeAsync(version, stop);
-            }
+            Receipted(receipt.Version, answer);
         }
 
-        var answer = await api.GetPolicyAsync(_inForce?.Policy.Version, wait, stop);
         switch (answer.Status)
         {
             case HttpStatusCode.NotModified:
@@ -156,7 +146,6 @@ internal sealed class PolicyFollower(
         _inForce = signed;
         sessions?.Replace(signed!.Policy);
         _unacknowledged = signed!.Policy.Version;
-        _receiptDue = Stopwatch.GetTimestamp() + (long)(receiptDelay().TotalSeconds * Stopwatch.Frequency);
         _lastReported = null;
         _backoff.Reset();
         output.WriteLine($"policy v{signed.Policy.Version} applied ({PolicySummary.Describe(signed.Policy)})");
@@ -168,36 +157,26 @@ internal sealed class PolicyFollower(
         return TimeSpan.Zero;
     }
 
-    private async Task AcknowledgeAsync(long version, CancellationToken stop)
+    /// <summary>What became of the receipt that rode on a policy request.</summary>
+    private void Receipted(long version, PolicyAnswer answer)
     {
-        var receipt = new PolicyAcknowledgement(version, AgentKey.SignAcknowledgement(agentKey, enrolment.ClientId, version));
-        var answer = await api.AcknowledgeAsync(receipt, stop);
-        if (answer.Status >= HttpStatusCode.InternalServerError)
+        switch (answer.Status)
         {
-            throw new ServerUnavailableException($"{enrolment.Server} answers {Describe(answer.Status, answer.Problem)}");
+            case HttpStatusCode.OK or HttpStatusCode.NotModified:
+                status.Acknowledged(version);
+                break;
+            case HttpStatusCode.Unauthorized or >= HttpStatusCode.InternalServerError:
+                // Kept pending: it goes out with the next request the server answers.
+                return;
+            default:
+                // Sending the same receipt again cannot fix a refusal; the next policy brings a new one.
+                Report($"the server refused the receipt for policy v{version}: {Describe(answer.Status, answer.Problem)}", null);
+                break;
         }
 
-        if (answer.Status == HttpStatusCode.Unauthorized)
+        if (_unacknowledged == version)
         {
-            // Kept pending: the receipt goes out once the credential is accepted again.
-            status.Reached(credentialAccepted: false, InForce);
-            return;
-        }
-
-        status.Reached(credentialAccepted: true, InForce);
-        _unacknowledged = null;
-        if (answer.Problem is null)
-        {
-            status.Acknowledged(version);
-        }
-        else if (answer.Status == HttpStatusCode.Forbidden && Removed)
-        {
-            output.WriteLine($"receipt for policy v{version} not taken: the server takes no receipts from a removed client");
-        }
-        else
-        {
-            // Retrying the same receipt cannot fix a refusal; the next policy brings a new one.
-            Report($"the server refused the receipt for policy v{version}: {answer.Problem}", null);
+            _unacknowledged = null;
         }
     }
 

@@ -58,12 +58,18 @@ internal sealed class AgentApi : IDisposable
 
     /// <summary>
     /// <c>GET /agent/policy?wait=N</c> with the version in force as the entity tag: 304 when it is still current
-    /// (after up to <paramref name="waitSeconds"/>), 200 with whatever the server claims is newer.
+    /// (after up to <paramref name="waitSeconds"/>), 200 with whatever the server claims is newer. Carries the signed
+    /// receipt for the version in force when there is one to send.
     /// </summary>
-    public async Task<PolicyAnswer> GetPolicyAsync(long? versionInForce, int waitSeconds, CancellationToken cancellation)
+    public async Task<PolicyAnswer> GetPolicyAsync(long? versionInForce, int waitSeconds, PolicyAcknowledgement? receipt, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"agent/policy?wait={waitSeconds}");
         request.Headers.Authorization = _authorization;
+        if (receipt is not null)
+        {
+            request.Headers.TryAddWithoutValidation(PolicyAcknowledgement.Header, receipt.HeaderValue);
+        }
+
         if (versionInForce is { } version)
         {
             request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
@@ -86,9 +92,6 @@ internal sealed class AgentApi : IDisposable
             return new PolicyAnswer(response.StatusCode, null, null, digest);
         }
     }
-
-    public Task<ApiAnswer<object>> AcknowledgeAsync(PolicyAcknowledgement receipt, CancellationToken cancellation) =>
-        SendAsync(HttpMethod.Post, "agent/ack", receipt, cancellation);
 
     /// <summary><c>PUT /agent/endpoint</c>: where viewers reach this agent's sessions (published in the directory).</summary>
     public Task<ApiAnswer<object>> RegisterEndpointAsync(AgentEndpointRequest endpoint, CancellationToken cancellation) =>

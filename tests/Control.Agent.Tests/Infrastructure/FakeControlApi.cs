@@ -66,8 +66,7 @@ internal sealed class FakeControlApi : IDisposable
 
     public bool RefuseCredential { get; set; }
 
-    public HttpStatusCode AckStatus { get; set; } = HttpStatusCode.NoContent;
-
+    /// <summary>Every receipt that came with a policy request, in arrival order.</summary>
     public IReadOnlyList<PolicyAcknowledgement> Acks => [.. _acks];
 
     /// <summary>Every session-event batch posted, in arrival order, including the ones answered with a failure.</summary>
@@ -247,9 +246,6 @@ internal sealed class FakeControlApi : IDisposable
                 case ("GET", "/agent/policy"):
                     await PolicyAsync(context, stopping);
                     break;
-                case ("POST", "/agent/ack"):
-                    await AcknowledgeAsync(context);
-                    break;
                 case ("POST", "/agent/session-events"):
                     await SessionEventsAsync(context);
                     break;
@@ -293,6 +289,18 @@ internal sealed class FakeControlApi : IDisposable
             return;
         }
 
+        if (context.Request.Headers[PolicyAcknowledgement.Header] is { } header)
+        {
+            // The agent's receipt rides on its policy request, as the real API takes it.
+            if (!PolicyAcknowledgement.TryParseHeader(header, out var receipt))
+            {
+                await WriteJsonAsync(context, HttpStatusCode.BadRequest, new { status = 400, title = "Malformed receipt." });
+                return;
+            }
+
+            _acks.Enqueue(receipt);
+        }
+
         var wait = int.TryParse(context.Request.QueryString["wait"], out var seconds) ? seconds : 0;
         var deadline = DateTime.UtcNow.AddSeconds(wait);
         var known = context.Request.Headers["If-None-Match"];
@@ -334,26 +342,6 @@ internal sealed class FakeControlApi : IDisposable
             {
                 Interlocked.Decrement(ref _parked);
             }
-        }
-    }
-
-    private async Task AcknowledgeAsync(HttpListenerContext context)
-    {
-        if (!Authorized(context))
-        {
-            await WriteJsonAsync(context, HttpStatusCode.Unauthorized, new { status = 401, title = "Agent not recognized." });
-            return;
-        }
-
-        var receipt = await JsonSerializer.DeserializeAsync<PolicyAcknowledgement>(context.Request.InputStream, PolicySignature.Json);
-        _acks.Enqueue(receipt!);
-        if (AckStatus == HttpStatusCode.NoContent)
-        {
-            await WriteAsync(context, AckStatus, []);
-        }
-        else
-        {
-            await WriteJsonAsync(context, AckStatus, new { status = (int)AckStatus, title = "Forbidden." });
         }
     }
 

@@ -218,4 +218,43 @@ public class PolicyTests(ApiFixture api)
         Assert.Equal(policy.Version, listed.EnforcedPolicyVersion);
         Assert.NotNull(listed.LastSeenAt);
     }
+
+    [Fact]
+    public async Task Receipt_on_the_policy_request_records_the_enforced_version_and_a_forged_one_is_dropped()
+    {
+        var org = await api.NewOrganization();
+        using var agent = await org.Agent();
+        using var other = await org.Agent();
+        var policy = (await agent.Policy()).Policy;
+        var etag = policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Malformed: a clear 400 naming the header, and the poll does not happen.
+        foreach (var malformed in new[] { "x", $"{policy.Version}", $"-1 {agent.Receipt(1).Signature}", $"{policy.Version} {Convert.ToBase64String(new byte[10])}" })
+        {
+            var problem = await Client.Problem(await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, malformed)), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(PolicyAcknowledgement.Header, out _), problem.ToString());
+        }
+
+        // Well-formed but signed by another client's key: answered (the poll goes on), never recorded.
+        var forgedFor = new PolicyAcknowledgement(policy.Version, Convert.ToBase64String(other.Key.SignData(
+            System.Text.Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, policy.Version)),
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+        Assert.Equal(HttpStatusCode.NotModified, (await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, forgedFor.HeaderValue))).StatusCode);
+        await Task.Delay(2500);
+        var clients = await org.Owner.GetOk<List<ClientSummary>>("/clients");
+        Assert.Null(clients.Single(c => c.Id == agent.Enrolment.ClientId).EnforcedPolicyVersion);
+
+        // The agent's own receipt, on its next poll: recorded within the next batch (about a second).
+        Assert.Equal(HttpStatusCode.NotModified, (await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, agent.Receipt(policy.Version).HeaderValue))).StatusCode);
+        ClientSummary listed;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(200);
+            listed = (await org.Owner.GetOk<List<ClientSummary>>("/clients")).Single(c => c.Id == agent.Enrolment.ClientId);
+        }
+        while (listed.EnforcedPolicyVersion is null && waited.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.Equal(policy.Version, listed.EnforcedPolicyVersion);
+    }
 }

@@ -44,6 +44,10 @@ public sealed class Client(IAlbaHost host, string? token = null)
 
     public Task<HttpResponseMessage> Get(string path) => Send(HttpMethod.Get, path, null, null);
 
+    /// <summary>A GET with one extra header (an agent's receipt on its policy request).</summary>
+    public Task<HttpResponseMessage> Get(string path, string? ifNoneMatch, (string Name, string Value) header) =>
+        Send(HttpMethod.Get, path, null, null, ifNoneMatch, header);
+
     public Task<HttpResponseMessage> Put(string path, object? body = null) => Send(HttpMethod.Put, path, body, null);
 
     public async Task<T> PostOk<T>(string path, object? body = null)
@@ -75,9 +79,15 @@ public sealed class Client(IAlbaHost host, string? token = null)
         return await Read<TokenResponse>(response, HttpStatusCode.OK);
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body, string? correlation, string? ifNoneMatch = null)
+    private async Task<HttpResponseMessage> Send(
+        HttpMethod method, string path, object? body, string? correlation, string? ifNoneMatch = null, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (header is { } extra)
+        {
+            request.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
+        }
+
         request.Headers.Add(ApiHost.TestSourceHeader, SourceAddress);
         if (_agentCredential is not null)
         {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Control.Api.Auth;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
@@ -10,7 +8,9 @@ namespace Control.Api.Features.Agents;
 
 /// <summary>
 /// The agent's receipt for the policy version it now enforces, signed with its enrolment key: the API can then show,
-/// per client, the latest and the enforced version (and an offboarding can prove a revocation took effect).
+/// per client, the latest and the enforced version (and an offboarding can prove a revocation took effect). Agents send
+/// it on their next policy request (<see cref="PolicyAcknowledgement.Header"/>, see <see cref="GetPolicyEndpoint"/>);
+/// this request of its own is the same receipt, checked at once, for a caller that wants the answer.
 /// </summary>
 public static class AcknowledgePolicyEndpoint
 {
@@ -22,7 +22,7 @@ public static class AcknowledgePolicyEndpoint
         var clientId = http.User.OperatorId();
         var organization = http.User.OrganizationSlug();
         var client = await policies.Client(organization, clientId);
-        if (client is null || request is null || !SignatureValid(policies.PublicKey(client), clientId, request))
+        if (client is null || request is null || !PolicySignature.VerifyAcknowledgement(policies.PublicKey(client), clientId, request))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["signature"] = ["The receipt is not signed by this client's key."] });
         }
@@ -30,18 +30,5 @@ public static class AcknowledgePolicyEndpoint
         // Thousands of receipts arrive together after an organization-wide change: they are batched, not written one by one.
         presence.Enforced(organization, clientId, request.Version, request.Signature!);
         return Results.NoContent();
-    }
-
-    private static bool SignatureValid(ECDsa key, Guid clientId, PolicyAcknowledgement receipt)
-    {
-        try
-        {
-            return key.VerifyData(Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(clientId, receipt.Version)),
-                Convert.FromBase64String(receipt.Signature ?? ""), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using Control.Api.Auth;
 using Control.Api.Features.Clients;
 using Control.Api.Infrastructure;
@@ -9,7 +10,8 @@ namespace Control.Api.Features.Agents;
 /// <summary>
 /// The agent's signed policy. <c>If-None-Match: "VERSION"</c> answers 304 when nothing changed; with <c>?wait=SECONDS</c>
 /// (at most 60) the request parks until a newer version exists or the time is up, so a change reaches an online agent
-/// as soon as it is committed, through whichever API process the agent is connected to.
+/// as soon as it is committed, through whichever API process the agent is connected to. The request may carry the
+/// agent's signed receipt for the version it enforces (<see cref="PolicyAcknowledgement.Header"/>).
 /// </summary>
 public static class GetPolicyEndpoint
 {
@@ -26,11 +28,26 @@ public static class GetPolicyEndpoint
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["wait"] = [$"wait is 0-{MaxWaitSeconds} seconds."] });
         }
 
+        PolicyAcknowledgement? receipt = null;
+        if (http.Request.Headers.TryGetValue(PolicyAcknowledgement.Header, out var header) && !PolicyAcknowledgement.TryParseHeader(header.ToString(), out receipt))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [PolicyAcknowledgement.Header] = ["The receipt is 'VERSION SIGNATURE': a positive version and the base64 P1363 signature of 'ack:{client}:{version}'."],
+            });
+        }
+
         var clientId = http.User.OperatorId();
         var organization = http.User.OrganizationSlug();
         var known = http.Request.Headers.IfNoneMatch.ToString().Trim('"', ' ');
         var deadline = DateTimeOffset.UtcNow.AddSeconds(wait ?? 0);
         presence.Seen(organization, clientId, AuditMetadata.SourceAddress(http));
+        if (receipt is not null)
+        {
+            // Checked with the client's key in the background (a whole fleet's receipts arrive with the polls that follow a
+            // change, and the signatures can wait a second; the policies cannot). A receipt that fails is dropped there.
+            presence.Received(organization, clientId, receipt);
+        }
         while (true)
         {
             var changed = notifier.Subscribe(organization, clientId);

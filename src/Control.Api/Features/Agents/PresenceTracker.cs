@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Control.Api.Features.Clients;
+using Control.Domain.Contracts;
+using Control.Domain.Security;
 using Marten;
 
 namespace Control.Api.Features.Agents;
@@ -9,8 +11,11 @@ namespace Control.Api.Features.Agents;
 /// database write per request: changes collect in memory and are written in one batch per organization every second.
 /// A crash loses at most that second; the agent's next receipt (at its next policy) corrects it.
 /// </summary>
-public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, ILogger<PresenceTracker> logger) : BackgroundService
+public sealed class PresenceTracker(IDocumentStore store, PolicyService policies, TimeProvider clock, ILogger<PresenceTracker> logger) : BackgroundService
 {
+    /// <summary>Receipts that came with policy requests, not yet checked against the client's key (see <see cref="Received"/>).</summary>
+    private readonly ConcurrentQueue<(string Organization, Guid Client, PolicyAcknowledgement Receipt, DateTimeOffset At)> _unverified = new();
+
     private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<(string Organization, Guid Client), Update> _pending = new();
 
@@ -38,15 +43,38 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
         _writing.TryGetValue((organization, clientId), out var writing) ? writing.SeenAt : null);
 
     /// <summary>A verified receipt: the agent enforces <paramref name="version"/> (its signature is kept as the proof).</summary>
-    public void Enforced(string organization, Guid clientId, long version, string signature)
+    public void Enforced(string organization, Guid clientId, long version, string signature, DateTimeOffset? at = null)
     {
-        var now = clock.GetUtcNow();
+        var now = at ?? clock.GetUtcNow();
         _pending.AddOrUpdate(
             (organization, clientId),
             new Update(now, null, version, now, signature),
             (_, u) => version >= (u.EnforcedVersion ?? 0)
                 ? u with { SeenAt = now, EnforcedVersion = version, EnforcedAt = now, EnforcedSignature = signature }
                 : u with { SeenAt = now });
+    }
+
+    /// <summary>
+    /// A receipt that came with a policy request: it counts from now, once its signature is checked (at the next flush,
+    /// off the request path). One that does not verify is dropped and logged.
+    /// </summary>
+    public void Received(string organization, Guid clientId, PolicyAcknowledgement receipt) =>
+        _unverified.Enqueue((organization, clientId, receipt, clock.GetUtcNow()));
+
+    private async Task VerifyReceived()
+    {
+        while (_unverified.TryDequeue(out var item))
+        {
+            var client = await policies.Client(item.Organization, item.Client);
+            if (client is not null && PolicySignature.VerifyAcknowledgement(policies.PublicKey(client), item.Client, item.Receipt))
+            {
+                Enforced(item.Organization, item.Client, item.Receipt.Version, item.Receipt.Signature, item.At);
+            }
+            else
+            {
+                logger.LogWarning("A policy receipt from client {Client} for v{Version} does not verify with its enrolment key; ignored", item.Client, item.Receipt.Version);
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -68,6 +96,7 @@ public sealed class PresenceTracker(IDocumentStore store, TimeProvider clock, IL
     {
         try
         {
+            await VerifyReceived();
             foreach (var organization in _pending.Keys.Select(k => k.Organization).Distinct().ToList())
             {
                 var updates = new Dictionary<Guid, Update>();
