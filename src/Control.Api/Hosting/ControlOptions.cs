@@ -44,6 +44,12 @@ public sealed class ControlOptions
     /// <summary>How long an offboarding waits for the agents' receipts before it completes with the offline clients listed as pending.</summary>
     public TimeSpan OffboardingReceiptDeadline { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many clients one transaction of an offboarding's ACL step changes: a person in every ACL of a large organization
+    /// is removed a batch at a time, each batch's agents getting their change as soon as it commits.
+    /// </summary>
+    public int OffboardingBatchSize { get; set; } = 1000;
+
     /// <summary>A pause before each offboarding step (none by default). The end-to-end tests set it to kill the API between steps for real.</summary>
     public TimeSpan OffboardingStepDelay { get; set; }
 

@@ -23,8 +23,17 @@ public sealed record OffboardingCancelled(Guid OffboardingId, Actor By, DateTime
 
 public sealed record OffboardingStarted(Guid OffboardingId, DateTimeOffset At);
 
-/// <summary>One change a step made: which stream (client, operator, organization, custom client), its event and version.</summary>
-public sealed record OffboardingChange(string TargetKind, Guid TargetId, string Target, string Event, long Version, string What);
+/// <summary>
+/// One change a step made: which stream (client, operator, organization, custom client), its event and version.
+/// <paramref name="At"/>: when the batch that made it was decided, for a step done in batches (else the step's time).
+/// </summary>
+public sealed record OffboardingChange(string TargetKind, Guid TargetId, string Target, string Event, long Version, string What, DateTimeOffset? At = null);
+
+/// <summary>
+/// A batch of a step is done (in the same transaction as its changes) and the step goes on with the next one: a step that
+/// changes thousands of clients commits them a batch at a time, so each batch's agents get their change at once.
+/// </summary>
+public sealed record OffboardingStepProgressed(Guid OffboardingId, int Step, IReadOnlyList<OffboardingChange> Changes, DateTimeOffset At);
 
 /// <summary>A step is done (in the same transaction as its changes). <paramref name="StepId"/> is deterministic: offboarding id + step.</summary>
 /// <param name="Notes">What the step reports without changing (a wildcard that matches the person, a secret already rotated).</param>

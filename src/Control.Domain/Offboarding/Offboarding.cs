@@ -94,9 +94,13 @@ public sealed record Offboarding
         _ when state is null => null,
         OffboardingCancelled e => state with { Status = OffboardingStatus.Cancelled, CancelledBy = e.By, CompletedAt = e.At },
         OffboardingStarted e => state with { Status = OffboardingStatus.Running, StartedAt = e.At },
+        OffboardingStepProgressed e => state with
+        {
+            Steps = state.Steps.Select(s => s.Step == e.Step ? s with { Changes = [.. s.Changes, .. e.Changes.Select(c => c with { At = c.At ?? e.At })] } : s).ToList(),
+        },
         OffboardingStepCompleted e => state with
         {
-            Steps = state.Steps.Select(s => s.Step == e.Step ? s with { CompletedAt = e.At, Changes = e.Changes, Notes = e.Notes } : s).ToList(),
+            Steps = state.Steps.Select(s => s.Step == e.Step ? s with { CompletedAt = e.At, Changes = [.. s.Changes, .. e.Changes], Notes = e.Notes } : s).ToList(),
         },
         OffboardingChangesCommitted e => state with
         {

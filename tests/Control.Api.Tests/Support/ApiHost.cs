@@ -28,6 +28,8 @@ public static class ApiHost
             web.UseSetting("Control:AllowOrganizationCreation", "true");
             web.UseSetting("Control:AuditExportChunkRows", "3");
             web.UseSetting("Control:AuditVerifyRangeEntries", "4");
+            // Every offboarding here takes its ACL step one client per transaction (the batches path, not only the last one).
+            web.UseSetting("Control:OffboardingBatchSize", "1");
             web.UseSetting("Control:SignInAttemptsPerMinute", signInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {

@@ -59,7 +59,12 @@ public sealed class OffboardingSaga : Saga
 
         if (message.Step <= OffboardingSteps.Count)
         {
-            await runner.Run(session, offboarding, message.Step, now, cancellation);
+            if (!await runner.Run(session, offboarding, message.Step, now, Math.Max(1, options.Value.OffboardingBatchSize), cancellation))
+            {
+                logger.LogInformation("Offboarding {Id}: a batch of step {Step} committed", Id, message.Step);
+                return new RunOffboardingStep(Id, message.Step);
+            }
+
             NextStep = message.Step + 1;
             logger.LogInformation("Offboarding {Id}: step {Step} committed", Id, message.Step);
             return new RunOffboardingStep(Id, NextStep);
@@ -92,7 +97,8 @@ public sealed class OffboardingSaga : Saga
         }
 
         var deadline = now + offboarding.ReceiptDeadline;
-        // When each client's change was committed: the last step that changed it, or the last one that changed every client.
+        // When each client's change was made: the last step (or batch of one) that changed it, or the last one that changed
+        // every client.
         var changedAt = new Dictionary<Guid, DateTimeOffset>();
         DateTimeOffset? everyoneAt = null;
         foreach (var step in offboarding.Steps.Where(s => s.CompletedAt is not null))
@@ -101,11 +107,11 @@ public sealed class OffboardingSaga : Saga
             {
                 if (change.TargetKind == "organization")
                 {
-                    everyoneAt = step.CompletedAt;
+                    everyoneAt = change.At ?? step.CompletedAt;
                 }
                 else if (change.TargetKind == "client")
                 {
-                    changedAt[change.TargetId] = step.CompletedAt!.Value;
+                    changedAt[change.TargetId] = change.At ?? step.CompletedAt!.Value;
                 }
             }
         }

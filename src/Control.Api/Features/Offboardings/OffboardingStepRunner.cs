@@ -36,7 +36,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         session.SetHeader("offboarding", offboarding.Id.ToString());
     }
 
-    public async Task Run(IDocumentSession session, Offboarding offboarding, int step, DateTimeOffset now, CancellationToken cancellation)
+    /// <summary>Does step <paramref name="step"/>, or its next batch of at most <paramref name="batchSize"/> clients; true when the step is done.</summary>
+    public async Task<bool> Run(IDocumentSession session, Offboarding offboarding, int step, DateTimeOffset now, int batchSize, CancellationToken cancellation)
     {
         RecordAs(session, offboarding);
         var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
@@ -51,6 +52,19 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             7 or 6 => null,
             _ => [],
         };
+        var last = true;
+        if (step == 7)
+        {
+            // Only the clients whose ACL still names them, a batch at a time; the last batch (with the organization-wide
+            // entries and the wildcard report, which need every client) completes the step.
+            var holding = await ClientsHolding(session, person.AclIdentities(), batchSize + 1, cancellation);
+            if (holding.Count > batchSize)
+            {
+                needed = holding.Take(batchSize).ToList();
+                last = false;
+            }
+        }
+
         var state = await AccessState.Load(session, cancellation, needed, knowledge);
         var changes = new List<OffboardingChange>();
         var notes = new List<string>();
@@ -100,14 +114,30 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
                 RotatePasswords(session, rotate, offboarding, now, changes);
                 break;
             case 7:
-                RemoveFromAcls(session, state, person, now, changes, notes);
+                RemoveFromAcls(session, state, person, now, changes, notes, last);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps.");
         }
 
-        session.Events.Append(offboarding.Id, new OffboardingStepCompleted(
-            offboarding.Id, step, OffboardingSteps.StepId(offboarding.Id, step), changes, notes, now));
+        session.Events.Append(offboarding.Id, last
+            ? new OffboardingStepCompleted(offboarding.Id, step, OffboardingSteps.StepId(offboarding.Id, step), changes, notes, now)
+            : new OffboardingStepProgressed(offboarding.Id, step, changes, now));
+        return last;
+    }
+
+    /// <summary>Active clients whose own ACL names one of the identities (at most <paramref name="limit"/>).</summary>
+    private static async Task<List<Guid>> ClientsHolding(IQuerySession session, IReadOnlyList<string> identities, int limit, CancellationToken cancellation)
+    {
+        var found = new HashSet<Guid>();
+        foreach (var identity in identities)
+        {
+            found.UnionWith(await session.Query<Client>()
+                .Where(c => c.Status == ClientStatus.Active && c.AclEntries.Contains(identity))
+                .Select(c => c.Id).Take(limit).ToListAsync(cancellation));
+        }
+
+        return [.. found.Take(limit)];
     }
 
     /// <summary>Whether any of the identities is admitted by the client's ACL (or the ACL is off): full mode rotates those passwords too.</summary>
@@ -242,7 +272,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         }
     }
 
-    private static void RemoveFromAcls(IDocumentSession session, AccessState state, Person person, DateTimeOffset now, List<OffboardingChange> changes, List<string> notes)
+    private static void RemoveFromAcls(
+        IDocumentSession session, AccessState state, Person person, DateTimeOffset now, List<OffboardingChange> changes, List<string> notes, bool last)
     {
         var identities = person.AclIdentities().ToHashSet(StringComparer.Ordinal);
         foreach (var client in state.Clients)
@@ -263,6 +294,11 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             }
 
             AppendClient(session, client, Decision.Accept([.. events]), "removed from the access control list", changes);
+        }
+
+        if (!last)
+        {
+            return;
         }
 
         var organizationEntries = state.Organization.AclEntries.Where(identities.Contains).ToList();
