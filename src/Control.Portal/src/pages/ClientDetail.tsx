@@ -3,7 +3,7 @@
 // version that was read, so a change made meanwhile by someone else is refused (409) instead of overwritten.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, segment } from "../api";
-import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
+import { ChangeReason, Field, Loading, ProblemMessage, time, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
@@ -69,13 +69,8 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
         <div><dt>Enrolled</dt><dd>{time(detail.enrolledAt)}</dd></div>
       </dl>
       {manage && (
-        <section class="change-reason" aria-labelledby="reason-title">
-          <h2 id="reason-title">Make a change</h2>
-          <Field label="Reason for the change" name="change-reason" value={reason} onInput={setReason}
-            hint="Required for every change below; recorded with it in the audit trail." errors={fieldErrors(error, "reason")} />
-          <ProblemMessage error={error} />
-          {done && <Notice>{done}</Notice>}
-        </section>
+        <ChangeReason name="change-reason" reason={reason} onInput={setReason} error={error} done={done}
+          hint="Required for every change below; recorded with it in the audit trail." />
       )}
       <AccessControlList detail={detail} changes={manage ? changes : undefined} canPreview={can(props.session, "read-audit")} />
       <UnattendedAccess detail={detail} changes={manage ? changes : undefined} />
