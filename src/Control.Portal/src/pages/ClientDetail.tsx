@@ -8,7 +8,7 @@ import { RevealOnce } from "../reveal";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
 import { clientName, type ClientChangeResponse, type ClientDetail as Detail } from "../types";
-import { AclMatchesPreview, AclPreview } from "./AclPreview";
+import { AclMatchesPreview, AclPreview, EveryoneConfirmation } from "./AclPreview";
 import { ClientTwoFactor, History, Permissions, RememberTokens, RemoveClient, Tags, UnattendedAccess, WhoCanReach } from "./ClientSections";
 
 export interface Changes {
@@ -94,6 +94,7 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
 function AccessControlList(props: { detail: Detail; changes?: Changes; canPreview: boolean }) {
   const { detail, changes } = props;
   const [entry, setEntry] = useState("");
+  const [everyone, setEveryone] = useState(false);
   return (
     <section aria-labelledby="acl-title" class="part">
       <h2 id="acl-title">Access control list</h2>
@@ -114,16 +115,18 @@ function AccessControlList(props: { detail: Detail; changes?: Changes; canPrevie
       {changes && (
         <form class="acl-editor" onSubmit={async (e) => {
           e.preventDefault();
-          if (await changes.run("acl-add", { entry: entry.trim() }, `Added ${entry.trim()}`)) {
+          if (await changes.run("acl-add", { entry: entry.trim(), allowEveryone: entry.trim() === "*" && everyone }, `Added ${entry.trim()}`)) {
             setEntry("");
+            setEveryone(false);
           }
         }}>
           <Field label="Entry to add" name="acl-entry" value={entry} onInput={setEntry}
             hint="An alias (alice@acme), a pattern (*-support@acme) or a client number." />
+          <EveryoneConfirmation entry={entry.trim()} confirmed={everyone} onChange={setEveryone} scope="to this client" />
           <AclMatchesPreview entry={entry.trim()} />
           {props.canPreview && <AclPreview clientId={detail.summary.id} entry={entry.trim()} />}
           <div class="actions">
-            <button type="submit" class="primary" disabled={changes.busy || !entry.trim()}>Add entry</button>
+            <button type="submit" class="primary" disabled={changes.busy || !entry.trim() || (entry.trim() === "*" && !everyone)}>Add entry</button>
             <button type="button" disabled={changes.busy}
               onClick={() => changes.run(detail.aclEnabled ? "acl-disable" : "acl-enable", {}, detail.aclEnabled ? "ACL switched off" : "ACL switched on")}>
               {detail.aclEnabled ? "Switch the ACL off" : "Switch the ACL on"}
