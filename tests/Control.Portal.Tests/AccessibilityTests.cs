@@ -75,7 +75,7 @@ public sealed class AccessibilityTests(PortalFixture portal)
         await SignInTests.SignIn(page, "ada");
         foreach (var (route, heading) in new[]
         {
-            ("#/", "Dashboard"), ("#/clients", "Clients"), ($"#/clients/{client.ClientId}", "axe-check@acme"), ("#/custom-clients", "Custom clients"),
+            ("#/", "Dashboard"), ("#/clients", "Clients"), ($"#/clients/{client.ClientId}", "axe-check@acme"), ("#/custom-clients", "Custom clients"), ("#/organization-acl", "Organization ACL"),
             ("#/sessions", "Live sessions"), ("#/audit", "Audit"), ("#/offboardings", "Offboarding"), ("#/people", "People"),
             ($"#/people/{person.Id}", "Axel Check"), ("#/operators", "Operators"), ("#/license", "License"), ("#/settings", "Session settings"), ("#/2fa", "Turn on two-factor authentication"),
         })

@@ -12,8 +12,6 @@ namespace Control.Portal.Tests;
 [Collection("portal")]
 public sealed class AuditTests(PortalFixture portal)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     [Fact]
     public async Task Filters_NarrowTheChangeLog_AndTheCsvExportHasExactlyThoseRows()
     {
@@ -87,9 +85,7 @@ public sealed class AuditTests(PortalFixture portal)
             new SessionChannelOpened(session, client.ClientId, "shell", "/bin/bash", null, at.AddSeconds(2)),
             new SessionClosed(session, client.ClientId, "viewer", null, 10_000, 100, 2000, at.AddSeconds(12)),
         ];
-        var batch = new AgentSessionEventBatch([.. events.Select(e => new AgentSessionEvent(
-            Guid.CreateVersion7(), e.GetType().Name, JsonSerializer.SerializeToElement(e, e.GetType(), Json)))]);
-        await portal.CallAsAgent<AgentSessionEventsAccepted>(HttpMethod.Post, "/agent/session-events", JsonContent(batch), client.Credential);
+        await portal.ReportSession(client, events);
         // Colour escapes as a real shell prints them: a terminal emulator interprets them; they never show as text.
         var cast = "{\"version\":2,\"width\":80,\"height\":24}\n[0.2,\"o\",\"$ whoami\\r\\n\"]\n[0.5,\"o\",\"\\u001b[1;32mroot-of-the-kiosk\\u001b[0m\\r\\n\"]\n";
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(cast));
@@ -111,7 +107,4 @@ public sealed class AuditTests(PortalFixture portal)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
     }
-
-    private static StringContent JsonContent(object body) =>
-        new(JsonSerializer.Serialize(body, body.GetType(), Json), Encoding.UTF8, "application/json");
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Control.Domain.Contracts;
+using Control.Domain.Sessions;
 using Control.EndToEnd.Tests;
 using Microsoft.Playwright;
 using OtpNet;
@@ -148,6 +149,11 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
     public Task<T> Call<T>(HttpMethod method, string path, object? body, string? token = null) =>
         Send<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: Json),
             token is null ? null : new AuthenticationHeaderValue("Bearer", token));
+
+    /// <summary>Reports session events as the enrolled client's agent does (POST /agent/session-events).</summary>
+    public Task ReportSession(EnrollResponse client, params SessionEvent[] events) =>
+        CallAsAgent<AgentSessionEventsAccepted>(HttpMethod.Post, "/agent/session-events", JsonContent.Create(new AgentSessionEventBatch([.. events.Select(e =>
+            new AgentSessionEvent(Guid.CreateVersion7(), e.GetType().Name, JsonSerializer.SerializeToElement(e, e.GetType(), Json)))]), options: Json), client.Credential);
 
     /// <summary>A call as the enrolled client's agent (its credential from <see cref="EnrollClient"/>).</summary>
     public Task<T> CallAsAgent<T>(HttpMethod method, string path, HttpContent content, string credential) =>

@@ -31,7 +31,9 @@ public sealed record TwoFactorEnrollmentResponse(string Secret, string OtpAuthUr
 /// The portal's session: who is signed in, the session's anti-forgery token (to send in X-CSRF-Token; null for a bearer
 /// caller, which needs none), and the operator policies the caller passes, so the portal shows only what the role may do.
 /// </summary>
-public sealed record PortalSessionResponse(WhoAmIResponse Operator, string? CsrfToken, IReadOnlyList<string> Permissions, int IdleTimeoutSeconds);
+/// <param name="GrantableRoles">The roles this operator may invite (none without the manage-operators policy).</param>
+public sealed record PortalSessionResponse(
+    WhoAmIResponse Operator, string? CsrfToken, IReadOnlyList<string> Permissions, int IdleTimeoutSeconds, IReadOnlyList<string> GrantableRoles);
 
 public sealed record TwoFactorCodeRequest(string? Code, string? Reason);
 

@@ -39,3 +39,11 @@ public sealed record ClientTwoFactorEnrollmentResponse(string Secret, string Otp
 public sealed record LicenseKeyResponse(string LicenseKey);
 
 public sealed record ReasonRequest(string? Reason);
+
+/// <summary>
+/// What <c>GET /organization/acl</c> and <c>POST /organization/acl/add|remove</c> return: the organization-wide entries,
+/// which every client with its ACL on admits besides its own.
+/// </summary>
+/// <param name="Version">The organization stream's version (for <c>expectedVersion</c>).</param>
+/// <param name="Changed">False for a read, and for a change that was already so.</param>
+public sealed record OrganizationAclView(IReadOnlyList<string> Entries, long Version, bool Changed = false);

@@ -1,7 +1,9 @@
 namespace Control.Domain.Contracts;
 
+/// <param name="CallerMayManage">Whether the operator asking may disable, enable or reset this account (the decider's own rule).</param>
 public sealed record OperatorSummary(
-    Guid Id, string Username, string Role, string Status, bool TwoFactorEnabled, DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt, long Version);
+    Guid Id, string Username, string Role, string Status, bool TwoFactorEnabled, DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt, long Version,
+    bool CallerMayManage = false);
 
 public sealed record InviteOperatorRequest(string? Username, string? Role, string? Reason);
 

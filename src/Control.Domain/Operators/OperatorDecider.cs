@@ -249,6 +249,16 @@ public static class OperatorDecider
         return found;
     }
 
+    /// <summary>
+    /// Whether <paramref name="actor"/> may disable, enable or reset <paramref name="target"/>: exactly the check those
+    /// decisions make, so a client can leave out what would be refused.
+    /// </summary>
+    public static bool MayManage(Operator target, OperatorRole actorRole, Actor actor) => Guard(target, actorRole, actor, allowSelf: false) is null;
+
+    /// <summary>The roles an operator of <paramref name="actorRole"/> may invite (the invitation's own check, plus who may invite at all).</summary>
+    public static IReadOnlyList<string> GrantableRoles(OperatorRole actorRole) =>
+        actorRole.CanManageOperators() ? Enum.GetValues<OperatorRole>().Where(r => actorRole.CanManage(r)).Select(r => r.ToName()).ToList() : [];
+
     private static Refusal? Guard(Operator target, OperatorRole actorRole, Actor actor, bool allowSelf)
     {
         if (!actorRole.CanManageOperators() || !actorRole.CanManage(target.Role))

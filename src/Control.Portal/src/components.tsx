@@ -67,6 +67,31 @@ export function ProblemMessage(props: { error: unknown }) {
   );
 }
 
+/**
+ * The "Make a change" box of a page whose changes all need a reason (the API refuses a security change without one):
+ * the reason, the page's own inputs, then the last change's refusal or confirmation.
+ */
+export function ChangeReason(props: {
+  name: string;
+  hint: string;
+  reason: string;
+  onInput: (value: string) => void;
+  error: unknown;
+  done?: string;
+  children?: ComponentChildren;
+}) {
+  return (
+    <section class="change-reason" aria-labelledby={`${props.name}-title`}>
+      <h2 id={`${props.name}-title`}>Make a change</h2>
+      <Field label="Reason for the change" name={props.name} value={props.reason} onInput={props.onInput} hint={props.hint}
+        errors={fieldErrors(props.error, "reason")} />
+      {props.children}
+      <ProblemMessage error={props.error} />
+      {props.done && <Notice>{props.done}</Notice>}
+    </section>
+  );
+}
+
 export function Notice(props: { children: ComponentChildren }) {
   return <div class="notice" role="status">{props.children}</div>;
 }

@@ -11,6 +11,7 @@ import { Dashboard } from "./pages/Dashboard";
 import { License } from "./pages/License";
 import { OffboardingProgress, Offboardings } from "./pages/Offboarding";
 import { Operators } from "./pages/Operators";
+import { OrganizationAcl } from "./pages/OrganizationAcl";
 import { People, PersonDetail } from "./pages/People";
 import { Sessions } from "./pages/Sessions";
 import { Settings } from "./pages/Settings";
@@ -30,6 +31,7 @@ const navigation: NavItem[] = [
   { label: "Dashboard", path: "" },
   { label: "Clients", path: "clients", permission: "read-clients" },
   { label: "Custom clients", path: "custom-clients", permission: "read-clients" },
+  { label: "Organization ACL", path: "organization-acl", permission: "read-clients" },
   { label: "Live sessions", path: "sessions", permission: "read-sessions" },
   { label: "Audit", path: "audit", permission: "read-audit" },
   { label: "Offboarding", path: "offboardings", permission: "offboard" },
@@ -146,6 +148,8 @@ function Page(props: { route: Route; session: PortalSession; refresh: () => Prom
       return can(props.session, "manage-license") ? <License /> : <NotAllowed />;
     case "custom-clients":
       return can(props.session, "read-clients") ? <CustomClients session={props.session} /> : <NotAllowed />;
+    case "organization-acl":
+      return can(props.session, "read-clients") ? <OrganizationAcl session={props.session} /> : <NotAllowed />;
     case "settings":
       return <Settings session={props.session} />;
     case "sessions":

@@ -17,6 +17,8 @@ export interface PortalSession {
   csrfToken: string | null;
   permissions: string[];
   idleTimeoutSeconds: number;
+  /** The roles this operator may invite, as the API's invitation rule answers it. */
+  grantableRoles: string[];
 }
 
 export interface SignInForm {

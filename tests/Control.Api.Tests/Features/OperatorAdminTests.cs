@@ -104,6 +104,24 @@ public class OperatorAdminTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task The_list_says_per_row_whether_the_caller_may_manage_it()
+    {
+        var org = await api.NewOrganization();
+        var (technicianId, _) = await org.Operator("tech", "technician");
+        var (adminId, admin) = await org.Operator("sec", "security-admin");
+        var (_, auditor) = await org.Operator("aud", "auditor");
+
+        var asAdmin = (await admin.GetOk<List<OperatorSummary>>("/operators")).ToDictionary(o => o.Id, o => o.CallerMayManage);
+        Assert.False(asAdmin[org.OwnerId]);
+        Assert.False(asAdmin[adminId]);
+        Assert.True(asAdmin[technicianId]);
+        var asOwner = (await org.Owner.GetOk<List<OperatorSummary>>("/operators")).ToDictionary(o => o.Id, o => o.CallerMayManage);
+        Assert.False(asOwner[org.OwnerId]);
+        Assert.True(asOwner[adminId]);
+        Assert.All(await auditor.GetOk<List<OperatorSummary>>("/operators"), o => Assert.False(o.CallerMayManage));
+    }
+
+    [Fact]
     public async Task Duplicate_username_is_a_conflict()
     {
         var org = await api.NewOrganization();

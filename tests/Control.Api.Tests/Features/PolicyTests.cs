@@ -136,6 +136,14 @@ public class PolicyTests(ApiFixture api)
         Assert.Equal([$"*-support@{org.Slug}", $"dave@{org.Slug}"], policies[1].Acl.Entries);
         Assert.All(policies.Zip(versions), p => Assert.True(p.First.Version > p.Second));
 
+        var listed = await org.Owner.GetOk<OrganizationAclView>("/organization/acl");
+        Assert.Equal([$"*-support@{org.Slug}"], listed.Entries);
+        var removed = await org.Owner.PostOk<OrganizationAclView>(
+            "/organization/acl/remove", new ClientChangeRequest("support leaves", listed.Version, Entry: $"*-support@{org.Slug}"));
+        Assert.True(removed.Changed);
+        Assert.Empty(removed.Entries);
+        await Client.Problem(await org.Owner.Post("/organization/acl/add", new ClientChangeRequest("stale", listed.Version, Entry: "x@y-z")), HttpStatusCode.Conflict);
+
         await Client.Problem(await org.Owner.Post("/organization/acl/add", new ClientChangeRequest("x", Entry: "*")), HttpStatusCode.BadRequest);
         await Client.Problem(await org.Owner.Post("/organization/acl/frob", new ClientChangeRequest("x", Entry: "a@b-c")), HttpStatusCode.BadRequest);
     }

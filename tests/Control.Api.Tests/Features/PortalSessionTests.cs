@@ -118,6 +118,11 @@ public class PortalSessionTests(ApiFixture api)
         var asBearer = await technicianBearer.GetOk<PortalSessionResponse>("/portal/session");
         Assert.Equal(session.Permissions, asBearer.Permissions);
         Assert.Null(asBearer.CsrfToken);
+        Assert.Empty(session.GrantableRoles);
+
+        var (_, admin) = await org.Operator("sam", "security-admin");
+        Assert.DoesNotContain("owner", (await admin.GetOk<PortalSessionResponse>("/portal/session")).GrantableRoles);
+        Assert.Contains("owner", (await org.Owner.GetOk<PortalSessionResponse>("/portal/session")).GrantableRoles);
     }
 
     [Fact]

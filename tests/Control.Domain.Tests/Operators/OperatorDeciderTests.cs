@@ -50,6 +50,29 @@ public class OperatorDeciderTests
     };
 
     [Theory]
+    [InlineData(OperatorRole.Owner, OperatorRole.Owner, true)]
+    [InlineData(OperatorRole.SecurityAdmin, OperatorRole.Owner, false)]
+    [InlineData(OperatorRole.SecurityAdmin, OperatorRole.Technician, true)]
+    [InlineData(OperatorRole.SecurityAdmin, OperatorRole.SecurityAdmin, true)]
+    [InlineData(OperatorRole.Auditor, OperatorRole.Technician, false)]
+    public void MayManage_AnswersAsTheDisableDecisionDoes(OperatorRole actorRole, OperatorRole targetRole, bool expected)
+    {
+        var target = Given(Registered(targetRole));
+
+        Assert.Equal(expected, OperatorDecider.MayManage(target, actorRole, Owner));
+        Assert.Equal(expected, OperatorDecider.Decide(new DisableOperator(), target, actorRole, Owner, T0).Refusal is null);
+        Assert.False(OperatorDecider.MayManage(target, OperatorRole.Owner, Target));
+    }
+
+    [Fact]
+    public void GrantableRoles_AreTheRolesAnInvitationIsAcceptedFor()
+    {
+        Assert.Equal(["owner", "security-admin", "auditor", "hr", "technician"], OperatorDecider.GrantableRoles(OperatorRole.Owner));
+        Assert.Equal(["security-admin", "auditor", "hr", "technician"], OperatorDecider.GrantableRoles(OperatorRole.SecurityAdmin));
+        Assert.Empty(OperatorDecider.GrantableRoles(OperatorRole.Auditor));
+    }
+
+    [Theory]
     [MemberData(nameof(AdminActions))]
     public void Admin_actions(string scenario, object[] given, Func<Operator, Decision> when, Type? thenEvent, string? thenRefusal)
     {

@@ -9,12 +9,14 @@ namespace Control.Api.Features.Operators;
 
 public static class ListOperatorsEndpoint
 {
+    /// <summary>Each row says whether the caller may manage that account, so the portal shows only the actions the API would accept.</summary>
     [Authorize(Policy = Policies.ReadOperators)]
     [WolverineGet("/operators")]
-    public static async Task<IReadOnlyList<OperatorSummary>> Get(IQuerySession session, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<OperatorSummary>> Get(IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         var operators = await session.Query<Operator>().OrderBy(x => x.Username).ToListAsync(cancellation);
-        return operators.Select(ToSummary).ToList();
+        var (role, actor) = (http.User.OperatorRole(), http.User.Actor());
+        return operators.Select(o => ToSummary(o) with { CallerMayManage = OperatorDecider.MayManage(o, role, actor) }).ToList();
     }
 
     public static OperatorSummary ToSummary(Operator o) =>

@@ -10,7 +10,7 @@ namespace Control.Api.Features.Organizations;
 
 /// <summary>
 /// Organization-wide ACL entries (e.g. <c>*@acme</c>): every client's policy admits them in addition to its own, so one
-/// change reaches every agent. <c>POST /organization/acl/add|remove</c> with entry, allowEveryone, reason.
+/// change reaches every agent. <c>POST /organization/acl/add|remove</c> with entry, allowEveryone, reason (and expectedVersion).
 /// </summary>
 public static class OrganizationAclEndpoint
 {
@@ -56,6 +56,18 @@ public static class OrganizationAclEndpoint
         session.RecordAs(actor, request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         var state = decision.Events.Aggregate(stream.Aggregate!, (current, e) => Organization.Evolve(current, e)!);
-        return Results.Ok(new { entries = state.AclEntries, version = (stream.StartingVersion ?? 0) + decision.Events.Count, changed = decision.Events.Count > 0 });
+        return Results.Ok(new OrganizationAclView(state.AclEntries, (stream.StartingVersion ?? 0) + decision.Events.Count, decision.Events.Count > 0));
+    }
+}
+
+/// <summary><c>GET /organization/acl</c>: the organization-wide entries, for whoever may read a client's own ACL.</summary>
+public static class GetOrganizationAclEndpoint
+{
+    [Authorize(Policy = Policies.ReadClients)]
+    [WolverineGet("/organization/acl")]
+    public static async Task<OrganizationAclView> Get(IQuerySession session, CancellationToken cancellation)
+    {
+        var organization = await session.Query<Organization>().SingleAsync(cancellation);
+        return new OrganizationAclView(organization.AclEntries, organization.Version);
     }
 }

@@ -90,6 +90,7 @@ public static class PortalSessionView
             }
         }
 
-        return new PortalSessionResponse(TokenService.WhoAmI(account), csrfToken, permitted, (int)options.PortalIdleTimeout.TotalSeconds);
+        return new PortalSessionResponse(
+            TokenService.WhoAmI(account), csrfToken, permitted, (int)options.PortalIdleTimeout.TotalSeconds, OperatorDecider.GrantableRoles(account.Role));
     }
 }

@@ -1,17 +1,20 @@
 // Live previews under the ACL editor's input, both computed by the API (no matching in the browser): which known
 // identities the entry matches (GET /acl/matches, the agent's own AclEntry.Matches), and the what-if over recent sessions.
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, get, post } from "../api";
 import { ProblemMessage, time } from "../components";
 
 interface WhatIfSession {
   sessionId: string;
+  client: string;
   viewerAlias: string;
   at: string;
   wouldBe: string;
 }
 
-interface WhatIfResponse {
+export interface WhatIfResponse {
+  scope: string;
   days: number;
   wouldRefuse: WhatIfSession[];
   wouldAdmit: WhatIfSession[];
@@ -79,27 +82,74 @@ export function AclMatchesPreview(props: { entry: string }) {
  * over the last 30 days of sessions, for the ACL switched on with the current entries plus this one.
  */
 export function AclPreview(props: { clientId: string; entry: string }) {
-  const { result, error } = useDebounced(props.entry,
-    (entry) => post<WhatIfResponse>("/access/what-if", { client: props.clientId, add: [entry], aclEnabled: true, days: 30 }), props.clientId);
+  return (
+    <WhatIfPreview input={props.entry} scope={props.clientId} testId="acl-preview"
+      propose={(entry) => ({ client: props.clientId, add: [entry], aclEnabled: true, allowEveryone: entry === "*" })}
+      change={<>With the ACL on and <code>{props.entry}</code> added</>} />
+  );
+}
 
-  if (!props.entry) {
+/** An organization-wide proposal (entries added to or removed from every client's ACL) as the what-if's request. */
+export const organizationWide = (change: { add?: string[]; remove?: string[] }) =>
+  ({ organizationWide: true, add: change.add ?? [], remove: change.remove ?? [], allowEveryone: (change.add ?? []).includes("*") });
+
+/**
+ * The what-if of a proposal, asked 400 ms after `input` stops changing. The previews set `allowEveryone` for "*":
+ * nothing is applied, and the change itself still needs the explicit confirmation.
+ */
+export function WhatIfPreview(props: {
+  input: string;
+  scope: string;
+  propose: (input: string) => Record<string, unknown>;
+  change: ComponentChildren;
+  testId: string;
+}) {
+  const { result, error } = useDebounced(props.input,
+    (input) => post<WhatIfResponse>("/access/what-if", { days: 30, ...props.propose(input) }), props.scope);
+
+  if (!props.input) {
     return null;
   }
   return (
-    <div class="preview" aria-live="polite" data-testid="acl-preview">
-      {error ? <ProblemMessage error={error} /> : !result ? <p class="loading">Checking recent sessions…</p> : (
-        <>
-          <p>
-            With the ACL on and <code>{props.entry}</code> added, of {result.sessionsChecked} sessions in the last {result.days} days:{" "}
-            <strong>{result.wouldRefuse.length}</strong> admitted then would be refused, <strong>{result.wouldAdmit.length}</strong> refused then would pass the ACL.
-          </p>
-          {result.wouldRefuse.length > 0 && (
-            <ul class="plain">
-              {result.wouldRefuse.slice(0, 5).map((s) => <li key={s.sessionId}>{s.viewerAlias}, {time(s.at)}: {s.wouldBe}</li>)}
-            </ul>
-          )}
-        </>
+    <div class="preview" aria-live="polite" data-testid={props.testId}>
+      {error ? <ProblemMessage error={error} /> : !result ? <p class="loading">Checking recent sessions…</p> : <WhatIfAnswer result={result} change={props.change} shown={5} />}
+    </div>
+  );
+}
+
+/** The what-if's answer: how many sessions the change would have refused or let past the ACL, and the first `shown` refused. */
+export function WhatIfAnswer(props: { result: WhatIfResponse; change: ComponentChildren; shown: number }) {
+  const { result } = props;
+  return (
+    <>
+      <p>
+        {props.change}, of {result.sessionsChecked} sessions in the last {result.days} days:{" "}
+        <strong>{result.wouldRefuse.length}</strong> admitted then would be refused, <strong>{result.wouldAdmit.length}</strong> refused then would pass the ACL.
+      </p>
+      {result.wouldRefuse.length > 0 && (
+        <ul class="plain" aria-label="Sessions it would have refused">
+          {result.wouldRefuse.slice(0, props.shown).map((s) => (
+            <li key={s.sessionId}>{result.scope === "organization-wide" ? `${s.client}: ` : ""}{s.viewerAlias}, {time(s.at)}: {s.wouldBe}</li>
+          ))}
+        </ul>
       )}
+    </>
+  );
+}
+
+/**
+ * "*" alone admits anyone at all, so the API takes it only with allowEveryone set; this asks for that explicitly. Shown
+ * only while the entry is "*".
+ */
+export function EveryoneConfirmation(props: { entry: string; confirmed: boolean; onChange: (confirmed: boolean) => void; scope: string }) {
+  if (props.entry !== "*") {
+    return null;
+  }
+  return (
+    <div class="check">
+      <input type="checkbox" id="acl-allow-everyone" checked={props.confirmed}
+        onChange={(e) => props.onChange((e.currentTarget as HTMLInputElement).checked)} />
+      <label for="acl-allow-everyone">Yes, I mean everyone: "*" admits anyone at all, {props.scope}</label>
     </div>
   );
 }

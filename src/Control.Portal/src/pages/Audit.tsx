@@ -1,11 +1,13 @@
 // The security-change log with the API's filters, paged by its cursor; CSV and JSON Lines exports of the same filter
-// (plain links: the browser downloads what the API streams); and tamper evidence (AuditChain.tsx).
+// (plain links: the browser downloads what the API streams); the what-if of an ACL change (WhatIf.tsx); and tamper
+// evidence (AuditChain.tsx).
 import { useState } from "preact/hooks";
 import { Loading, ProblemMessage, time } from "../components";
 import { useCursorPages } from "../paging";
 import type { AuditEventView } from "../types";
 import { TamperEvidence } from "./AuditChain";
 import { SessionHistory } from "./SessionHistory";
+import { AclWhatIf } from "./WhatIf";
 
 interface Filters {
   type: string;
@@ -93,6 +95,7 @@ export function Audit() {
         )}
       </section>
       <SessionHistory />
+      <AclWhatIf />
       <TamperEvidence />
     </>
   );

@@ -3,12 +3,12 @@
 // version that was read, so a change made meanwhile by someone else is refused (409) instead of overwritten.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, segment } from "../api";
-import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
+import { ChangeReason, Field, Loading, ProblemMessage, time, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 import { href } from "../router";
 import { can, type PortalSession } from "../session";
 import { clientName, type ClientChangeResponse, type ClientDetail as Detail } from "../types";
-import { AclMatchesPreview, AclPreview } from "./AclPreview";
+import { AclMatchesPreview, AclPreview, EveryoneConfirmation } from "./AclPreview";
 import { ClientTwoFactor, History, Permissions, RememberTokens, RemoveClient, Tags, UnattendedAccess, WhoCanReach } from "./ClientSections";
 
 export interface Changes {
@@ -69,13 +69,8 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
         <div><dt>Enrolled</dt><dd>{time(detail.enrolledAt)}</dd></div>
       </dl>
       {manage && (
-        <section class="change-reason" aria-labelledby="reason-title">
-          <h2 id="reason-title">Make a change</h2>
-          <Field label="Reason for the change" name="change-reason" value={reason} onInput={setReason}
-            hint="Required for every change below; recorded with it in the audit trail." errors={fieldErrors(error, "reason")} />
-          <ProblemMessage error={error} />
-          {done && <Notice>{done}</Notice>}
-        </section>
+        <ChangeReason name="change-reason" reason={reason} onInput={setReason} error={error} done={done}
+          hint="Required for every change below; recorded with it in the audit trail." />
       )}
       <AccessControlList detail={detail} changes={manage ? changes : undefined} canPreview={can(props.session, "read-audit")} />
       <UnattendedAccess detail={detail} changes={manage ? changes : undefined} />
@@ -99,6 +94,7 @@ export function ClientDetail(props: { session: PortalSession; client: string }) 
 function AccessControlList(props: { detail: Detail; changes?: Changes; canPreview: boolean }) {
   const { detail, changes } = props;
   const [entry, setEntry] = useState("");
+  const [everyone, setEveryone] = useState(false);
   return (
     <section aria-labelledby="acl-title" class="part">
       <h2 id="acl-title">Access control list</h2>
@@ -119,16 +115,18 @@ function AccessControlList(props: { detail: Detail; changes?: Changes; canPrevie
       {changes && (
         <form class="acl-editor" onSubmit={async (e) => {
           e.preventDefault();
-          if (await changes.run("acl-add", { entry: entry.trim() }, `Added ${entry.trim()}`)) {
+          if (await changes.run("acl-add", { entry: entry.trim(), allowEveryone: entry.trim() === "*" && everyone }, `Added ${entry.trim()}`)) {
             setEntry("");
+            setEveryone(false);
           }
         }}>
           <Field label="Entry to add" name="acl-entry" value={entry} onInput={setEntry}
             hint="An alias (alice@acme), a pattern (*-support@acme) or a client number." />
+          <EveryoneConfirmation entry={entry.trim()} confirmed={everyone} onChange={setEveryone} scope="to this client" />
           <AclMatchesPreview entry={entry.trim()} />
           {props.canPreview && <AclPreview clientId={detail.summary.id} entry={entry.trim()} />}
           <div class="actions">
-            <button type="submit" class="primary" disabled={changes.busy || !entry.trim()}>Add entry</button>
+            <button type="submit" class="primary" disabled={changes.busy || !entry.trim() || (entry.trim() === "*" && !everyone)}>Add entry</button>
             <button type="button" disabled={changes.busy}
               onClick={() => changes.run(detail.aclEnabled ? "acl-disable" : "acl-enable", {}, detail.aclEnabled ? "ACL switched off" : "ACL switched on")}>
               {detail.aclEnabled ? "Switch the ACL off" : "Switch the ACL on"}

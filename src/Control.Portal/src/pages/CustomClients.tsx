@@ -2,7 +2,7 @@
 // token is shown once at creation and at each rotation; a one-time enrolment ticket (1 h) likewise.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, segment } from "../api";
-import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
+import { ChangeReason, Field, Loading, ProblemMessage, fieldErrors, time, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 import { can, type PortalSession } from "../session";
 
@@ -58,10 +58,8 @@ export function CustomClients(props: { session: PortalSession }) {
     <>
       <h1>Custom clients</h1>
       {manage && (
-        <section class="change-reason" aria-labelledby="custom-change">
-          <h2 id="custom-change">Make a change</h2>
-          <Field label="Reason for the change" name="custom-reason" value={reason} onInput={setReason}
-            hint="Required for every change on this page; recorded in the audit trail." errors={fieldErrors(actionError, "reason")} />
+        <ChangeReason name="custom-reason" reason={reason} onInput={setReason} error={actionError} done={done}
+          hint="Required for every change on this page; recorded in the audit trail.">
           <form class="filters" onSubmit={(e) => {
             e.preventDefault();
             run(async () => {
@@ -84,9 +82,7 @@ export function CustomClients(props: { session: PortalSession }) {
             </div>
             <div class="actions"><button type="submit" class="primary" disabled={busy || !name.trim()}>Create</button></div>
           </form>
-          <ProblemMessage error={actionError} />
-          {done && <Notice>{done}</Notice>}
-        </section>
+        </ChangeReason>
       )}
       <ProblemMessage error={error} />
       {!list ? !error && <Loading /> : list.length === 0 ? <p>No custom clients.</p> : (

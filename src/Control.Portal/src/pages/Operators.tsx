@@ -1,10 +1,11 @@
 // Operator accounts: who has which role and state; admins invite (the activation code is shown once), disable or
 // enable, and reset a password (a new one-time activation code) or the second factor. Each action sends the reason
-// and the version that was read; the API refuses what the role may not do (security-admins cannot manage owners,
-// nobody acts on themselves).
+// and the version that was read. What the role may not do is not offered, as the API answers it: each row's
+// callerMayManage (security-admins cannot manage owners, nobody acts on themselves) and the session's grantable roles
+// for an invitation; the API still refuses anything sent anyway.
 import { useEffect, useState } from "preact/hooks";
 import { get, post } from "../api";
-import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
+import { ChangeReason, Field, Loading, ProblemMessage, fieldErrors, time, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 import { can, type PortalSession } from "../session";
 
@@ -17,6 +18,7 @@ interface OperatorSummary {
   createdAt: string;
   lastSignInAt: string | null;
   version: number;
+  callerMayManage: boolean;
 }
 
 interface Revealed {
@@ -25,14 +27,13 @@ interface Revealed {
   text: string;
 }
 
-const roles = ["technician", "hr", "auditor", "security-admin", "owner"];
-
 export function Operators(props: { session: PortalSession }) {
   const [operators, setOperators] = useState<OperatorSummary[]>();
   const [error, setError] = useState<unknown>();
   const [reason, setReason] = useState("");
   const [username, setUsername] = useState("");
-  const [role, setRole] = useState("technician");
+  const roles = props.session.grantableRoles;
+  const [role, setRole] = useState(roles.includes("technician") ? "technician" : roles[0] ?? "");
   const { busy, error: actionError, done, run } = useAction();
   const [revealed, setRevealed] = useState<Revealed>();
   const manage = can(props.session, "manage-operators");
@@ -61,10 +62,8 @@ export function Operators(props: { session: PortalSession }) {
     <>
       <h1>Operators</h1>
       {manage && (
-        <section class="change-reason" aria-labelledby="operators-change">
-          <h2 id="operators-change">Make a change</h2>
-          <Field label="Reason for the change" name="operator-reason" value={reason} onInput={setReason}
-            hint="Required for every change on this page; recorded in the audit trail." errors={fieldErrors(actionError, "reason")} />
+        <ChangeReason name="operator-reason" reason={reason} onInput={setReason} error={actionError} done={done}
+          hint="Required for every change on this page; recorded in the audit trail.">
           <form class="filters" onSubmit={(e) => {
             e.preventDefault();
             act("/operators", { username: username.trim(), role }, `Invited ${username.trim()}`, activation(username.trim()));
@@ -78,9 +77,7 @@ export function Operators(props: { session: PortalSession }) {
             </div>
             <div class="actions"><button type="submit" class="primary" disabled={busy || !username.trim()}>Invite</button></div>
           </form>
-          <ProblemMessage error={actionError} />
-          {done && <Notice>{done}</Notice>}
-        </section>
+        </ChangeReason>
       )}
       <ProblemMessage error={error} />
       {!operators ? !error && <Loading /> : (
@@ -97,7 +94,8 @@ export function Operators(props: { session: PortalSession }) {
               {operators.map((o) => (
                 <tr key={o.id}>
                   <th scope="row">{o.username}</th><td>{o.role}</td><td>{o.status}</td><td>{o.twoFactorEnabled ? "on" : "off"}</td><td>{time(o.lastSignInAt)}</td>
-                  {manage && (
+                  {manage && !o.callerMayManage && <td />}
+                  {manage && o.callerMayManage && (
                     <td class="row-actions">
                       {o.status === "disabled"
                         ? <button type="button" disabled={busy} aria-label={`Enable ${o.username}`}

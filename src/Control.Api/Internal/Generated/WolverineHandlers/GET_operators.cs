@@ -36,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Operators.ListOperatorsEndpoint").SetTag("http.route", "/operators").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var operatorSummaryIReadOnlyList_response = await Control.Api.Features.Operators.ListOperatorsEndpoint.Get(((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var operatorSummaryIReadOnlyList_response = await Control.Api.Features.Operators.ListOperatorsEndpoint.Get(((Marten.IQuerySession)documentSession), httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
             await WriteJsonAsync(httpContext, operatorSummaryIReadOnlyList_response, 404);
