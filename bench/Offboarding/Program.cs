@@ -167,6 +167,7 @@ await Task.WhenAll(pollers.Select(p => p.ContinueWith(_ => { }, TaskScheduler.De
 // of this offboarding (its correlation id) to another stream than its own. The steps' own timestamps are taken when each
 // step starts deciding, and a transaction changing 10,000 clients takes a while to commit after that.
 DateTimeOffset? committed = null;
+var commits = new List<(DateTimeOffset At, long Events)>();
 if (o.Database is { Length: > 0 })
 {
     await using var database = new Npgsql.NpgsqlConnection(o.Database);
@@ -176,6 +177,17 @@ if (o.Database is { Length: > 0 })
     query.Parameters.AddWithValue(started.Id.ToString());
     query.Parameters.AddWithValue(started.Id.ToString());
     committed = await query.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+
+    // Each transaction that carried changes: when it committed and how many events it appended (the steps, the batches).
+    await using var each = new Npgsql.NpgsqlCommand(
+        "select pg_xact_commit_timestamp(xmin) as at, count(*) from control.mt_events where correlation_id = $1 and stream_id <> $2::uuid group by 1 order by 1", database);
+    each.Parameters.AddWithValue(started.Id.ToString());
+    each.Parameters.AddWithValue(started.Id.ToString());
+    await using var reader = await each.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        commits.Add((new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc)), reader.GetInt64(1)));
+    }
 }
 
 var receiptMs = state.Receipts.Where(r => r.ReceiptMilliseconds is not null).Select(r => r.ReceiptMilliseconds!.Value).Order().ToArray();
@@ -210,6 +222,7 @@ var result = new
     secondsRequestToStart = Seconds(state.RequestedAt, state.StartedAt),
     secondsToAllChangeEventsCommitted = Seconds(state.StartedAt, committed),
     secondsToLastStepDecided = Seconds(state.StartedAt, state.Steps.Max(s => s.CompletedAt)),
+    changeCommits = commits.Select(c => new { seconds = Seconds(state.StartedAt, c.At), events = c.Events }),
     secondsToReceiptWaitStarted = Seconds(state.StartedAt, state.ChangesCommittedAt),
     secondsToLastReceipt = Seconds(state.StartedAt, state.LastReceiptAt),
     receipts = new { expected = state.ExpectedReceipts, pending = state.PendingReceipts },
