@@ -67,6 +67,7 @@ public static class ControlHost
         services.AddSingleton<Features.Agents.PolicyService>();
         services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PolicyChangeNotifier>());
+        services.AddSingleton<Features.Agents.ReceiptVerifier>();
         services.AddSingleton<Features.Agents.PresenceTracker>();
         services.AddSingleton<Features.Sessions.NpgsqlRecordings>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());

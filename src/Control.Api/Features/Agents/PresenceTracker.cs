@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Control.Api.Features.Clients;
 using Control.Domain.Contracts;
-using Control.Domain.Security;
 using Marten;
 
 namespace Control.Api.Features.Agents;
@@ -11,10 +10,21 @@ namespace Control.Api.Features.Agents;
 /// database write per request: changes collect in memory and are written in one batch per organization every second.
 /// A crash loses at most that second; the agent's next receipt (at its next policy) corrects it.
 /// </summary>
-public sealed class PresenceTracker(IDocumentStore store, PolicyService policies, TimeProvider clock, ILogger<PresenceTracker> logger) : BackgroundService
+public sealed class PresenceTracker : BackgroundService
 {
-    /// <summary>Receipts that came with policy requests, not yet checked against the client's key (see <see cref="Received"/>).</summary>
-    private readonly ConcurrentQueue<(string Organization, Guid Client, PolicyAcknowledgement Receipt, DateTimeOffset At)> _unverified = new();
+    private readonly IDocumentStore store;
+    private readonly ReceiptVerifier verifier;
+    private readonly TimeProvider clock;
+    private readonly ILogger<PresenceTracker> logger;
+
+    public PresenceTracker(IDocumentStore store, ReceiptVerifier verifier, TimeProvider clock, ILogger<PresenceTracker> logger)
+    {
+        this.store = store;
+        this.verifier = verifier;
+        this.clock = clock;
+        this.logger = logger;
+        verifier.Verified += (organization, clientId, receipt, at) => Enforced(organization, clientId, receipt.Version, receipt.Signature, at);
+    }
 
     private static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<(string Organization, Guid Client), Update> _pending = new();
@@ -55,27 +65,11 @@ public sealed class PresenceTracker(IDocumentStore store, PolicyService policies
     }
 
     /// <summary>
-    /// A receipt that came with a policy request: it counts from now, once its signature is checked (at the next flush,
-    /// off the request path). One that does not verify is dropped and logged.
+    /// A receipt that came with a policy request: it counts from now, once <see cref="ReceiptVerifier"/> has checked its
+    /// signature (off the request path, at low priority). One that does not verify is dropped and logged.
     /// </summary>
     public void Received(string organization, Guid clientId, PolicyAcknowledgement receipt) =>
-        _unverified.Enqueue((organization, clientId, receipt, clock.GetUtcNow()));
-
-    private async Task VerifyReceived()
-    {
-        while (_unverified.TryDequeue(out var item))
-        {
-            var client = await policies.Client(item.Organization, item.Client);
-            if (client is not null && PolicySignature.VerifyAcknowledgement(policies.PublicKey(client), item.Client, item.Receipt))
-            {
-                Enforced(item.Organization, item.Client, item.Receipt.Version, item.Receipt.Signature, item.At);
-            }
-            else
-            {
-                logger.LogWarning("A policy receipt from client {Client} for v{Version} does not verify with its enrolment key; ignored", item.Client, item.Receipt.Version);
-            }
-        }
-    }
+        verifier.Add(organization, clientId, receipt, clock.GetUtcNow());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -96,7 +90,6 @@ public sealed class PresenceTracker(IDocumentStore store, PolicyService policies
     {
         try
         {
-            await VerifyReceived();
             foreach (var organization in _pending.Keys.Select(k => k.Organization).Distinct().ToList())
             {
                 var updates = new Dictionary<Guid, Update>();
