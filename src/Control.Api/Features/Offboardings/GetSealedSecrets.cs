@@ -41,8 +41,8 @@ public static class GetSealedSecretsEndpoint
                 SecretKind.UnattendedPassword => $"new unattended password of {await ClientName(session, subject, cancellation)}",
                 _ => $"new {SecretKnowledge.Name(kind)}",
             };
-            var replaced = knowledge.TryGetValue(sealedSecret.Id, out var known) && known.RotatedAt is { } rotated && rotated > sealedSecret.SealedAt;
-            summaries.Add(new SealedSecretSummary(sealedSecret.Id, SecretKnowledge.Name(kind), subject, label, sealedSecret.SealedAt, replaced));
+            summaries.Add(new SealedSecretSummary(sealedSecret.Id, SecretKnowledge.Name(kind), subject, label, sealedSecret.SealedAt,
+                sealedSecret.ReplacedSince(knowledge.GetValueOrDefault(sealedSecret.Id))));
         }
 
         return Results.Ok(summaries.OrderBy(s => s.Secret, StringComparer.Ordinal).ThenBy(s => s.Label, StringComparer.Ordinal).ToList());
