@@ -136,7 +136,7 @@ function Page(props: { route: Route; session: PortalSession; refresh: () => Prom
       if (!can(props.session, "offboard")) {
         return <NotAllowed />;
       }
-      return second ? <OffboardingProgress id={second} /> : <Offboardings />;
+      return second ? <OffboardingProgress id={second} session={props.session} /> : <Offboardings />;
     case "people":
       if (!can(props.session, "read-people")) {
         return <NotAllowed />;

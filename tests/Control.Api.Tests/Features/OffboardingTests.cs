@@ -110,8 +110,16 @@ public class OffboardingTests(ApiFixture api)
         var markdown = await (await hr.Get($"/offboardings/{started.Id}/report?format=md")).Content.ReadAsStringAsync();
         Assert.Contains("Reachable clients: **none**", markdown);
         Assert.Contains("LicenseKeyReset", markdown);
-        var revealed = await org.Owner.PostOk<RevealedSecretResponse>($"/clients/door/unattended/reveal", new ReasonRequest("hand over"));
+        var sealedSecrets = await hr.GetOk<List<SealedSecretSummary>>($"/offboardings/{started.Id}/sealed-secrets");
+        Assert.Equal(["new license key", $"new unattended password of door@{org.Slug}"], sealedSecrets.Select(s => s.Label).ToArray());
+        Assert.All(sealedSecrets, s => Assert.False(s.Replaced));
+        var doorSecret = Assert.Single(sealedSecrets, s => s.Secret == "unattended-password");
+        Assert.Equal(door.Enrolment.ClientId, doorSecret.SubjectId);
+        Assert.Equal(HttpStatusCode.Forbidden, (await hr.Post($"/clients/{doorSecret.SubjectId}/unattended/reveal", new ReasonRequest("curious"))).StatusCode);
+        var revealed = await org.Owner.PostOk<RevealedSecretResponse>($"/clients/{doorSecret.SubjectId}/unattended/reveal", new ReasonRequest("hand over"));
         Assert.False(string.IsNullOrEmpty(revealed.Value));
+        Assert.DoesNotContain(revealed.Value, await (await hr.Get($"/offboardings/{started.Id}/sealed-secrets")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await hr.Get($"/offboardings/{Guid.CreateVersion7()}/sealed-secrets")).StatusCode);
 
         // Re-enabling the account does not bring the alias back: it was released, no certificate names it again.
         Assert.Equal(HttpStatusCode.OK, (await org.Owner.Post($"/operators/{bobId}/enable", new OperatorActionRequest("rehired by mistake", null))).StatusCode);
@@ -153,6 +161,7 @@ public class OffboardingTests(ApiFixture api)
             await hr.Post("/offboardings", new StartOffboardingRequest("Dan", "left", null, null, null)), HttpStatusCode.Accepted);
         var done = await hr.Until(now.Id, o => o.Status == "completed");
         Assert.Contains(done.Steps[1].Changes, c => c.Event == "OperatorDisabled");
+        Assert.Empty(await hr.GetOk<List<SealedSecretSummary>>($"/offboardings/{now.Id}/sealed-secrets"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await org.Fixture.Anonymous().Post("/auth/login", new LoginRequest(org.Slug, "dan", ApiFixture.Password, null, null))).StatusCode);
         var cancelledLater = await hr.GetOk<OffboardingResponse>($"/offboardings/{scheduled.Id}");
         Assert.Equal("cancelled", cancelledLater.Status);

@@ -43,4 +43,7 @@ public sealed class SealedSecret
     public DateTimeOffset SealedAt { get; set; }
 
     public static string Purpose(string id) => $"sealed-secret/{id}";
+
+    /// <summary>Rotated since it was sealed: the sealed value opens nothing any more, so it is not revealed.</summary>
+    public bool ReplacedSince(Control.Domain.People.SecretKnowledge? knowledge) => knowledge?.RotatedAt is { } rotated && rotated > SealedAt;
 }

@@ -1,9 +1,12 @@
 // Offboarding (HR and admins): pick the person, the mode and the reason, confirm, then watch the seven steps and the
-// agents' receipts live; the report (the proof) downloads as Markdown or JSON.
+// agents' receipts live; the report (the proof) downloads as Markdown or JSON. A later start time schedules it; until
+// then it can be cancelled. The secrets it generated are listed there, revealed (once, recorded) to the roles allowed.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { get, post } from "../api";
 import { Field, Loading, ProblemMessage, fieldErrors, time } from "../components";
 import { href, navigate } from "../router";
+import type { PortalSession } from "../session";
+import { CancelOffboarding, SealedSecrets } from "./OffboardingActions";
 
 interface Step {
   step: number;
@@ -21,7 +24,7 @@ interface Receipt {
   receivedAt: string | null;
 }
 
-interface OffboardingView {
+export interface OffboardingView {
   id: string;
   person: string;
   mode: string;
@@ -29,6 +32,7 @@ interface OffboardingView {
   status: string;
   requestedBy: string;
   requestedAt: string;
+  effectiveAt: string | null;
   completedAt: string | null;
   expectedReceipts: number;
   pendingReceipts: number;
@@ -84,6 +88,7 @@ function StartOffboarding() {
   const [person, setPerson] = useState("");
   const [mode, setMode] = useState("exposure");
   const [reason, setReason] = useState("");
+  const [effectiveAt, setEffectiveAt] = useState("");
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const confirm = useRef<HTMLDialogElement>(null);
@@ -97,7 +102,9 @@ function StartOffboarding() {
     setBusy(true);
     setError(undefined);
     try {
-      const started = await post<OffboardingView>("/offboardings", { person, mode, reason: reason.trim() });
+      // datetime-local is the browser's local time; the API takes an instant.
+      const at = effectiveAt ? new Date(effectiveAt).toISOString() : undefined;
+      const started = await post<OffboardingView>("/offboardings", { person, mode, reason: reason.trim(), effectiveAt: at });
       navigate("offboardings", started.id);
     } catch (failure) {
       setError(failure);
@@ -130,11 +137,19 @@ function StartOffboarding() {
           </div>
         </fieldset>
         <Field label="Reason" name="offboard-reason" value={reason} onInput={setReason} hint="Required; recorded with every change." errors={fieldErrors(error, "reason")} />
+        <div class="field">
+          <label for="offboard-at">Start at (optional)</label>
+          <p class="hint" id="offboard-at-hint">Empty: now. A later time schedules it; until then it can be cancelled.</p>
+          <input type="datetime-local" id="offboard-at" value={effectiveAt} aria-describedby="offboard-at-hint"
+            onInput={(e) => setEffectiveAt((e.currentTarget as HTMLInputElement).value)} />
+          {fieldErrors(error, "effectiveAt") && <p class="field-error">{fieldErrors(error, "effectiveAt")!.join(" ")}</p>}
+        </div>
         <ProblemMessage error={error} />
         <div class="actions"><button type="submit" class="primary" disabled={!person || busy}>Start offboarding…</button></div>
       </form>
       <dialog ref={confirm} aria-labelledby="confirm-title" class="reveal">
         <h2 id="confirm-title">Offboard {chosen?.name}?</h2>
+        {effectiveAt && <p>It is scheduled for {time(new Date(effectiveAt).toISOString())} and can be cancelled until then.</p>}
         <p>This removes their clients, disables their accounts, rotates what they know{mode === "full" ? " and everything they could reach" : ""}, and
           takes them out of every ACL. It cannot be undone once the steps have run.</p>
         <div class="actions">
@@ -146,7 +161,7 @@ function StartOffboarding() {
   );
 }
 
-export function OffboardingProgress(props: { id: string }) {
+export function OffboardingProgress(props: { id: string; session: PortalSession }) {
   const [view, setView] = useState<OffboardingView>();
   const [error, setError] = useState<unknown>();
 
@@ -177,6 +192,7 @@ export function OffboardingProgress(props: { id: string }) {
       <p role="status" data-testid="offboarding-status">Status: <strong>{view.status}</strong>
         {view.expectedReceipts > 0 && `; ${view.expectedReceipts - view.pendingReceipts} of ${view.expectedReceipts} agents confirmed`}</p>
       <p>Mode {view.mode}, requested {time(view.requestedAt)} by {view.requestedBy}: {view.reason}</p>
+      {view.status === "scheduled" && <CancelOffboarding view={view} onCancelled={setView} />}
       <ol class="steps">
         {view.steps.map((s) => (
           <li key={s.step}>
@@ -191,6 +207,7 @@ export function OffboardingProgress(props: { id: string }) {
           <ul class="plain">{view.receipts.map((r) => <li key={r.clientId}>{r.client}: {r.status}{r.receivedAt ? ` at ${time(r.receivedAt)}` : ""}</li>)}</ul>
         </>
       )}
+      <SealedSecrets id={view.id} status={view.status} session={props.session} />
       <p class="actions">
         <a class="button" href={`/offboardings/${view.id}/report?format=md`} download={`offboarding-${view.id}.md`}>Download the report (Markdown)</a>
         <a class="button" href={`/offboardings/${view.id}/report`} download={`offboarding-${view.id}.json`}>Download the report (JSON)</a>
