@@ -1,5 +1,6 @@
 using Control.Api.Auth;
 using Control.Api.Infrastructure;
+using Control.Domain.Access;
 using Control.Domain.Clients;
 using Control.Domain.Common;
 using Control.Domain.Offboarding;
@@ -31,19 +32,19 @@ public static class GetSealedSecretsEndpoint
 
         var sealedSecrets = await session.Query<SealedSecret>().Where(s => s.OffboardingId == id).ToListAsync(cancellation);
         var knowledge = (await session.LoadManyAsync<SecretKnowledge>(cancellation, sealedSecrets.Select(s => s.Id).ToArray())).ToDictionary(k => k.Id);
-        var summaries = new List<SealedSecretSummary>();
-        foreach (var sealedSecret in sealedSecrets)
-        {
-            var (kind, subject) = Parse(sealedSecret.Id);
-            var label = kind switch
+        var parsed = sealedSecrets.Select(s => (Sealed: s, Key: Parse(s.Id))).ToList();
+        // One read for every client named (an offboarding may seal a thousand passwords), not one each.
+        var clients = (await session.LoadManyAsync<Client>(cancellation,
+            parsed.Where(p => p.Key.Kind == SecretKind.UnattendedPassword).Select(p => p.Key.Subject).Distinct().ToArray())).ToDictionary(c => c.Id);
+        var summaries = parsed.Select(p => new SealedSecretSummary(
+            p.Sealed.Id, SecretKnowledge.Name(p.Key.Kind), p.Key.Subject,
+            p.Key.Kind switch
             {
                 SecretKind.LicenseKey => "new license key",
-                SecretKind.UnattendedPassword => $"new unattended password of {await ClientName(session, subject, cancellation)}",
-                _ => $"new {SecretKnowledge.Name(kind)}",
-            };
-            summaries.Add(new SealedSecretSummary(sealedSecret.Id, SecretKnowledge.Name(kind), subject, label, sealedSecret.SealedAt,
-                sealedSecret.ReplacedSince(knowledge.GetValueOrDefault(sealedSecret.Id))));
-        }
+                SecretKind.UnattendedPassword => $"new unattended password of {(clients.TryGetValue(p.Key.Subject, out var client) ? AccessReview.Label(client) : p.Key.Subject.ToString())}",
+                _ => $"new {SecretKnowledge.Name(p.Key.Kind)}",
+            },
+            p.Sealed.SealedAt, p.Sealed.ReplacedSince(knowledge.GetValueOrDefault(p.Sealed.Id))));
 
         return Results.Ok(summaries.OrderBy(s => s.Secret, StringComparer.Ordinal).ThenBy(s => s.Label, StringComparer.Ordinal).ToList());
     }
@@ -52,11 +53,8 @@ public static class GetSealedSecretsEndpoint
     private static (SecretKind Kind, Guid Subject) Parse(string key)
     {
         var separator = key.LastIndexOf(':');
-        var name = key[..separator];
-        var kind = Enum.GetValues<SecretKind>().First(k => SecretKnowledge.Name(k) == name);
-        return (kind, Guid.ParseExact(key[(separator + 1)..], "N"));
+        return SecretKnowledge.TryParseName(key[..separator], out var kind)
+            ? (kind, Guid.ParseExact(key[(separator + 1)..], "N"))
+            : throw new InvalidOperationException($"A sealed secret has an unknown key '{key}'.");
     }
-
-    private static async Task<string> ClientName(IQuerySession session, Guid clientId, CancellationToken cancellation) =>
-        await session.LoadAsync<Client>(clientId, cancellation) is { } client ? client.Alias ?? client.NumberText : clientId.ToString();
 }
