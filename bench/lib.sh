@@ -28,7 +28,9 @@ bench_cluster() {
     bench_pg_port=$(free_port 20000 32000)
     start_cluster "$bench_work/pg" "$bench_pg_port" "$bench_work/pg-password" "$bench_work/pg-superuser-password" >/dev/null
     bench_pg_password=$(read_password "$bench_work/pg-password")
-    dotnet build "$ROOT/src/Control.Api/Control.Api.csproj" -c Release -nologo -v q >/dev/null
+    # The API as ops/up runs it (ReadyToRun), in a folder of its own: a running ops/up API keeps its files.
+    bench_api_dir="$ROOT/.build/bench/Control.Api"
+    publish_api "$bench_api_dir" "$bench_work/api-build.log"
 }
 
 # bench_api DATABASE [extra env assignments...]: creates the database, starts the API on it, waits for ready;
@@ -46,7 +48,7 @@ bench_api() {
     env ConnectionStrings__Control="$bench_connection" \
         Control__DataDirectory="$bench_data" Control__MasterKey="$(head -c 32 /dev/urandom | base64)" \
         ASPNETCORE_URLS="$bench_url" ASPNETCORE_ENVIRONMENT=Production "$@" \
-        dotnet "$ROOT/src/Control.Api/bin/Release/net10.0/Control.Api.dll" >"$bench_work/api-$db.log" 2>&1 &
+        dotnet "$bench_api_dir/Control.Api.dll" >"$bench_work/api-$db.log" 2>&1 &
     bench_api_pid=$!
     until [[ $(curl -s -o /dev/null -w '%{http_code}' "$bench_url/health/ready" || true) == 200 ]]; do
         kill -0 "$bench_api_pid" 2>/dev/null || { tail -20 "$bench_work/api-$db.log"; die "API exited during start"; }
