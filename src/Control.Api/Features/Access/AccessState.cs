@@ -31,6 +31,14 @@ public sealed record AccessState(
         return new AccessState(organization, clients, operators, people, knowledge, customClients);
     }
 
+    /// <summary>The organization and just these clients (the active ones): for a change that needs nothing else.</summary>
+    public static async Task<AccessState> LoadClients(IQuerySession session, IReadOnlyCollection<Guid> clientIds, CancellationToken cancellation)
+    {
+        var organization = await session.Query<Organization>().SingleAsync(cancellation);
+        var clients = (await session.LoadManyAsync<Client>(cancellation, clientIds)).Where(c => c.Status == ClientStatus.Active).ToList();
+        return new AccessState(organization, clients, [], [], [], []);
+    }
+
     public AccessReview Review() => new(Organization, Clients, Operators, People, Knowledge);
 
     /// <summary>What the person knows now, with a readable name for each secret.</summary>

@@ -42,17 +42,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         RecordAs(session, offboarding);
         var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
             ?? throw new InvalidOperationException($"The person {offboarding.PersonId} of offboarding {offboarding.Id} is gone.");
-        // Only the ACL step (and a full rotation) looks at every client; the others need just the ones the person touches.
-        var knowledge = await session.Query<SecretKnowledge>().ToListAsync(cancellation);
-        var known = knowledge.Where(k => k.KnownBy(person).Any()).ToList();
-        IReadOnlyCollection<Guid>? needed = step switch
-        {
-            1 => person.Clients.Select(c => c.ClientId).ToList(),
-            5 or 6 when !(step == 6 && offboarding.Mode == OffboardingMode.Full) => known.Select(k => k.SubjectId).ToList(),
-            7 or 6 => null,
-            _ => [],
-        };
         var last = true;
+        List<Guid>? batch = null;
         if (step == 7)
         {
             // Only the clients whose ACL still names them, a batch at a time; the last batch (with the organization-wide
@@ -60,12 +51,24 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             var holding = await ClientsHolding(session, person.AclIdentities(), batchSize + 1, cancellation);
             if (holding.Count > batchSize)
             {
-                needed = holding.Take(batchSize).ToList();
+                batch = holding.Take(batchSize).ToList();
                 last = false;
             }
         }
 
-        var state = await AccessState.Load(session, cancellation, needed, knowledge);
+        // A batch before the ACL step's last needs its clients and nothing else: no exposure, operators or people, which
+        // every other step (and the wildcard report) reads.
+        var knowledge = batch is null ? await session.Query<SecretKnowledge>().ToListAsync(cancellation) : [];
+        var known = knowledge.Where(k => k.KnownBy(person).Any()).ToList();
+        // Only the ACL step (and a full rotation) looks at every client; the others need just the ones the person touches.
+        IReadOnlyCollection<Guid>? needed = step switch
+        {
+            1 => person.Clients.Select(c => c.ClientId).ToList(),
+            5 or 6 when !(step == 6 && offboarding.Mode == OffboardingMode.Full) => known.Select(k => k.SubjectId).ToList(),
+            7 or 6 => null,
+            _ => [],
+        };
+        var state = batch is null ? await AccessState.Load(session, cancellation, needed, knowledge) : await AccessState.LoadClients(session, batch, cancellation);
         var changes = new List<OffboardingChange>();
         var notes = new List<string>();
         var full = offboarding.Mode == OffboardingMode.Full;
@@ -115,6 +118,11 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
                 break;
             case 7:
                 RemoveFromAcls(session, state, person, now, changes, notes, last);
+                if (last)
+                {
+                    await ClosePerson(session, person, offboarding, now, changes, cancellation);
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps.");
@@ -124,6 +132,19 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             ? new OffboardingStepCompleted(offboarding.Id, step, OffboardingSteps.StepId(offboarding.Id, step), changes, notes, now)
             : new OffboardingStepProgressed(offboarding.Id, step, changes, now));
         return last;
+    }
+
+    /// <summary>
+    /// The end of the ACL step: the person's record is closed and their aliases are released, so that no wildcard matches
+    /// them from now on. In the transaction of the step's last changes, so that every change of the offboarding is committed
+    /// when the step is; what follows only waits for receipts.
+    /// </summary>
+    private static async Task ClosePerson(
+        IDocumentSession session, Person person, Offboarding offboarding, DateTimeOffset now, List<OffboardingChange> changes, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Person>(person.Id, cancellation);
+        var decision = PersonDecider.Decide(new CompleteOffboarding(offboarding.Id), stream.Aggregate!, Actor, now);
+        Record(stream, "person", person.Id, person.Name, decision, "record closed; aliases released (a wildcard matches them no more)", changes);
     }
 
     /// <summary>Active clients whose own ACL names one of the identities (at most <paramref name="limit"/>).</summary>
