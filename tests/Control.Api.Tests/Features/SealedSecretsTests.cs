@@ -36,8 +36,9 @@ public class SealedSecretsTests(ApiFixture api)
             revealed.Reveals.Select(r => (r.By, r.Reason)).ToArray());
         Assert.All(revealed.Reveals, r => Assert.True(r.At >= revealed.SealedAt, $"revealed {r.At:O}, sealed {revealed.SealedAt:O}"));
 
-        // Once replaced, the list keeps who saw the sealed value, and not who saw the key that replaced it.
+        // Once replaced, the list keeps who saw the sealed value, and not who saw a key that replaced it (each reset shows its key).
         await org.Owner.PostOk<LicenseKeyResponse>("/license/reset", new ReasonRequest("rotate again"));
+        await org.Owner.PostOk<LicenseKeyResponse>("/license/reset", new ReasonRequest("and once more"));
         var replaced = Assert.Single(await hr.GetOk<List<SealedSecretSummary>>($"/offboardings/{started.Id}/sealed-secrets"));
         Assert.True(replaced.Replaced);
         Assert.Equal(revealed.Reveals, replaced.Reveals);

@@ -4,6 +4,7 @@ using Control.Domain.Access;
 using Control.Domain.Clients;
 using Control.Domain.Common;
 using Control.Domain.Offboarding;
+using Control.Domain.Organizations;
 using Control.Domain.People;
 using JasperFx.Events;
 using Marten;
@@ -43,7 +44,7 @@ public static class GetSealedSecretsEndpoint
         // One read for every client named (an offboarding may seal a thousand passwords), not one each.
         var clients = (await session.LoadManyAsync<Client>(cancellation,
             parsed.Where(p => p.Key.Kind == SecretKind.UnattendedPassword).Select(p => p.Key.Subject).Distinct().ToArray())).ToDictionary(c => c.Id);
-        var reveals = await Reveals(session, parsed.Select(p => p.Key.Subject).Distinct().ToArray(), cancellation);
+        var history = await RevealsAndRotations(session, parsed.Select(p => p.Key.Subject).Distinct().ToArray(), cancellation);
         var summaries = parsed.Select(p => new SealedSecretSummary(
             p.Sealed.Id, SecretKnowledge.Name(p.Key.Kind), p.Key.Subject,
             p.Key.Kind switch
@@ -53,35 +54,48 @@ public static class GetSealedSecretsEndpoint
                 _ => $"new {SecretKnowledge.Name(p.Key.Kind)}",
             },
             p.Sealed.SealedAt, p.Sealed.ReplacedSince(knowledge.GetValueOrDefault(p.Sealed.Id)),
-            RevealsOf(p.Sealed, p.Key.Kind, p.Key.Subject, knowledge.GetValueOrDefault(p.Sealed.Id), reveals)));
+            RevealsOf(p.Sealed, history[p.Key.Subject])));
 
         return Results.Ok(summaries.OrderBy(s => s.Secret, StringComparer.Ordinal).ThenBy(s => s.Label, StringComparer.Ordinal).ToList());
     }
 
     /// <summary>
-    /// Every <c>SecretRevealed</c> on the subjects' streams, from the event store itself: the audit trail is the record of
-    /// who saw a secret, so this list can never disagree with it. One query for all the sealed secrets of the offboarding.
+    /// The reveals and rotations of the sealed kinds on the subjects' streams, oldest first, from the event store itself:
+    /// the audit trail is the record of who saw a secret, so the list cannot disagree with it. One query for all the
+    /// sealed secrets of the offboarding.
     /// </summary>
-    private static async Task<IReadOnlyList<IEvent<SecretRevealed>>> Reveals(IQuerySession session, Guid[] subjects, CancellationToken cancellation) =>
+    private static async Task<ILookup<Guid, IEvent>> RevealsAndRotations(IQuerySession session, Guid[] subjects, CancellationToken cancellation) =>
         subjects.Length == 0
-            ? []
+            ? Array.Empty<IEvent>().ToLookup(e => e.StreamId)
             : (await session.Events.QueryAllRawEvents()
-                .Where(e => e.EventTypesAre(typeof(SecretRevealed)) && e.StreamId.IsOneOf(subjects))
+                .Where(e => e.EventTypesAre(typeof(SecretRevealed), typeof(UnattendedPasswordSet), typeof(LicenseKeyReset)) && e.StreamId.IsOneOf(subjects))
                 .OrderBy(e => e.Sequence)
-                .ToListAsync(cancellation)).OfType<IEvent<SecretRevealed>>().ToList();
+                .ToListAsync(cancellation)).ToLookup(e => e.StreamId);
 
     /// <summary>
-    /// The reveals of this sealed value: of its kind and subject, from its sealing until it was replaced. A reveal before
-    /// (an earlier value) or at and after a rotation (the new value, e.g. a rotate-password dialog) is of another value.
+    /// The reveals of this sealed value: from its sealing until the first rotation after it (the rule of
+    /// <see cref="SealedSecret.ReplacedSince"/>, folded with the exposure projection's own <see cref="SecretKnowledge.Evolve"/>).
+    /// A reveal before it (of an earlier value) or after that rotation (of a later one, e.g. a reset's own) is not of this value.
     /// </summary>
-    private static List<SealedSecretReveal> RevealsOf(
-        SealedSecret sealedSecret, SecretKind kind, Guid subject, SecretKnowledge? knowledge, IEnumerable<IEvent<SecretRevealed>> reveals)
+    private static List<SealedSecretReveal> RevealsOf(SealedSecret sealedSecret, IEnumerable<IEvent> stream)
     {
-        var replacedAt = sealedSecret.ReplacedSince(knowledge) ? knowledge!.RotatedAt : null;
-        return reveals
-            .Where(e => e.Data.Secret == kind && e.Data.SubjectId == subject && e.Data.At >= sealedSecret.SealedAt && (replacedAt is null || e.Data.At < replacedAt))
-            .Select(e => new SealedSecretReveal(e.Data.To.Name, e.Data.At, Reason(e)))
-            .ToList();
+        var reveals = new List<SealedSecretReveal>();
+        SecretKnowledge? state = null;
+        foreach (var e in stream.Where(e => SecretKnowledge.KeyOf(e.Data) == sealedSecret.Id))
+        {
+            state = SecretKnowledge.Evolve(state, sealedSecret.Id, e.Data);
+            if (sealedSecret.ReplacedSince(state))
+            {
+                break;
+            }
+
+            if (e.Data is SecretRevealed revealed && revealed.At >= sealedSecret.SealedAt)
+            {
+                reveals.Add(new SealedSecretReveal(revealed.To.Name, revealed.At, Reason(e)));
+            }
+        }
+
+        return reveals;
     }
 
     private static string? Reason(IEvent e) =>
