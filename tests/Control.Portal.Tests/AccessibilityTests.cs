@@ -85,6 +85,25 @@ public sealed class AccessibilityTests(PortalFixture portal)
             await Scan(page, route, failures);
         }
 
+        // Open modal dialogs too: the rest of the page is inert then, and the dialog is all a keyboard or screen reader reaches.
+        await page.GotoAsync($"/#/clients/{client.ClientId}");
+        await page.GetByLabel("Reason for the change").FillAsync("accessibility scan");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rotate the password" }).ClickAsync();
+        var revealOnce = page.GetByRole(AriaRole.Dialog, new() { Name = "New unattended password" });
+        await Expect(revealOnce).ToBeVisibleAsync();
+        await Scan(page, "reveal-once dialog", failures);
+        await revealOnce.GetByRole(AriaRole.Button, new() { Name = "Done: I have it" }).ClickAsync();
+
+        await page.GotoAsync("/#/offboardings");
+        await page.GetByLabel("Person").SelectOptionAsync(new SelectOptionValue { Label = "Axel Check" });
+        await page.GetByLabel("Reason", new() { Exact = true }).FillAsync("accessibility scan");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start offboarding…" }).ClickAsync();
+        var confirmation = page.GetByRole(AriaRole.Dialog, new() { Name = "Offboard Axel Check?" });
+        await Expect(confirmation).ToBeVisibleAsync();
+        await Scan(page, "offboarding confirmation dialog", failures);
+        await confirmation.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(confirmation).ToBeHiddenAsync();
+
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 

@@ -32,7 +32,7 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
 
     public string Server => Api.Server.ToString().TrimEnd('/');
 
-    /// <summary>The organization's license key (from setup), to enrol agents.</summary>
+    /// <summary>The organization's license key (from setup, or the latest a test replaced it with), to enrol agents.</summary>
     public string LicenseKey { get; private set; } = "";
 
     /// <summary>The owner's bearer token, for the arrangements a test makes through the API as the CLI would.</summary>
@@ -145,6 +145,13 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
         return await Call<EnrollResponse>(HttpMethod.Post, "/agent/enroll",
             new EnrollRequest(LicenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), alias, alias + "-host"));
     }
+
+    /// <summary>A test replaced the license key (an offboarding does) and saw the new one: later tests enrol with it.</summary>
+    public void LicenseKeyReplaced(string key) => LicenseKey = key;
+
+    /// <summary>Replaces the license key through the API and keeps the new one (after a test replaced it without seeing it).</summary>
+    public async Task ResetLicenseKey(string reason) =>
+        LicenseKey = (await Call<LicenseKeyResponse>(HttpMethod.Post, "/license/reset", new ReasonRequest(reason), OwnerToken)).LicenseKey;
 
     public Task<T> Call<T>(HttpMethod method, string path, object? body, string? token = null) =>
         Send<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: Json),

@@ -5,8 +5,10 @@ using Control.Domain.People;
 namespace Control.Domain.Access;
 
 /// <summary>A known identity an ACL entry admits: what Control knows it as, and the people it belongs to.</summary>
-/// <param name="KnownAs">"operator (owner)", "operator (technician, disabled)", "linked to Zoe Example", "client desk@acme".</param>
-public sealed record KnownIdentityMatch(string Identity, IReadOnlyList<string> KnownAs, IReadOnlyList<string> People);
+/// <param name="KnownAs">"operator (owner)", "operator (technician, disabled)", "linked to Zoe Example", "linked to Bob (offboarded)", "client desk@acme".</param>
+/// <param name="People">The people it belongs to who are still with the organization (active, or being offboarded).</param>
+/// <param name="OffboardedPeople">The offboarded people it belonged to: listed, marked, never mixed with <paramref name="People"/>.</param>
+public sealed record KnownIdentityMatch(string Identity, IReadOnlyList<string> KnownAs, IReadOnlyList<string> People, IReadOnlyList<string> OffboardedPeople);
 
 /// <summary>
 /// Every identity Control knows in one organization (operators' viewer aliases, people's linked aliases and client
@@ -18,13 +20,13 @@ public static class KnownIdentities
     public static IReadOnlyList<KnownIdentityMatch> MatchedBy(
         AclEntry entry, IEnumerable<Operator> operators, IEnumerable<Person> people, IEnumerable<Client> clients)
     {
-        var known = new SortedDictionary<string, (List<string> KnownAs, SortedSet<string> People)>(StringComparer.Ordinal);
-        void Add(string identity, string knownAs, string? person = null)
+        var known = new SortedDictionary<string, (List<string> KnownAs, SortedSet<string> People, SortedSet<string> Offboarded)>(StringComparer.Ordinal);
+        void Add(string identity, string knownAs, Person? person = null)
         {
             identity = identity.ToLowerInvariant();
             if (!known.TryGetValue(identity, out var found))
             {
-                found = ([], new SortedSet<string>(StringComparer.Ordinal));
+                found = ([], new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal));
                 known[identity] = found;
             }
 
@@ -35,7 +37,7 @@ public static class KnownIdentities
 
             if (person is not null)
             {
-                found.People.Add(person);
+                (Offboarded(person) ? found.Offboarded : found.People).Add(person.Name);
             }
         }
 
@@ -50,14 +52,14 @@ public static class KnownIdentities
         {
             foreach (var identity in person.AclIdentities())
             {
-                Add(identity, $"linked to {person.Name}", person.Name);
+                Add(identity, $"linked to {person.Name}{(Offboarded(person) ? " (offboarded)" : "")}", person);
             }
         }
 
         foreach (var client in clients.Where(c => c.Status == ClientStatus.Active))
         {
-            var owner = peopleList.FirstOrDefault(p => p.Clients.Any(c => c.ClientId == client.Id))?.Name;
-            var label = $"client {AccessReview.Label(client)}" + (owner is null ? "" : $" (of {owner})");
+            var owner = peopleList.FirstOrDefault(p => p.Clients.Any(c => c.ClientId == client.Id));
+            var label = $"client {AccessReview.Label(client)}" + (owner is null ? "" : $" (of {owner.Name}{(Offboarded(owner) ? ", offboarded" : "")})");
             Add(client.NumberText, label, owner);
             if (client.Alias is { } alias)
             {
@@ -66,7 +68,11 @@ public static class KnownIdentities
         }
 
         return known.Where(k => entry.Matches(k.Key))
-            .Select(k => new KnownIdentityMatch(k.Key, k.Value.KnownAs, [.. k.Value.People]))
+            .Select(k => new KnownIdentityMatch(k.Key, k.Value.KnownAs, [.. k.Value.People], [.. k.Value.Offboarded]))
             .ToList();
     }
+
+    // Marked, not hidden: a wildcard still matches an offboarded person's old alias, and a security admin reviewing an
+    // entry must see everything it matches; what they must not do is mistake a leaver for a current member of staff.
+    private static bool Offboarded(Person person) => person.Status == PersonStatus.Offboarded;
 }

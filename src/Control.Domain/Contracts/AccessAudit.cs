@@ -41,8 +41,10 @@ public static class WhatIfLimits
 }
 
 /// <summary>One known identity an ACL entry admits (<c>GET /acl/matches</c>).</summary>
-/// <param name="KnownAs">What Control knows it as: "operator (owner)", "linked to Zoe Example", "client desk@acme".</param>
-public sealed record AclIdentityMatch(string Identity, IReadOnlyList<string> KnownAs, IReadOnlyList<string> People);
+/// <param name="KnownAs">What Control knows it as: "operator (owner)", "linked to Zoe Example", "linked to Bob (offboarded)", "client desk@acme".</param>
+/// <param name="People">The people it belongs to who are still with the organization.</param>
+/// <param name="OffboardedPeople">The offboarded people it belonged to (marked "offboarded" in <paramref name="KnownAs"/> too).</param>
+public sealed record AclIdentityMatch(string Identity, IReadOnlyList<string> KnownAs, IReadOnlyList<string> People, IReadOnlyList<string> OffboardedPeople);
 
 /// <param name="Kind">alias, wildcard, client-number or everyone.</param>
 /// <param name="Total">How many known identities match; <paramref name="Matches"/> holds the first <see cref="AclMatchesLimits.MaxListed"/>.</param>

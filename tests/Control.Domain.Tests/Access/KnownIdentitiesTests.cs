@@ -54,6 +54,27 @@ public class KnownIdentitiesTests
         Assert.Empty(matches["alice@acme"].People);
     }
 
+    [Fact]
+    public void An_offboarded_persons_identities_are_still_matched_but_marked_and_not_listed_among_the_people()
+    {
+        var bob = new Person
+        {
+            Id = Guid.NewGuid(), OrganizationId = OrganizationId, Name = "Bob", Status = PersonStatus.Offboarded,
+            Identities = ["bob@acme", "zoe@acme"], Clients = [new LinkedClient(Laptop.Id, "laptop@acme")],
+        };
+        Assert.True(AclEntry.TryParse("*@acme", out var entry, out _));
+        var matches = KnownIdentities.MatchedBy(entry, Operators, [bob, Zoe with { Clients = [] }], [Laptop]).ToDictionary(m => m.Identity);
+
+        Assert.Equal(["linked to Bob (offboarded)"], matches["bob@acme"].KnownAs);
+        Assert.Empty(matches["bob@acme"].People);
+        Assert.Equal(["Bob"], matches["bob@acme"].OffboardedPeople);
+        // Shared with someone still here: both are said, each in their own list.
+        Assert.Equal(["Zoe"], matches["zoe@acme"].People);
+        Assert.Equal(["Bob"], matches["zoe@acme"].OffboardedPeople);
+        Assert.Equal(["client laptop@acme (of Bob, offboarded)"], matches["laptop@acme"].KnownAs);
+        Assert.Empty(matches["eu-support@acme"].OffboardedPeople);
+    }
+
     private static Operator Account(string username, OperatorRole role, OperatorStatus status) => new()
     {
         Id = Guid.NewGuid(), OrganizationId = OrganizationId, OrganizationSlug = "acme", Username = username, Role = role, Status = status,

@@ -32,7 +32,7 @@ public static class GetAclMatchesEndpoint
         var matches = KnownIdentities.MatchedBy(parsed, operators, people, clients);
         return Results.Ok(new AclMatchesResponse(
             parsed.Value, KindName(parsed.Kind),
-            matches.Take(AclMatchesLimits.MaxListed).Select(m => new AclIdentityMatch(m.Identity, m.KnownAs, m.People)).ToList(),
+            matches.Take(AclMatchesLimits.MaxListed).Select(m => new AclIdentityMatch(m.Identity, m.KnownAs, m.People, m.OffboardedPeople)).ToList(),
             matches.Count));
     }
 

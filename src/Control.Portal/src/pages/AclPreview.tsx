@@ -24,7 +24,8 @@ export interface WhatIfResponse {
 interface AclMatches {
   entry: string;
   kind: string;
-  matches: { identity: string; knownAs: string[]; people: string[] }[];
+  // An offboarded person's identities are still matched (as the agent would) and marked "offboarded" in knownAs.
+  matches: { identity: string; knownAs: string[]; people: string[]; offboardedPeople: string[] }[];
   total: number;
 }
 

@@ -51,6 +51,8 @@ interface SealedSecret {
   label: string;
   sealedAt: string;
   replaced: boolean;
+  /** The SecretRevealed events of this sealed value, oldest first, as the API reads them from the event store. */
+  reveals: { by: string; at: string; reason?: string }[];
 }
 
 interface Revealed {
@@ -70,9 +72,10 @@ export function SealedSecrets(props: { id: string; status: string; session: Port
   const [revealed, setRevealed] = useState<Revealed>();
   const { busy, error, run } = useAction();
 
-  // Secrets are sealed as the steps run: read again whenever the status moves on.
+  // Secrets are sealed as the steps run: read again whenever the status moves on, and after a reveal (which it lists).
+  const load = () => get<SealedSecret[]>(`/offboardings/${props.id}/sealed-secrets`).then(setSecrets, () => setSecrets([]));
   useEffect(() => {
-    get<SealedSecret[]>(`/offboardings/${props.id}/sealed-secrets`).then(setSecrets, () => setSecrets([]));
+    load();
   }, [props.id, props.status]);
 
   if (!secrets || secrets.length === 0) {
@@ -87,12 +90,13 @@ export function SealedSecrets(props: { id: string; status: string; session: Port
   const reveal = (s: SealedSecret) => run(async () => {
     const answer = await post<{ value: string }>(revealer(s)!.path(s), { reason: reason.trim() });
     setRevealed({ label: s.label, value: answer.value });
+    await load();
   });
 
   return (
     <section class="part" aria-labelledby="sealed-title">
       <h2 id="sealed-title">Sealed secrets</h2>
-      <p>The offboarding generated these and nobody has seen them.{anyRevealable && " Revealing one is recorded (SecretRevealed, with your reason): from then on you count as knowing it."}</p>
+      <p>The offboarding generated these and showed them to no one; each says who has revealed it since.{anyRevealable && " Revealing one is recorded (SecretRevealed, with your reason): from then on you count as knowing it."}</p>
       {anyRevealable && (
         <Field label="Reason for revealing" name="reveal-reason" value={reason} onInput={setReason}
           hint="Required; recorded in the audit trail with the reveal." errors={fieldErrors(error, "reason")} />
@@ -107,6 +111,7 @@ export function SealedSecrets(props: { id: string; status: string; session: Port
                 <button type="button" disabled={busy || !reason.trim()} aria-label={`Reveal the ${s.label}`} onClick={() => reveal(s)}>Reveal</button>
               </>
             )}
+            <Reveals reveals={s.reveals} />
           </li>
         ))}
       </ul>
@@ -117,5 +122,19 @@ export function SealedSecrets(props: { id: string; status: string; session: Port
         </RevealOnce>
       )}
     </section>
+  );
+}
+
+/** Who has seen a sealed value: nobody yet, or each reveal with its reason (the same facts as the audit trail). */
+function Reveals(props: { reveals: SealedSecret["reveals"] }) {
+  if (props.reveals.length === 0) {
+    return <p class="hint" data-testid="sealed-secret-reveals">Not revealed to anyone yet.</p>;
+  }
+  return (
+    <ul class="plain" aria-label="Revealed to" data-testid="sealed-secret-reveals">
+      {props.reveals.map((r) => (
+        <li key={`${r.by} ${r.at}`}>Revealed to <strong>{r.by}</strong> at {time(r.at)}{r.reason && `: "${r.reason}"`}</li>
+      ))}
+    </ul>
   );
 }
