@@ -134,6 +134,7 @@ public static class ControlHost
                 opts.Schema.For<Features.Agents.AgentEndpoint>();
                 opts.Schema.For<Features.Offboardings.OffboardingReceipt>().Index(x => x.OffboardingId).Index(x => x.ClientId).Index(x => x.Pending);
                 opts.Schema.For<Features.Offboardings.SealedSecret>();
+                opts.Schema.For<Features.Offboardings.OffboardingBatch>().Index(x => x.OffboardingId);
                 opts.Schema.For<Domain.Offboarding.Offboarding>().Index(x => x.RequestedAt);
                 opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener(policyInvalidations));
                 opts.Schema.For<Operator>().UniqueIndex(UniqueIndexType.Computed, "ux_operator_username", TenancyScope.PerTenant, x => x.Username);

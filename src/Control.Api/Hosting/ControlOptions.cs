@@ -50,6 +50,12 @@ public sealed class ControlOptions
     /// </summary>
     public int OffboardingBatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// How many of those batches commit side by side, each in its own transaction: one batch's PostgreSQL work overlaps the
+    /// next one's loading and deciding. 1 = one at a time, in the saga's own transaction.
+    /// </summary>
+    public int OffboardingParallelBatches { get; set; } = 2;
+
     /// <summary>A pause before each offboarding step (none by default). The end-to-end tests set it to kill the API between steps for real.</summary>
     public TimeSpan OffboardingStepDelay { get; set; }
 

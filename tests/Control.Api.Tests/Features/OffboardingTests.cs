@@ -140,6 +140,50 @@ public class OffboardingTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task The_ACL_step_changes_each_client_once_in_batches_committed_side_by_side()
+    {
+        // The test host: batches of one client, two at a time; five clients name the person, so three rounds of batches
+        // commit in transactions of their own before the step's last (empty) batch closes the person's record.
+        var org = await api.NewOrganization();
+        await org.Operator("vera", "technician");
+        var vera = $"vera@{org.Slug}";
+        var agents = new List<TestAgent>();
+        for (var i = 0; i < 5; i++)
+        {
+            var agent = await org.Agent($"desk{i}");
+            agents.Add(agent);
+            await org.Change(agent, "acl-enable", new ClientChangeRequest("test"));
+            await org.Change(agent, "acl-add", new ClientChangeRequest("test", Entry: vera));
+        }
+
+        try
+        {
+            var person = await org.Owner.PostOk<PersonResponse>("/people", new AddPersonRequest("Vera", null, "hired"));
+            await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("vera", null, null, "account"));
+            var started = await Client.Read<OffboardingResponse>(
+                await org.Owner.Post("/offboardings", new StartOffboardingRequest("Vera", "left", null, null, 30)), HttpStatusCode.Accepted);
+            var done = await org.Owner.Until(started.Id, o => o.Status is "completed" or "completed-with-pending");
+
+            // Every client changed exactly once, each change recorded once in the step (folded from the batches' records).
+            var step7 = done.Steps[6].Changes.Select(c => $"{c.Target}:{c.Event}").Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(["Vera:PersonOffboarded", .. Enumerable.Range(0, 5).Select(i => $"desk{i}@{org.Slug}:AclEntryRemoved")], step7);
+            foreach (var agent in agents)
+            {
+                var detail = await org.Owner.GetOk<ClientDetail>($"/clients/{agent.Enrolment.ClientId}");
+                Assert.DoesNotContain(vera, detail.AclEntries);
+            }
+
+            Assert.Equal(5, done.Receipts.Count(r => agents.Any(a => a.Enrolment.ClientId == r.ClientId)));
+            await using var session = api.Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession(org.Slug);
+            Assert.Empty(await Marten.QueryableExtensions.ToListAsync(session.Query<OffboardingBatch>().Where(b => b.OffboardingId == started.Id)));
+        }
+        finally
+        {
+            agents.ForEach(a => a.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task A_scheduled_offboarding_can_be_cancelled_and_a_person_who_knows_nothing_is_still_disabled()
     {
         var org = await api.NewOrganization();

@@ -47,3 +47,17 @@ public sealed class SealedSecret
     /// <summary>Rotated since it was sealed: the sealed value opens nothing any more, so it is not revealed.</summary>
     public bool ReplacedSince(Control.Domain.People.SecretKnowledge? knowledge) => knowledge?.RotatedAt is { } rotated && rotated > SealedAt;
 }
+
+/// <summary>
+/// The changes of one ACL batch that committed in a transaction of its own, beside the saga's (batches run side by side):
+/// written with the changes, and folded into the offboarding's stream as <c>OffboardingStepProgressed</c> by the saga's
+/// next step message, which deletes it in the same transaction. A crash in between loses nothing: the next attempt folds it.
+/// </summary>
+public sealed class OffboardingBatch
+{
+    public Guid Id { get; set; }
+    public Guid OffboardingId { get; set; }
+    public int Step { get; set; }
+    public List<Control.Domain.Offboarding.OffboardingChange> Changes { get; set; } = [];
+    public DateTimeOffset At { get; set; }
+}

@@ -60,7 +60,8 @@ public sealed class OffboardingSaga : Saga
 
         if (message.Step <= OffboardingSteps.Count)
         {
-            if (!await runner.Run(session, offboarding, message.Step, now, Math.Max(1, options.Value.OffboardingBatchSize), cancellation))
+            if (!await runner.Run(
+                    session, offboarding, message.Step, now, Math.Max(1, options.Value.OffboardingBatchSize), Math.Max(1, options.Value.OffboardingParallelBatches), cancellation))
             {
                 logger.LogInformation("Offboarding {Id}: a batch of step {Step} committed", Id, message.Step);
                 return new RunOffboardingStep(Id, message.Step);

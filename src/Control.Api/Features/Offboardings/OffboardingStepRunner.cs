@@ -36,8 +36,11 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         session.SetHeader("offboarding", offboarding.Id.ToString());
     }
 
-    /// <summary>Does step <paramref name="step"/>, or its next batch of at most <paramref name="batchSize"/> clients; true when the step is done.</summary>
-    public async Task<bool> Run(IDocumentSession session, Offboarding offboarding, int step, DateTimeOffset now, int batchSize, CancellationToken cancellation)
+    /// <summary>
+    /// Does step <paramref name="step"/>, or its next batch of at most <paramref name="batchSize"/> clients (or, with
+    /// <paramref name="parallel"/> above 1, that many batches side by side); true when the step is done.
+    /// </summary>
+    public async Task<bool> Run(IDocumentSession session, Offboarding offboarding, int step, DateTimeOffset now, int batchSize, int parallel, CancellationToken cancellation)
     {
         RecordAs(session, offboarding);
         var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
@@ -46,9 +49,19 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         List<Guid>? batch = null;
         if (step == 7)
         {
+            // What batches committed side by side last time goes into the stream first (this transaction deletes their records).
+            await FoldBatches(session, offboarding, step, cancellation);
+
             // Only the clients whose ACL still names them, a batch at a time; the last batch (with the organization-wide
             // entries and the wildcard report, which need every client) completes the step.
-            var holding = await ClientsHolding(session, person.AclIdentities(), batchSize + 1, cancellation);
+            var holding = await ClientsHolding(session, person.AclIdentities(), batchSize * parallel + 1, cancellation);
+            if (holding.Count > batchSize && parallel > 1)
+            {
+                await Task.WhenAll(holding.Take(batchSize * parallel).Chunk(batchSize)
+                    .Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
+                return false;
+            }
+
             if (holding.Count > batchSize)
             {
                 batch = holding.Take(batchSize).ToList();
@@ -132,6 +145,33 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             ? new OffboardingStepCompleted(offboarding.Id, step, OffboardingSteps.StepId(offboarding.Id, step), changes, notes, now)
             : new OffboardingStepProgressed(offboarding.Id, step, changes, now));
         return last;
+    }
+
+    /// <summary>
+    /// One batch of the ACL step in a transaction of its own (beside the saga's and the other batches'): its clients' changes
+    /// and, with them, a record of what it changed, which the saga's next message folds into the offboarding's stream. A
+    /// concurrent change of one of its clients fails this transaction only; the saga's retry finds what is still to do.
+    /// </summary>
+    private static async Task RemoveFromAclsAlone(
+        IDocumentStore store, string tenant, Offboarding offboarding, Person person, Guid[] clientIds, DateTimeOffset now, CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession(tenant);
+        RecordAs(session, offboarding);
+        var state = await AccessState.LoadClients(session, clientIds, cancellation);
+        var changes = new List<OffboardingChange>();
+        RemoveFromAcls(session, state, person, now, changes, [], last: false);
+        session.Store(new OffboardingBatch { Id = Guid.NewGuid(), OffboardingId = offboarding.Id, Step = 7, Changes = [.. changes.Select(c => c with { At = now })], At = now });
+        await session.SaveChangesAsync(cancellation);
+    }
+
+    private static async Task FoldBatches(IDocumentSession session, Offboarding offboarding, int step, CancellationToken cancellation)
+    {
+        var batches = await session.Query<OffboardingBatch>().Where(b => b.OffboardingId == offboarding.Id && b.Step == step).ToListAsync(cancellation);
+        foreach (var batch in batches.OrderBy(b => b.At))
+        {
+            session.Events.Append(offboarding.Id, new OffboardingStepProgressed(offboarding.Id, step, batch.Changes, batch.At));
+            session.Delete(batch);
+        }
     }
 
     /// <summary>
