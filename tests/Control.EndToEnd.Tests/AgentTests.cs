@@ -6,8 +6,8 @@ namespace Control.EndToEnd.Tests;
 
 /// <summary>
 /// The real daemon against the real API: enrol with the license key, follow the signed policy as an owner changes it
-/// with the CLI, keep enforcing the cached policy while the API process is killed, resume when it is back, and learn
-/// from a signed tombstone that it was removed.
+/// with the CLI (the client's own ACL and the organization-wide one), keep enforcing the cached policy while the API
+/// process is killed, resume when it is back, and learn from a signed tombstone that it was removed.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AgentTests(ApiProcess api) : IClassFixture<ApiProcess>, IDisposable
@@ -49,17 +49,26 @@ public sealed class AgentTests(ApiProcess api) : IClassFixture<ApiProcess>, IDis
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the change took {watch.Elapsed}");
         await WaitFor(async () => (await Clients(owner)).Single().EnforcedPolicyVersion == changed.Policy!.Version, "the signed receipt to reach the API");
 
+        // An organization-wide entry, added with the CLI, reaches the running agent on top of the client's own.
+        (await owner.RunAsync("org", "acl", "add", "BOB@acme", "--reason", "bob covers every desk")).ShouldExit(0);
+        var organizationAcl = (await owner.RunAsync("org", "acl", "list", "--json")).ShouldExit(0);
+        Assert.Equal(["bob@acme"], JsonSerializer.Deserialize<OrganizationAclView>(organizationAcl.Stdout, Json)!.Entries);
+        var widened = await WaitForStatus(state, s => s.Policy is { } p && p.Acl.Entries.Contains("bob@acme"), "the organization-wide entry");
+        Assert.Contains("*-support@acme", widened.Policy!.Acl.Entries);
+        Assert.True(widened.Policy.Version > changed.Policy!.Version);
+
         // The API dies; the agent keeps the cached policy in force and says it is offline.
         await api.KillAsync();
         var offline = await WaitForStatus(state, s => s.Agent.State == "offline", "the agent to notice the API is gone");
-        Assert.Equal(changed.Policy!.Version, offline.Policy!.Version);
+        Assert.Equal(widened.Policy.Version, offline.Policy!.Version);
         Assert.Contains("*-support@acme", offline.Policy.Acl.Entries);
+        Assert.Contains("bob@acme", offline.Policy.Acl.Entries);
 
         // Back again: a change made now reaches the agent after its backoff.
         await api.StartAsync();
         (await owner.RunAsync("permissions", "set", "desk", "--exec", "on", "--shell", "off", "--file-transfer", "off", "--reason", "no shells")).ShouldExit(0);
         var resumed = await WaitForStatus(state, s => s.Agent.State == "online" && s.Policy?.Permissions.Shell == false, "the agent to resume");
-        Assert.True(resumed.Policy!.Version > changed.Policy.Version);
+        Assert.True(resumed.Policy!.Version > widened.Policy.Version);
 
         // Removed from the organization: a signed tombstone, nothing admitted any more.
         (await owner.RunAsync("clients", "remove", "desk", "--reason", "machine retired")).ShouldExit(0);

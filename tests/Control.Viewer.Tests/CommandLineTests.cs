@@ -64,6 +64,8 @@ public sealed class CommandLineTests
     [InlineData("audit events --help", "--since <TIME>")]
     [InlineData("--help", "client-2fa")]
     [InlineData("acl add --help", "--where <tag=NAME>")]
+    [InlineData("org acl add --help", "--allow-everyone")]
+    [InlineData("org --help", "acl")]
     [InlineData("permissions set --help", "--file-transfer <on|off> (REQUIRED)")]
     public async Task Run_Help_Exits0AndDescribesTheCommand(string commandLine, string expected)
     {

@@ -65,6 +65,7 @@ namespace Control.Viewer.Infrastructure;
 [JsonSerializable(typeof(SessionHistoryPage))]
 [JsonSerializable(typeof(List<SessionHistoryRow>))]
 [JsonSerializable(typeof(ListCommand.AclView))]
+[JsonSerializable(typeof(OrganizationAclView))]
 [JsonSerializable(typeof(PersonResponse))]
 [JsonSerializable(typeof(List<PersonResponse>))]
 [JsonSerializable(typeof(ExposureResponse))]

@@ -6,5 +6,9 @@ namespace Control.Viewer.Commands.Organizations;
 internal static class OrganizationCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("org", "Settings of the whole organization") { SessionSettingsCommand.Create(context, globals) };
+        new("org", "Settings of the whole organization")
+        {
+            SessionSettingsCommand.Create(context, globals),
+            OrganizationAclCommands.Create(context, globals),
+        };
 }
