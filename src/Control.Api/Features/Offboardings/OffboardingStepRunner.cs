@@ -12,6 +12,7 @@ using Control.Domain.Organizations;
 using Control.Domain.People;
 using Control.Domain.Security;
 using Marten;
+using Marten.Linq.MatchesSql;
 
 namespace Control.Api.Features.Offboardings;
 
@@ -47,6 +48,7 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             ?? throw new InvalidOperationException($"The person {offboarding.PersonId} of offboarding {offboarding.Id} is gone.");
         var last = true;
         List<Guid>? batch = null;
+        List<Guid>? lastClients = null;
         if (step == 7)
         {
             // What batches committed side by side last time goes into the stream first (this transaction deletes their records).
@@ -67,6 +69,11 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
                 batch = holding.Take(batchSize).ToList();
                 last = false;
             }
+            else
+            {
+                // The last batch: what still names them, and every client with a wildcard entry for the report.
+                lastClients = [.. holding.Union(await ClientsWithWildcards(session, cancellation))];
+            }
         }
 
         // A batch before the ACL step's last needs its clients and nothing else: no exposure, operators or people, which
@@ -78,7 +85,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         {
             1 => person.Clients.Select(c => c.ClientId).ToList(),
             5 or 6 when !(step == 6 && offboarding.Mode == OffboardingMode.Full) => known.Select(k => k.SubjectId).ToList(),
-            7 or 6 => null,
+            7 => lastClients,
+            6 => null,
             _ => [],
         };
         var state = batch is null ? await AccessState.Load(session, cancellation, needed, knowledge) : await AccessState.LoadClients(session, batch, cancellation);
@@ -186,6 +194,13 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         var decision = PersonDecider.Decide(new CompleteOffboarding(offboarding.Id), stream.Aggregate!, Actor, now);
         Record(stream, "person", person.Id, person.Name, decision, "record closed; aliases released (a wildcard matches them no more)", changes);
     }
+
+    /// <summary>Active clients with a wildcard (or everyone) entry of their own: the only ones the wildcard report needs.</summary>
+    private static async Task<IReadOnlyList<Guid>> ClientsWithWildcards(IQuerySession session, CancellationToken cancellation) =>
+        await session.Query<Client>()
+            .Where(c => c.Status == ClientStatus.Active
+                && c.MatchesSql("exists (select 1 from jsonb_array_elements_text(d.data -> 'aclEntries') as entry where strpos(entry, '*') > 0)"))
+            .Select(c => c.Id).ToListAsync(cancellation);
 
     /// <summary>Active clients whose own ACL names one of the identities (at most <paramref name="limit"/>).</summary>
     private static async Task<List<Guid>> ClientsHolding(IQuerySession session, IReadOnlyList<string> identities, int limit, CancellationToken cancellation)
