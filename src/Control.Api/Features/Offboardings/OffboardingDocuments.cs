@@ -50,8 +50,9 @@ public sealed class SealedSecret
 
 /// <summary>
 /// The changes of one ACL batch that committed in a transaction of its own, beside the saga's (batches run side by side):
-/// written with the changes, and folded into the offboarding's stream as <c>OffboardingStepProgressed</c> by the saga's
-/// next step message, which deletes it in the same transaction. A crash in between loses nothing: the next attempt folds it.
+/// written with the changes, and folded into the offboarding's stream as <c>OffboardingStepProgressed</c> by the step's last
+/// batch, which deletes it in the same transaction (until then <c>GET /offboardings/{id}</c> shows it with the step). A crash
+/// in between loses nothing: the next attempt folds it.
 /// </summary>
 public sealed class OffboardingBatch
 {

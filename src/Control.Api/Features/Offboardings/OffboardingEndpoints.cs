@@ -150,7 +150,9 @@ public static class GetOffboardingEndpoints
         var offboarding = await session.LoadAsync<Offboarding>(id, cancellation);
         return offboarding is null
             ? Problems.NotFound("offboarding").ToResult()
-            : Results.Ok(OffboardingViews.Response(offboarding, await OffboardingViews.Receipts(session, id, cancellation)));
+            : Results.Ok(OffboardingViews.Response(
+                offboarding, await OffboardingViews.Receipts(session, id, cancellation),
+                offboarding.Status == OffboardingStatus.Running ? await OffboardingViews.Batches(session, id, cancellation) : []));
     }
 
     /// <summary>The proof, as JSON (default) or Markdown (<c>?format=md</c>).</summary>

@@ -51,9 +51,6 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         List<Guid>? lastClients = null;
         if (step == 7)
         {
-            // What batches committed side by side last time goes into the stream first (this transaction deletes their records).
-            await FoldBatches(session, offboarding, step, cancellation);
-
             // Only the clients whose ACL still names them, a batch at a time; the last batch (with the organization-wide
             // entries and the wildcard report, which need every client) completes the step.
             var holding = await ClientsHolding(session, person.AclIdentities(), batchSize * parallel + 1, cancellation);
@@ -71,6 +68,10 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             }
             else
             {
+                // The batches that committed side by side go into the stream now, once (the offboarding's document holds every
+                // change; rewriting it after each round cost more than the round): this transaction deletes their records.
+                await FoldBatches(session, offboarding, step, cancellation);
+
                 // The last batch: what still names them, and every client with a wildcard entry for the report.
                 lastClients = [.. holding.Union(await ClientsWithWildcards(session, cancellation))];
             }
@@ -157,7 +158,7 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
 
     /// <summary>
     /// One batch of the ACL step in a transaction of its own (beside the saga's and the other batches'): its clients' changes
-    /// and, with them, a record of what it changed, which the saga's next message folds into the offboarding's stream. A
+    /// and, with them, a record of what it changed, which the step's last batch folds into the offboarding's stream. A
     /// concurrent change of one of its clients fails this transaction only; the saga's retry finds what is still to do.
     /// </summary>
     private static async Task RemoveFromAclsAlone(
