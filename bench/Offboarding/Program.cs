@@ -148,7 +148,26 @@ while (Volatile.Read(ref parked) < o.Agents && settle.Elapsed < TimeSpan.FromSec
 Console.Error.WriteLine($"{Volatile.Read(ref parked)} polls parked; offboarding in 3 s ...");
 await Task.Delay(TimeSpan.FromSeconds(3));
 var cpuBefore = ApiProcess.CpuSeconds(o.ApiPid);
+var machineBefore = ApiProcess.MachineBusySeconds();
+var loadCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 Interlocked.Exchange(ref startTicks, Stopwatch.GetTimestamp());
+// CPU samples every 250 ms (seconds since the start; machine, API, this process): where the two cores went up to the last receipt.
+var samples = new List<(double At, double Machine, double Api, double Load)>();
+using var sampling = new CancellationTokenSource();
+var sampler = Task.Run(async () =>
+{
+    while (!sampling.IsCancellationRequested)
+    {
+        var at = Stopwatch.GetElapsedTime(Interlocked.Read(ref startTicks)).TotalSeconds;
+        lock (samples)
+        {
+            samples.Add((at, ApiProcess.MachineBusySeconds() - machineBefore, ApiProcess.CpuSeconds(o.ApiPid) - cpuBefore,
+                (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).TotalSeconds));
+        }
+
+        await Task.Delay(250, CancellationToken.None);
+    }
+});
 var started = await Send<OffboardingResponse>(HttpMethod.Post, "/offboardings", new StartOffboardingRequest(person.Id.ToString(), "benchmark", "exposure", null, 120), owner);
 OffboardingResponse state;
 var deadline = Stopwatch.StartNew();
@@ -160,6 +179,11 @@ do
 }
 while (state.Status is not ("completed" or "completed-with-pending") && deadline.Elapsed < TimeSpan.FromSeconds(180));
 var cpuAfter = ApiProcess.CpuSeconds(o.ApiPid);
+var machineAfter = ApiProcess.MachineBusySeconds();
+var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).TotalSeconds;
+var window = Stopwatch.GetElapsedTime(Interlocked.Read(ref startTicks)).TotalSeconds;
+await sampling.CancelAsync();
+await sampler;
 await stop.CancelAsync();
 await Task.WhenAll(pollers.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
 
@@ -235,6 +259,27 @@ var result = new
     },
     rejectedPolicies = rejected,
     api = new { cpuSeconds = Math.Round(cpuAfter - cpuBefore, 2) },
+    // Where the two cores went from the start to the moment the bench saw it completed (polled every 3 s): the API, the
+    // simulated agents (this process), and the whole machine (PostgreSQL is most of the rest).
+    cpu = new
+    {
+        windowSeconds = Math.Round(window, 2),
+        api = Math.Round(cpuAfter - cpuBefore, 2),
+        loadGenerator = Math.Round(loadCpu, 2),
+        machine = Math.Round(machineAfter - machineBefore, 2),
+        machineCapacity = Math.Round(window * Environment.ProcessorCount, 2),
+        // The same up to the last receipt (the first sample after it): was the machine saturated while it mattered?
+        toLastReceipt = Seconds(state.StartedAt, state.LastReceiptAt) is { } lastReceipt && samples.FirstOrDefault(x => x.At >= lastReceipt) is { At: > 0 } sample
+            ? new
+            {
+                seconds = Math.Round(sample.At, 2),
+                machine = Math.Round(sample.Machine, 2),
+                machineCapacity = Math.Round(sample.At * Environment.ProcessorCount, 2),
+                api = Math.Round(sample.Api, 2),
+                loadGenerator = Math.Round(sample.Load, 2),
+            }
+            : null,
+    },
     enrolSeconds = Math.Round(enrolSeconds, 1),
 };
 var text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
