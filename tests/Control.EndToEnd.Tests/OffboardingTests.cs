@@ -7,13 +7,18 @@ using Control.Domain.Contracts;
 
 namespace Control.EndToEnd.Tests;
 
-/// <summary>The API as the embedded default runs it (one node), pausing before each offboarding step so a test can kill it mid-way.</summary>
+/// <summary>
+/// The API as the embedded default runs it (one node), pausing before each offboarding step (and each round of the ACL
+/// step's batches) so a test can kill it mid-way.
+/// </summary>
 public sealed class PacedApiProcess : ApiProcess
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("Control__SingleNode", "true"),
         new("Control__OffboardingStepDelay", "00:00:00.700"),
+        // The ACL step one client per batch, two batches side by side: a handful of clients takes it through several rounds.
+        new("Control__OffboardingBatchSize", "1"),
     ];
 }
 
@@ -104,6 +109,59 @@ public sealed partial class OffboardingTests : IAsyncLifetime, IDisposable
         var report = (await alice.RunAsync("offboard", "report", started.Id.ToString())).ShouldExit(0, () => _api.Log);
         Assert.Contains("Reachable clients: **none**", report.Stdout);
         Assert.Contains("door@acme", report.Stdout);
+    }
+
+    [Fact]
+    public async Task A_kill_while_the_ACL_step_commits_batches_side_by_side_changes_each_client_once()
+    {
+        var (alice, licenseKey) = await SetUpAcmeAsync();
+        await SignUpAsync(alice, "bob", "technician");
+        using var http = new HttpClient { BaseAddress = _api.Server, Timeout = TimeSpan.FromSeconds(30) };
+        var desks = Enumerable.Range(1, 6).Select(i => $"desk{i}").ToList();
+        foreach (var desk in desks)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var enrolled = await http.PostAsJsonAsync("agent/enroll", new EnrollRequest(licenseKey, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), desk, "e2e-host"));
+            Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+            (await alice.RunAsync("acl", "enable", desk, "--reason", "only named people")).ShouldExit(0, () => _api.Log);
+            (await alice.RunAsync("acl", "add", desk, "bob@acme", "--reason", "support")).ShouldExit(0, () => _api.Log);
+        }
+
+        (await alice.RunAsync("people", "add", "Bob Builder", "--reason", "hired")).ShouldExit(0, () => _api.Log);
+        (await alice.RunAsync("people", "link", "Bob Builder", "--operator", "bob", "--reason", "his account")).ShouldExit(0, () => _api.Log);
+        var started = JsonSerializer.Deserialize<OffboardingResponse>(
+            (await alice.RunAsync("offboard", "Bob Builder", "--reason", "left the company", "--receipt-deadline", "2", "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
+
+        // Kill the API for real once the ACL step has committed a round of batches (shown before the step folds them).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        OffboardingResponse status;
+        do
+        {
+            await Task.Delay(100);
+            status = JsonSerializer.Deserialize<OffboardingResponse>(
+                (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
+        }
+        while (status.Steps[6].Changes.Count == 0 && DateTime.UtcNow < deadline);
+        Assert.Equal("running", status.Steps[6].Status);
+        Assert.InRange(status.Steps[6].Changes.Count, 1, desks.Count - 1);
+        await _api.KillAsync();
+        await _api.StartAsync();
+
+        var watched = (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--watch")).ShouldExit(0, () => _api.Log);
+        Assert.Matches("status: completed(-with-pending)?", watched.Stdout);
+
+        // Each desk's entry removed by exactly one event, and each listed once in the step's record.
+        var events = JsonSerializer.Deserialize<List<AuditEventView>>(
+            (await alice.RunAsync("audit", "events", "--correlation", started.Id.ToString(), "--all", "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
+        var removals = events.Where(e => e.Type.EndsWith("acl_entry_removed", StringComparison.Ordinal) || e.Type == "AclEntryRemoved").ToList();
+        Assert.Equal(desks.Count, removals.Count);
+        Assert.Equal(desks.Count, removals.Select(e => e.StreamId).Distinct().Count());
+        var done = JsonSerializer.Deserialize<OffboardingResponse>(
+            (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
+        Assert.Equal(desks.Select(d => $"{d}@acme").Order(StringComparer.Ordinal),
+            done.Steps[6].Changes.Where(c => c.Event == "AclEntryRemoved").Select(c => c.Target).Order(StringComparer.Ordinal));
+        var who = (await alice.RunAsync("access", "who-can-reach", "desk1")).ShouldExit(0, () => _api.Log);
+        Assert.DoesNotContain("bob@acme", who.Stdout);
     }
 
     /// <summary>alice sets acme up with the bootstrap token and signs in; her CLI and the license key.</summary>
