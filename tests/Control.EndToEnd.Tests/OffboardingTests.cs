@@ -79,15 +79,7 @@ public sealed partial class OffboardingTests : IAsyncLifetime, IDisposable
             (await alice.RunAsync("offboard", "Bob Builder", "--reason", "left the company", "--receipt-deadline", "2", "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
 
         // Kill the API for real once a step or two are committed, then start it again on the same database.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        OffboardingResponse status;
-        do
-        {
-            await Task.Delay(150);
-            status = JsonSerializer.Deserialize<OffboardingResponse>(
-                (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
-        }
-        while (status.Steps.Count(s => s.Status == "done") < 2 && DateTime.UtcNow < deadline);
+        var status = await StatusUntilAsync(alice, started.Id, s => s.Steps.Count(step => step.Status == "done") >= 2);
         Assert.InRange(status.Steps.Count(s => s.Status == "done"), 2, 6);
         await _api.KillAsync();
         await _api.StartAsync();
@@ -133,15 +125,7 @@ public sealed partial class OffboardingTests : IAsyncLifetime, IDisposable
             (await alice.RunAsync("offboard", "Bob Builder", "--reason", "left the company", "--receipt-deadline", "2", "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
 
         // Kill the API for real once the ACL step has committed a round of batches (shown before the step folds them).
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        OffboardingResponse status;
-        do
-        {
-            await Task.Delay(100);
-            status = JsonSerializer.Deserialize<OffboardingResponse>(
-                (await alice.RunAsync("offboard", "status", started.Id.ToString(), "--json")).ShouldExit(0, () => _api.Log).Stdout, Json)!;
-        }
-        while (status.Steps[6].Changes.Count == 0 && DateTime.UtcNow < deadline);
+        var status = await StatusUntilAsync(alice, started.Id, s => s.Steps[6].Changes.Count > 0);
         Assert.Equal("running", status.Steps[6].Status);
         Assert.InRange(status.Steps[6].Changes.Count, 1, desks.Count - 1);
         await _api.KillAsync();
@@ -162,6 +146,20 @@ public sealed partial class OffboardingTests : IAsyncLifetime, IDisposable
             done.Steps[6].Changes.Where(c => c.Event == "AclEntryRemoved").Select(c => c.Target).Order(StringComparer.Ordinal));
         var who = (await alice.RunAsync("access", "who-can-reach", "desk1")).ShouldExit(0, () => _api.Log);
         Assert.DoesNotContain("bob@acme", who.Stdout);
+    }
+
+    /// <summary>Polls <c>offboard status --json</c> until <paramref name="reached"/> holds, for at most a minute; the last status.</summary>
+    private async Task<OffboardingResponse> StatusUntilAsync(ControlCli cli, Guid id, Func<OffboardingResponse, bool> reached)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        OffboardingResponse status;
+        do
+        {
+            await Task.Delay(100);
+            status = Parse<OffboardingResponse>((await cli.RunAsync("offboard", "status", id.ToString(), "--json")).ShouldExit(0, () => _api.Log));
+        }
+        while (!reached(status) && DateTime.UtcNow < deadline);
+        return status;
     }
 
     /// <summary>alice sets acme up with the bootstrap token and signs in; her CLI and the license key.</summary>
