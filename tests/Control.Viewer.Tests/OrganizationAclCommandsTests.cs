@@ -107,7 +107,7 @@ public sealed class OrganizationAclCommandsTests
     {
         using var console = SignedIn();
         console.Server.On("POST /organization/acl/add", HttpStatusCode.BadRequest,
-            """{"title":"The request is not valid.","status":400,"detail":"'*' admits anyone at all; confirm it explicitly (--allow-everyone) if that is really meant.","code":"acl.everyone_not_confirmed"}""");
+            """{"title":"The request is not valid.","status":400,"detail":"'*' admits anyone at all, on every client; confirm it explicitly (--allow-everyone) if that is really meant.","code":"acl.everyone_not_confirmed"}""");
 
         var exitCode = await console.RunAsync("org", "acl", "add", "*", "--reason", "open it");
 

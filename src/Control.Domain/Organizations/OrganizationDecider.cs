@@ -57,7 +57,7 @@ public static class OrganizationDecider
 
         if (entry.Kind == Access.AclEntryKind.Everyone && !command.AllowEveryone)
         {
-            return Decision.Refuse(RefusalKind.Invalid, "acl.everyone_not_confirmed", "'*' admits anyone at all, on every client; confirm it explicitly.");
+            return Decision.Refuse(RefusalKind.Invalid, "acl.everyone_not_confirmed", "'*' admits anyone at all, on every client; confirm it explicitly (--allow-everyone) if that is really meant.");
         }
 
         return state.AclEntries.Contains(entry.Value) ? Decision.NothingToDo : Decision.Accept(new OrganizationAclEntryAdded(state.Id, entry.Value, actor, now));
