@@ -438,17 +438,19 @@ wait_http_200() {
     done
 }
 
-# publish_api DIR LOG: publishes the API ReadyToRun into DIR (framework-dependent). Its code and its libraries' are
-# compiled ahead of time, so the first request of each kind after a start (the first change, the first policy served)
-# runs native code instead of waiting for the JIT: in bench/policy-fanout that was ~130 ms of a first change's fan-out.
-publish_api() {
-    local dir=$1 log=$2
-    if ! dotnet publish "$ROOT/src/Control.Api/Control.Api.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+# publish_ready_to_run PROJECT DIR LOG: publishes src/PROJECT ReadyToRun (framework-dependent) into DIR: its code and
+# its libraries' are compiled ahead of time, so its first requests after a start do not wait for the JIT.
+publish_ready_to_run() {
+    local project=$1 dir=$2 log=$3
+    if ! dotnet publish "$ROOT/src/$project/$project.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
         -o "$dir" -nologo -v q >>"$log" 2>&1; then
         cat "$log" >&2
-        die "publish of Control.Api failed (log: $log)"
+        die "publish of $project failed (log: $log)"
     fi
 }
+
+# publish_api DIR LOG: the API ReadyToRun into DIR (in bench/policy-fanout the JIT was ~130 ms of a first change's fan-out).
+publish_api() { publish_ready_to_run Control.Api "$1" "$2"; }
 
 # publish_clis LOG: publishes control NativeAOT (a native executable: no JIT, starts in milliseconds, which a
 # technician feels on every `control exec`) and control-agent ReadyToRun (a long-running daemon) into .build/ (what bin/
@@ -463,11 +465,7 @@ publish_clis() {
         cat "$log" >&2
         die "publish of Control.Viewer failed (log: $log)"
     fi
-    if ! dotnet publish "$ROOT/src/Control.Agent/Control.Agent.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-        -o "$ROOT/.build/Control.Agent" -nologo -v q >>"$log" 2>&1; then
-        cat "$log" >&2
-        die "publish of Control.Agent failed (log: $log)"
-    fi
+    publish_ready_to_run Control.Agent "$ROOT/.build/Control.Agent" "$log"
 }
 
 # ensure_native_toolchain: clang, lld and zlib's headers, which the NativeAOT compiler links the viewer with.

@@ -77,7 +77,7 @@ public sealed record SecretKnowledge
 
     public static SecretKnowledge? Evolve(SecretKnowledge? state, string id, object @event)
     {
-        var (secret, subject) = Parse(id);
+        var (secret, subject) = ParseKey(id);
         state ??= new SecretKnowledge { Id = id, Secret = secret, SubjectId = subject };
         return @event switch
         {
@@ -121,7 +121,8 @@ public sealed record SecretKnowledge
     // The agent names the methods for people ("unattended password (SCRAM-SHA-256)", "remember-token ID", ...).
     private static bool UsedPassword(SessionAuthenticated e) => e.Methods.Any(m => m.StartsWith("unattended password", StringComparison.Ordinal));
 
-    private static (SecretKind Secret, Guid Subject) Parse(string id)
+    /// <summary>The inverse of <see cref="KeyOf(SecretKind, Guid)"/>: which secret of which subject a key names.</summary>
+    public static (SecretKind Secret, Guid Subject) ParseKey(string id)
     {
         var separator = id.LastIndexOf(':');
         return TryParseName(id[..separator], out var secret) && Guid.TryParseExact(id[(separator + 1)..], "N", out var subject)

@@ -40,18 +40,18 @@ public static class GetSealedSecretsEndpoint
 
         var sealedSecrets = await session.Query<SealedSecret>().Where(s => s.OffboardingId == id).ToListAsync(cancellation);
         var knowledge = (await session.LoadManyAsync<SecretKnowledge>(cancellation, sealedSecrets.Select(s => s.Id).ToArray())).ToDictionary(k => k.Id);
-        var parsed = sealedSecrets.Select(s => (Sealed: s, Key: Parse(s.Id))).ToList();
+        var parsed = sealedSecrets.Select(s => (Sealed: s, Key: SecretKnowledge.ParseKey(s.Id))).ToList();
         // One read for every client named (an offboarding may seal a thousand passwords), not one each.
         var clients = (await session.LoadManyAsync<Client>(cancellation,
-            parsed.Where(p => p.Key.Kind == SecretKind.UnattendedPassword).Select(p => p.Key.Subject).Distinct().ToArray())).ToDictionary(c => c.Id);
+            parsed.Where(p => p.Key.Secret == SecretKind.UnattendedPassword).Select(p => p.Key.Subject).Distinct().ToArray())).ToDictionary(c => c.Id);
         var history = await RevealsAndRotations(session, parsed.Select(p => p.Key.Subject).Distinct().ToArray(), cancellation);
         var summaries = parsed.Select(p => new SealedSecretSummary(
-            p.Sealed.Id, SecretKnowledge.Name(p.Key.Kind), p.Key.Subject,
-            p.Key.Kind switch
+            p.Sealed.Id, SecretKnowledge.Name(p.Key.Secret), p.Key.Subject,
+            p.Key.Secret switch
             {
                 SecretKind.LicenseKey => "new license key",
                 SecretKind.UnattendedPassword => $"new unattended password of {(clients.TryGetValue(p.Key.Subject, out var client) ? AccessReview.Label(client) : p.Key.Subject.ToString())}",
-                _ => $"new {SecretKnowledge.Name(p.Key.Kind)}",
+                _ => $"new {SecretKnowledge.Name(p.Key.Secret)}",
             },
             p.Sealed.SealedAt, p.Sealed.ReplacedSince(knowledge.GetValueOrDefault(p.Sealed.Id)),
             RevealsOf(p.Sealed, history[p.Key.Subject])));
@@ -100,13 +100,4 @@ public static class GetSealedSecretsEndpoint
 
     private static string? Reason(IEvent e) =>
         e.Headers is { } headers && headers.TryGetValue(AuditMetadata.ReasonHeader, out var reason) ? reason?.ToString() : null;
-
-    /// <summary>The inverse of <see cref="SecretKnowledge.KeyOf(SecretKind, Guid)"/> for the kinds an offboarding seals.</summary>
-    private static (SecretKind Kind, Guid Subject) Parse(string key)
-    {
-        var separator = key.LastIndexOf(':');
-        return SecretKnowledge.TryParseName(key[..separator], out var kind)
-            ? (kind, Guid.ParseExact(key[(separator + 1)..], "N"))
-            : throw new InvalidOperationException($"A sealed secret has an unknown key '{key}'.");
-    }
 }

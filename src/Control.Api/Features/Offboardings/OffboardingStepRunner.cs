@@ -169,14 +169,13 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         var state = await AccessState.LoadClients(session, clientIds, cancellation);
         var changes = new List<OffboardingChange>();
         RemoveFromAcls(session, state, person, now, changes, [], last: false);
-        session.Store(new OffboardingBatch { Id = Guid.NewGuid(), OffboardingId = offboarding.Id, Step = 7, Changes = [.. changes.Select(c => c with { At = now })], At = now });
+        session.Store(new OffboardingBatch { Id = Guid.NewGuid(), OffboardingId = offboarding.Id, Step = 7, Changes = changes, At = now });
         await session.SaveChangesAsync(cancellation);
     }
 
     private static async Task FoldBatches(IDocumentSession session, Offboarding offboarding, int step, CancellationToken cancellation)
     {
-        var batches = await session.Query<OffboardingBatch>().Where(b => b.OffboardingId == offboarding.Id && b.Step == step).ToListAsync(cancellation);
-        foreach (var batch in batches.OrderBy(b => b.At))
+        foreach (var batch in (await OffboardingViews.Batches(session, offboarding.Id, cancellation)).Where(b => b.Step == step))
         {
             session.Events.Append(offboarding.Id, new OffboardingStepProgressed(offboarding.Id, step, batch.Changes, batch.At));
             session.Delete(batch);
