@@ -7,6 +7,11 @@ source "$ROOT/ops/lib.sh"
 bench_work=""
 bench_api_pid=""
 bench_cleanup() {
+    # BENCH_HOLD=1: leave the cluster and the API running after the bench (to query the loaded database); stop them by hand.
+    if [[ -n ${BENCH_HOLD:-} && -n $bench_work ]]; then
+        echo "held: $bench_work port=$bench_pg_port password=$bench_pg_password api=$bench_url" >&2
+        return 0
+    fi
     [[ -n ${BENCH_PG_STATS:-} && -n $bench_work && -n ${bench_db:-} ]] && bench_pg_stats
     [[ -n $bench_api_pid ]] && kill "$bench_api_pid" 2>/dev/null && wait "$bench_api_pid" 2>/dev/null
     [[ -n ${BENCH_KEEP_LOG:-} && -n $bench_work ]] && cp "$bench_work"/api-*.log /tmp/ 2>/dev/null

@@ -70,6 +70,10 @@ public sealed class ControlOptions
     /// that every export crosses chunk boundaries.</summary>
     public int AuditExportChunkRows { get; set; } = 10_000;
 
+    /// <summary>Chunks of a change-log export read and formatted side by side, each on its own connection (and held in
+    /// memory until its turn): 2 keeps both the database and the API busy on two cores.</summary>
+    public int AuditExportParallelChunks { get; set; } = 2;
+
     /// <summary>Chain entries below which <c>audit verify</c> uses one connection; above, ranges of at least this many are
     /// checked side by side (up to one per core). Tests set it small so that every verify runs in several ranges.</summary>
     public int AuditVerifyRangeEntries { get; set; } = 20_000;

@@ -188,22 +188,37 @@ public class AuditQueriesTests(ApiFixture api)
         var sessions = Enumerable.Range(0, 7).Select(_ => Guid.CreateVersion7()).ToList();
         await Report(door, sessions.SelectMany((id, i) => Denied(id, door.Enrolment.ClientId, "eve@" + org.Slug, "no", T0.AddMinutes(i / 3))));
 
-        var events = (await Download(org.Owner, "/audit/events/export?format=jsonl", "application/x-ndjson"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<AuditEventView>(l, Client.Json)!.Sequence).ToList();
-        var stored = new List<long>();
-        await using (var connection = new Npgsql.NpgsqlConnection(api.Database.ConnectionString))
+        async Task<List<long>> Exported(string query) =>
+            [.. (await Download(org.Owner, "/audit/events/export?format=jsonl" + query, "application/x-ndjson"))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<AuditEventView>(l, Client.Json)!.Sequence)];
+
+        async Task<List<(long Sequence, DateTimeOffset At)>> Stored(string where)
         {
+            var rows = new List<(long, DateTimeOffset)>();
+            await using var connection = new Npgsql.NpgsqlConnection(api.Database.ConnectionString);
             await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand($"select seq_id from control.mt_events where tenant_id = '{org.Slug}' order by seq_id desc", connection);
+            await using var command = new Npgsql.NpgsqlCommand(
+                $"select seq_id, timestamp from control.mt_events where tenant_id = '{org.Slug}'{where} order by seq_id desc", connection);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                stored.Add(reader.GetInt64(0));
+                rows.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
             }
+
+            return rows;
         }
 
+        // Everything (chunks bounded by organization and sequence), a time range (the same bounds, the range a filter), and
+        // one actor (chunks from that actor's index): each row once, newest first, side by side in several chunks.
+        var stored = await Stored("");
         Assert.True(stored.Count > 9, $"only {stored.Count} events");
-        Assert.Equal(stored, events);
+        Assert.Equal(stored.Select(r => r.Sequence), await Exported(""));
+        var middle = stored[stored.Count / 2].At;
+        Assert.Equal(stored.Where(r => r.At >= middle).Select(r => r.Sequence),
+            await Exported("&from=" + Uri.EscapeDataString(middle.ToString("O", System.Globalization.CultureInfo.InvariantCulture))));
+        var byOwner = await Exported($"&actor=owner@{org.Slug}");
+        Assert.True(byOwner.Count > 3, $"only {byOwner.Count} events by the owner");
+        Assert.Equal((await Stored($" and user_name = 'owner@{org.Slug}'")).Select(r => r.Sequence), byOwner);
 
         var exported = Rfc4180.Read(await Download(org.Owner, "/audit/sessions/export?format=csv", "text/csv")).Skip(1).Select(r => Guid.Parse(r[0])).ToList();
         Assert.Equal(sessions.Select((id, i) => (id, i / 3)).OrderByDescending(s => s.Item2).ThenByDescending(s => s.id.ToString()).Select(s => s.id), exported);

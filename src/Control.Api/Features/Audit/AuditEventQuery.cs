@@ -120,17 +120,34 @@ public static class AuditEventQuery
                 : $" and {onStreams}");
         }
 
-        if (before is { } b)
+        var byOrganization = fromSequence is not null && filter is { Types.Length: 0, Actor: null, Stream: null, Correlation: null, Target: null };
+        if (byOrganization)
         {
-            sql.Append($" and e.seq_id < {Parameter(b)}");
-        }
+            // A chunk of everything (or a time range): bounds on (organization, sequence) together, which only that index
+            // can answer. With bounds on the sequence alone the planner walked the global key and read every
+            // organization's rows in the range, ten times the rows with ten organizations (12.6 µs a row, not 5.9).
+            sql.Append($" and (e.tenant_id, e.seq_id) >= ($1, {Parameter(fromSequence!.Value)})");
+            if (before is { } upTo)
+            {
+                sql.Append($" and (e.tenant_id, e.seq_id) < ($1, {Parameter(upTo)})");
+            }
 
-        if (fromSequence is { } f)
+            sql.Append(" order by e.tenant_id desc, e.seq_id desc");
+        }
+        else
         {
-            sql.Append($" and e.seq_id >= {Parameter(f)}");
-        }
+            if (before is { } b)
+            {
+                sql.Append($" and e.seq_id < {Parameter(b)}");
+            }
 
-        sql.Append(" order by e.seq_id desc");
+            if (fromSequence is { } f)
+            {
+                sql.Append($" and e.seq_id >= {Parameter(f)}");
+            }
+
+            sql.Append(" order by e.seq_id desc");
+        }
         if (limit is { } l)
         {
             // A page picks its sequence numbers first, from an index alone (organization + filter + seq_id), then reads

@@ -45,9 +45,10 @@ public sealed class ExportResult(ExportFormat format, string name, Func<ExportWr
 /// <summary>
 /// UTF-8 rows into the response pipe: CSV fields quoted per RFC 4180 (CRLF line ends), or raw bytes for JSON Lines. Rows
 /// are gathered in a buffer of its own and handed to the response 64 KiB at a time: the response pipe takes a lock
-/// for every span asked of it, a dozen times a row when written field by field.
+/// for every span asked of it, a dozen times a row when written field by field. A buffered writer (no response) holds
+/// a whole chunk, which <see cref="Append"/> later copies to the response.
 /// </summary>
-public sealed class ExportWriter(PipeWriter output)
+public sealed class ExportWriter(PipeWriter? output)
 {
     private const int BytesPerFlush = 64 * 1024;
     private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
@@ -134,15 +135,37 @@ public sealed class ExportWriter(PipeWriter output)
         return EndRow(cancellation);
     }
 
+    /// <summary>A writer that keeps everything written to it, for <see cref="Append"/>.</summary>
+    public static ExportWriter Buffered() => new(null);
+
     public async Task FlushAsync(CancellationToken cancellation)
     {
+        if (output is null)
+        {
+            return;
+        }
+
         output.Write(_buffer.WrittenSpan);
         _buffer.ResetWrittenCount();
         await output.FlushAsync(cancellation);
     }
 
+    /// <summary>Sends what a <see cref="Buffered"/> writer holds, after what this one holds.</summary>
+    public async Task Append(ExportWriter buffered, CancellationToken cancellation)
+    {
+        if (output is null)
+        {
+            throw new InvalidOperationException("Only a writer to a response takes a buffered chunk.");
+        }
+
+        output.Write(_buffer.WrittenSpan);
+        _buffer.ResetWrittenCount();
+        output.Write(buffered._buffer.WrittenSpan);
+        await output.FlushAsync(cancellation);
+    }
+
     private ValueTask EndRow(CancellationToken cancellation) =>
-        _buffer.WrittenCount < BytesPerFlush ? ValueTask.CompletedTask : new ValueTask(FlushAsync(cancellation));
+        output is null || _buffer.WrittenCount < BytesPerFlush ? ValueTask.CompletedTask : new ValueTask(FlushAsync(cancellation));
 
     private void Separator()
     {
