@@ -73,7 +73,7 @@ public static class ExportAuditEndpoints
                     return await start.ExecuteScalarAsync(aborted) as long?;
                 },
                 (connection, from, before) => AuditEventQuery.Command(database, schema, tenant, filter!, before, limit: null, connection, from),
-                (reader, chunk) => WriteEvents(kind, reader, chunk, labels, aborted),
+                (reader, chunk, cancellation) => WriteEvents(kind, reader, chunk, labels, cancellation),
                 writer, aborted);
         });
     }
@@ -208,7 +208,7 @@ public static class ExportAuditEndpoints
         NpgsqlDataSource database, int size, int parallel,
         Func<NpgsqlConnection, long?, int, Task<long?>> chunkStart,
         Func<NpgsqlConnection, long, long?, NpgsqlCommand> chunk,
-        Func<NpgsqlDataReader, ExportWriter, Task> rows,
+        Func<NpgsqlDataReader, ExportWriter, CancellationToken, Task> rows,
         ExportWriter output, CancellationToken aborted)
     {
         await using var connection = await database.OpenConnectionAsync(aborted);
@@ -219,6 +219,8 @@ public static class ExportAuditEndpoints
             id = (string)(await export.ExecuteScalarAsync(aborted))!;
         }
 
+        // Cancelled when this ends, normally or not: after a failure the chunks still being read stop at once.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var readers = Channel.CreateUnbounded<NpgsqlConnection>();
         var opened = new List<NpgsqlConnection>();
         var pending = new Queue<Task<ExportWriter>>();
@@ -235,14 +237,14 @@ public static class ExportAuditEndpoints
 
             async Task<ExportWriter> Read(long from, long? before)
             {
-                var reader = await readers.Reader.ReadAsync(aborted);
+                var reader = await readers.Reader.ReadAsync(stop.Token);
                 try
                 {
                     var buffered = ExportWriter.Buffered();
                     await using var command = chunk(reader, from, before);
                     command.CommandTimeout = 0;
-                    await using var result = await command.ExecuteReaderAsync(aborted);
-                    await rows(result, buffered);
+                    await using var result = await command.ExecuteReaderAsync(stop.Token);
+                    await rows(result, buffered, stop.Token);
                     return buffered;
                 }
                 finally
@@ -265,7 +267,7 @@ public static class ExportAuditEndpoints
                     }
 
                     var before = bound;
-                    pending.Enqueue(Task.Run(() => Read(from, before), aborted));
+                    pending.Enqueue(Task.Run(() => Read(from, before), stop.Token));
                     bound = from;
                     next = size;
                 }
@@ -281,6 +283,7 @@ public static class ExportAuditEndpoints
         finally
         {
             // A failure or an abort midway: the other chunks stop too, before their connections go back to the pool.
+            await stop.CancelAsync();
             foreach (var task in pending)
             {
                 try
