@@ -31,7 +31,7 @@ public sealed class AuditChainVerifier(NpgsqlDataSource database, IOptions<Contr
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
         var last = await Scalar<long?>(connection, $"select max(n) from {schema}.{AuditChainSchema.ChainTable} where tenant_id = $1", cancellation, organization) ?? 0;
         var parts = (int)Math.Clamp(last / Math.Max(1, options.Value.AuditVerifyRangeEntries), 1, Math.Min(Environment.ProcessorCount, 8));
-        var snapshot = parts > 1 ? await Scalar<string>(connection, "select pg_export_snapshot()", cancellation) : null;
+        var snapshot = parts > 1 ? await SharedSnapshot.Export(connection, cancellation) : null;
         var ranges = Enumerable.Range(0, parts).Select(i => (From: 1 + (last * i / parts), To: last * (i + 1) / parts)).ToArray();
         var checks = await Task.WhenAll(ranges.Select((range, i) => i == 0
             ? Check(connection, schema, organization, range.From, range.To, anchorEntry, cancellation)
@@ -76,16 +76,8 @@ public sealed class AuditChainVerifier(NpgsqlDataSource database, IOptions<Contr
     private async Task<RangeCheck> CheckInSnapshot(
         string snapshot, string schema, string organization, long from, long to, long? anchorEntry, CancellationToken cancellation)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellation);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
-        await using (var command = new NpgsqlCommand($"set transaction snapshot '{snapshot}'", connection))
-        {
-            await command.ExecuteNonQueryAsync(cancellation);
-        }
-
-        var result = await Check(connection, schema, organization, from, to, anchorEntry, cancellation);
-        await transaction.CommitAsync(cancellation);
-        return result;
+        await using var connection = await SharedSnapshot.Join(database, snapshot, cancellation);
+        return await Check(connection, schema, organization, from, to, anchorEntry, cancellation);
     }
 
     private static async Task<RangeCheck> Check(

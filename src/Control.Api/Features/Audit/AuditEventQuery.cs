@@ -120,17 +120,15 @@ public static class AuditEventQuery
                 : $" and {onStreams}");
         }
 
-        var byOrganization = fromSequence is not null && filter is { Types.Length: 0, Actor: null, Stream: null, Correlation: null, Target: null };
-        if (byOrganization)
+        if (fromSequence is { } lowest && filter is { Types.Length: 0, Actor: null, Stream: null, Correlation: null, Target: null })
         {
             // A chunk of everything (or a time range): bounds on (organization, sequence) together, which only that index
             // can answer. With bounds on the sequence alone the planner walked the global key and read every
             // organization's rows in the range, ten times the rows with ten organizations (12.6 µs a row, not 5.9).
             // Bounded on both sides even for the newest chunk: with a lower bound alone the planner took the chunk for the
             // whole organization and read all of it (97 ms for the first 1,000 rows of 100,000).
-            sql.Append($" and (e.tenant_id, e.seq_id) >= ($1, {Parameter(fromSequence!.Value)})");
+            sql.Append($" and (e.tenant_id, e.seq_id) >= ($1, {Parameter(lowest)})");
             sql.Append($" and (e.tenant_id, e.seq_id) < ($1, {Parameter(before ?? long.MaxValue)})");
-
             sql.Append(" order by e.tenant_id desc, e.seq_id desc");
         }
         else

@@ -213,25 +213,19 @@ public static class ExportAuditEndpoints
     {
         await using var connection = await database.OpenConnectionAsync(aborted);
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, aborted);
-        string id;
-        await using (var export = new NpgsqlCommand("select pg_export_snapshot()", connection))
-        {
-            id = (string)(await export.ExecuteScalarAsync(aborted))!;
-        }
-
+        var id = await SharedSnapshot.Export(connection, aborted);
         // Cancelled when this ends, normally or not: after a failure the chunks still being read stop at once.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var readers = Channel.CreateUnbounded<NpgsqlConnection>();
         var opened = new List<NpgsqlConnection>();
         var pending = new Queue<Task<ExportWriter>>();
+        parallel = Math.Max(1, parallel);
         try
         {
-            for (var i = 0; i < Math.Max(1, parallel); i++)
+            for (var i = 0; i < parallel; i++)
             {
-                var reader = await database.OpenConnectionAsync(aborted);
+                var reader = await SharedSnapshot.Join(database, id, aborted);
                 opened.Add(reader);
-                await using var join = new NpgsqlCommand($"begin isolation level repeatable read; set transaction snapshot '{id}'", reader);
-                await join.ExecuteNonQueryAsync(aborted);
                 readers.Writer.TryWrite(reader);
             }
 
@@ -258,7 +252,7 @@ public static class ExportAuditEndpoints
             var next = Math.Min(size, FirstChunkRows);
             while (true)
             {
-                while (more && pending.Count < Math.Max(1, parallel))
+                while (more && pending.Count < parallel)
                 {
                     if (await chunkStart(connection, bound, next) is not { } from)
                     {
