@@ -96,6 +96,21 @@ public sealed class PortalFixture : IAsyncLifetime, IDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Once a reveal-once dialog is closed, none of its secrets is anywhere in the page. The dialog leaves the page on its
+    /// close event, a task after the click, so this waits (the default 5 s) for the secrets to go before reading the page.
+    /// </summary>
+    public static async Task AssertSecretsGone(IPage page, params string[] secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            await Assertions.Expect(page.GetByText(secret)).ToHaveCountAsync(0);
+        }
+
+        var content = await page.ContentAsync();
+        Assert.All(secrets, s => Assert.DoesNotContain(s, content, StringComparison.Ordinal));
+    }
+
     public static Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
 
