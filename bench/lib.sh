@@ -14,7 +14,7 @@ bench_cleanup() {
     fi
     [[ -n ${BENCH_PG_STATS:-} && -n $bench_work && -n ${bench_db:-} ]] && bench_pg_stats
     [[ -n $bench_api_pid ]] && kill "$bench_api_pid" 2>/dev/null && wait "$bench_api_pid" 2>/dev/null
-    [[ -n ${BENCH_KEEP_LOG:-} && -n $bench_work ]] && cp "$bench_work"/api-*.log /tmp/ 2>/dev/null
+    [[ -n ${BENCH_KEEP_LOG:-} && -n $bench_work ]] && { cp "$bench_work"/api-*.log /tmp/ 2>/dev/null; as_root cp "$(pg_log_file "$bench_work/pg")" /tmp/bench-postgresql.log 2>/dev/null; }
     [[ -n $bench_work ]] && { stop_cluster "$bench_work/pg" >/dev/null 2>&1 || true; rm -rf -- "$bench_work"; }
     return 0
 }
@@ -30,6 +30,8 @@ bench_cluster() {
     PG_SERVER_OPTS="-c max_connections=300 -c track_commit_timestamp=on"
     # BENCH_PG_STATS=1: where PostgreSQL spent its time (pg_stat_statements, PL/pgSQL function timings), printed at the end.
     [[ -n ${BENCH_PG_STATS:-} ]] && PG_SERVER_OPTS+=" -c shared_preload_libraries=pg_stat_statements -c track_functions=pl"
+    # BENCH_PG_OPTS: more server settings, e.g. "-c log_min_duration_statement=20" (the server log is kept with BENCH_KEEP_LOG).
+    PG_SERVER_OPTS+=" ${BENCH_PG_OPTS:-}"
     bench_pg_port=$(free_port 20000 32000)
     start_cluster "$bench_work/pg" "$bench_pg_port" "$bench_work/pg-password" "$bench_work/pg-superuser-password" >/dev/null
     bench_pg_password=$(read_password "$bench_work/pg-password")

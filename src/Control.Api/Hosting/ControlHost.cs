@@ -98,6 +98,10 @@ public static class ControlHost
                     opts.Events.IgnoreIndex(index);
                 }
 
+                // A session that opts a type into its identity map (IDocumentSession.UseIdentityMapFor) hands the documents it
+                // loaded to the inline projections of its events, which otherwise read them again from the database: the
+                // offboarding's ACL step loads each batch's clients to decide, then projected them from a second read.
+                opts.Events.UseIdentityMapForAggregates = true;
                 opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);

@@ -44,35 +44,48 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
     public async Task<bool> Run(IDocumentSession session, Offboarding offboarding, int step, DateTimeOffset now, int batchSize, int parallel, CancellationToken cancellation)
     {
         RecordAs(session, offboarding);
+        // The clients a step loads to decide are the ones its events change: their inline projection takes them from the
+        // session's identity map instead of reading them again (UseIdentityMapForAggregates).
+        session.UseIdentityMapFor<Client>();
         var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
             ?? throw new InvalidOperationException($"The person {offboarding.PersonId} of offboarding {offboarding.Id} is gone.");
         var last = true;
         List<Guid>? batch = null;
         List<Guid>? lastClients = null;
+        HashSet<Guid>? changeOnly = null;
+        Task sideBySide = Task.CompletedTask;
         if (step == 7)
         {
-            // Only the clients whose ACL still names them, a batch at a time; the last batch (with the organization-wide
-            // entries and the wildcard report, which need every client) completes the step.
+            // Only the clients whose ACL still names them, a round of `parallel` batches at a time, each batch in a
+            // transaction of its own; the last round's last batch (with the organization-wide entries and the wildcard
+            // report, which need every client) completes the step in this transaction.
             var holding = await ClientsHolding(session, person.AclIdentities(), batchSize * parallel + 1, cancellation);
             if (holding.Count > batchSize && parallel > 1)
             {
-                await Task.WhenAll(holding.Take(batchSize * parallel).Chunk(batchSize)
-                    .Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
-                return false;
-            }
+                var chunks = holding.Take(batchSize * parallel).Chunk(batchSize).ToList();
+                if (holding.Count > batchSize * parallel)
+                {
+                    await Task.WhenAll(chunks.Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
+                    return false;
+                }
 
-            if (holding.Count > batchSize)
+                // The last round: its other batches commit beside this transaction, which takes the last batch with the
+                // step's end (a round less: each costs a saga message and the queries that find the clients) and waits for
+                // them before it commits (see below).
+                sideBySide = Task.WhenAll(chunks.SkipLast(1).Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
+                holding = [.. chunks[^1]];
+            }
+            else if (holding.Count > batchSize)
             {
                 batch = holding.Take(batchSize).ToList();
                 last = false;
             }
-            else
-            {
-                // The batches that committed side by side go into the stream now, once (the offboarding's document holds every
-                // change; rewriting it after each round cost more than the round): this transaction deletes their records.
-                await FoldBatches(session, offboarding, step, cancellation);
 
-                // The last batch: what still names them, and every client with a wildcard entry for the report.
+            if (last)
+            {
+                // The last batch: what still names them here, and every client with a wildcard entry for the report (those
+                // that a batch beside this one changes are read for the report only).
+                changeOnly = [.. holding];
                 lastClients = [.. holding.Union(await ClientsWithWildcards(session, cancellation))];
             }
         }
@@ -139,9 +152,14 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
                 RotatePasswords(session, rotate, offboarding, now, changes);
                 break;
             case 7:
-                RemoveFromAcls(session, state, person, now, changes, notes, last);
+                RemoveFromAcls(session, state, person, now, changes, notes, last, changeOnly);
                 if (last)
                 {
+                    // The batches that committed beside this one go into the stream now, once (the offboarding's document holds
+                    // every change; rewriting it after each round cost more than the round): this transaction deletes their
+                    // records. A batch that failed fails this transaction too, and the saga's retry finds what is left.
+                    await sideBySide;
+                    await FoldBatches(session, offboarding, step, cancellation);
                     await ClosePerson(session, person, offboarding, now, changes, cancellation);
                 }
 
@@ -166,6 +184,7 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
     {
         await using var session = store.LightweightSession(tenant);
         RecordAs(session, offboarding);
+        session.UseIdentityMapFor<Client>();
         var state = await AccessState.LoadClients(session, clientIds, cancellation);
         var changes = new List<OffboardingChange>();
         RemoveFromAcls(session, state, person, now, changes, [], last: false);
@@ -348,11 +367,13 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         }
     }
 
+    /// <param name="changeOnly">The clients this transaction changes (null: every client in the state); the others are read for the wildcard report.</param>
     private static void RemoveFromAcls(
-        IDocumentSession session, AccessState state, Person person, DateTimeOffset now, List<OffboardingChange> changes, List<string> notes, bool last)
+        IDocumentSession session, AccessState state, Person person, DateTimeOffset now, List<OffboardingChange> changes, List<string> notes, bool last,
+        HashSet<Guid>? changeOnly = null)
     {
         var identities = person.AclIdentities().ToHashSet(StringComparer.Ordinal);
-        foreach (var client in state.Clients)
+        foreach (var client in state.Clients.Where(c => changeOnly is null || changeOnly.Contains(c.Id)))
         {
             var entries = client.AclEntries.Where(identities.Contains).ToList();
             if (entries.Count == 0)
