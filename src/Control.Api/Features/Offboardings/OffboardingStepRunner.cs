@@ -86,92 +86,105 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
                 // The last batch: what still names them here, and every client with a wildcard entry for the report (those
                 // that a batch beside this one changes are read for the report only).
                 changeOnly = [.. holding];
-                lastClients = [.. holding.Union(await ClientsWithWildcards(session, cancellation))];
             }
         }
 
-        // A batch before the ACL step's last needs its clients and nothing else: no exposure, operators or people, which
-        // every other step (and the wildcard report) reads.
-        var knowledge = batch is null ? await session.Query<SecretKnowledge>().ToListAsync(cancellation) : [];
-        var known = knowledge.Where(k => k.KnownBy(person).Any()).ToList();
-        // Only the ACL step (and a full rotation) looks at every client; the others need just the ones the person touches.
-        IReadOnlyCollection<Guid>? needed = step switch
+        try
         {
-            1 => person.Clients.Select(c => c.ClientId).ToList(),
-            5 or 6 when !(step == 6 && offboarding.Mode == OffboardingMode.Full) => known.Select(k => k.SubjectId).ToList(),
-            7 => lastClients,
-            6 => null,
-            _ => [],
-        };
-        var state = batch is null ? await AccessState.Load(session, cancellation, needed, knowledge) : await AccessState.LoadClients(session, batch, cancellation);
-        var changes = new List<OffboardingChange>();
-        var notes = new List<string>();
-        var full = offboarding.Mode == OffboardingMode.Full;
-        switch (step)
-        {
-            case 1:
-                var own = person.Clients.Select(c => c.ClientId).ToHashSet();
-                ChangeClients(session, state.Clients.Where(c => own.Contains(c.Id)), _ => new RemoveClient(), "removed from the organization", now, changes);
-                notes.AddRange(person.Clients.Where(c => !state.Clients.Any(x => x.Id == c.ClientId)).Select(c => $"{c.Label} was removed before"));
-                break;
-            case 2:
-                await DisableAccounts(session, state, person, known, now, changes, notes, cancellation);
-                break;
-            case 3:
-                var knowsKey = known.Any(k => k.Secret == SecretKind.LicenseKey);
-                if (knowsKey || full)
-                {
-                    await ResetLicenseKey(session, state.Organization, offboarding, now, changes, cancellation);
-                }
-                else
-                {
-                    notes.Add("they did not know the current license key: left as it is");
-                }
+            if (changeOnly is not null)
+            {
+                lastClients = [.. changeOnly.Union(await ClientsWithWildcards(session, cancellation))];
+            }
 
-                break;
-            case 4:
-                var links = known.Where(k => k.Secret == SecretKind.CustomClientLink).Select(k => k.SubjectId).ToHashSet();
-                var targets = state.CustomClients.Where(c => !c.Deleted && (links.Contains(c.Id) || (full && c.Public))).ToList();
-                await RotateLinks(session, targets, now, changes, cancellation);
-                if (targets.Count == 0)
-                {
-                    notes.Add("no custom-client link to rotate");
-                }
+            // A batch before the ACL step's last needs its clients and nothing else: no exposure, operators or people, which
+            // every other step (and the wildcard report) reads.
+            var knowledge = batch is null ? await session.Query<SecretKnowledge>().ToListAsync(cancellation) : [];
+            var known = knowledge.Where(k => k.KnownBy(person).Any()).ToList();
+            // Only the ACL step (and a full rotation) looks at every client; the others need just the ones the person touches.
+            IReadOnlyCollection<Guid>? needed = step switch
+            {
+                1 => person.Clients.Select(c => c.ClientId).ToList(),
+                5 or 6 when !(step == 6 && offboarding.Mode == OffboardingMode.Full) => known.Select(k => k.SubjectId).ToList(),
+                7 => lastClients,
+                6 => null,
+                _ => [],
+            };
+            var state = batch is null ? await AccessState.Load(session, cancellation, needed, knowledge) : await AccessState.LoadClients(session, batch, cancellation);
+            var changes = new List<OffboardingChange>();
+            var notes = new List<string>();
+            var full = offboarding.Mode == OffboardingMode.Full;
+            switch (step)
+            {
+                case 1:
+                    var own = person.Clients.Select(c => c.ClientId).ToHashSet();
+                    ChangeClients(session, state.Clients.Where(c => own.Contains(c.Id)), _ => new RemoveClient(), "removed from the organization", now, changes);
+                    notes.AddRange(person.Clients.Where(c => !state.Clients.Any(x => x.Id == c.ClientId)).Select(c => $"{c.Label} was removed before"));
+                    break;
+                case 2:
+                    await DisableAccounts(session, state, person, known, now, changes, notes, cancellation);
+                    break;
+                case 3:
+                    var knowsKey = known.Any(k => k.Secret == SecretKind.LicenseKey);
+                    if (knowsKey || full)
+                    {
+                        await ResetLicenseKey(session, state.Organization, offboarding, now, changes, cancellation);
+                    }
+                    else
+                    {
+                        notes.Add("they did not know the current license key: left as it is");
+                    }
 
-                break;
-            case 5:
-                var holding = known.Where(k => k.Secret == SecretKind.RememberToken).Select(k => k.SubjectId).ToHashSet();
-                ChangeClients(session, state.Clients.Where(c => holding.Contains(c.Id)), _ => new ClearTokens(), "all remember-tokens cleared", now, changes);
-                break;
-            case 6:
-                var passwords = known.Where(k => k.Secret == SecretKind.UnattendedPassword).Select(k => k.SubjectId).ToHashSet();
-                var identities = person.AclIdentities();
-                var rotate = state.Clients
-                    .Where(c => c.Unattended.Verifier is not null && (passwords.Contains(c.Id) || (full && CouldReach(c, state.Organization, identities))))
-                    .ToList();
-                RotatePasswords(session, rotate, offboarding, now, changes);
-                break;
-            case 7:
-                RemoveFromAcls(session, state, person, now, changes, notes, last, changeOnly);
-                if (last)
-                {
-                    // The batches that committed beside this one go into the stream now, once (the offboarding's document holds
-                    // every change; rewriting it after each round cost more than the round): this transaction deletes their
-                    // records. A batch that failed fails this transaction too, and the saga's retry finds what is left.
-                    await sideBySide;
-                    await FoldBatches(session, offboarding, step, cancellation);
-                    await ClosePerson(session, person, offboarding, now, changes, cancellation);
-                }
+                    break;
+                case 4:
+                    var links = known.Where(k => k.Secret == SecretKind.CustomClientLink).Select(k => k.SubjectId).ToHashSet();
+                    var targets = state.CustomClients.Where(c => !c.Deleted && (links.Contains(c.Id) || (full && c.Public))).ToList();
+                    await RotateLinks(session, targets, now, changes, cancellation);
+                    if (targets.Count == 0)
+                    {
+                        notes.Add("no custom-client link to rotate");
+                    }
 
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps.");
+                    break;
+                case 5:
+                    var holding = known.Where(k => k.Secret == SecretKind.RememberToken).Select(k => k.SubjectId).ToHashSet();
+                    ChangeClients(session, state.Clients.Where(c => holding.Contains(c.Id)), _ => new ClearTokens(), "all remember-tokens cleared", now, changes);
+                    break;
+                case 6:
+                    var passwords = known.Where(k => k.Secret == SecretKind.UnattendedPassword).Select(k => k.SubjectId).ToHashSet();
+                    var identities = person.AclIdentities();
+                    var rotate = state.Clients
+                        .Where(c => c.Unattended.Verifier is not null && (passwords.Contains(c.Id) || (full && CouldReach(c, state.Organization, identities))))
+                        .ToList();
+                    RotatePasswords(session, rotate, offboarding, now, changes);
+                    break;
+                case 7:
+                    RemoveFromAcls(session, state, person, now, changes, notes, last, changeOnly);
+                    if (last)
+                    {
+                        // The batches that committed beside this one go into the stream now, once (the offboarding's document holds
+                        // every change; rewriting it after each round cost more than the round): this transaction deletes their
+                        // records. A batch that failed fails this transaction too, and the saga's retry finds what is left.
+                        await sideBySide;
+                        await FoldBatches(session, offboarding, step, cancellation);
+                        await ClosePerson(session, person, offboarding, now, changes, cancellation);
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps.");
+            }
+
+            session.Events.Append(offboarding.Id, last
+                ? new OffboardingStepCompleted(offboarding.Id, step, OffboardingSteps.StepId(offboarding.Id, step), changes, notes, now)
+                : new OffboardingStepProgressed(offboarding.Id, step, changes, now));
+            return last;
         }
-
-        session.Events.Append(offboarding.Id, last
-            ? new OffboardingStepCompleted(offboarding.Id, step, OffboardingSteps.StepId(offboarding.Id, step), changes, notes, now)
-            : new OffboardingStepProgressed(offboarding.Id, step, changes, now));
-        return last;
+        catch when (!sideBySide.IsCompleted)
+        {
+            // The batches beside this one finish before the saga retries, so that its retry does not race them.
+            await sideBySide.ContinueWith(_ => { }, TaskScheduler.Default);
+            throw;
+        }
     }
 
     /// <summary>
