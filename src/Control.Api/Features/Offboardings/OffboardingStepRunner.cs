@@ -63,16 +63,18 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
             if (holding.Count > batchSize && parallel > 1)
             {
                 var chunks = holding.Take(batchSize * parallel).Chunk(batchSize).ToList();
+                Task Alone(IEnumerable<Guid[]> batches) =>
+                    Task.WhenAll(batches.Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
                 if (holding.Count > batchSize * parallel)
                 {
-                    await Task.WhenAll(chunks.Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
+                    await Alone(chunks);
                     return false;
                 }
 
                 // The last round: its other batches commit beside this transaction, which takes the last batch with the
                 // step's end (a round less: each costs a saga message and the queries that find the clients) and waits for
                 // them before it commits (see below).
-                sideBySide = Task.WhenAll(chunks.SkipLast(1).Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
+                sideBySide = Alone(chunks.SkipLast(1));
                 holding = [.. chunks[^1]];
             }
             else if (holding.Count > batchSize)
@@ -182,7 +184,7 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
         catch when (!sideBySide.IsCompleted)
         {
             // The batches beside this one finish before the saga retries, so that its retry does not race them.
-            await sideBySide.ContinueWith(_ => { }, TaskScheduler.Default);
+            await sideBySide.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
     }
