@@ -71,6 +71,8 @@ public static class ControlHost
         services.AddSingleton<Features.Agents.PresenceTracker>();
         services.AddSingleton<Features.Sessions.NpgsqlRecordings>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
+        services.AddSingleton<Features.Clients.GeneratedPasswords>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Clients.GeneratedPasswords>());
         services.AddSingleton<Features.Offboardings.OffboardingStepRunner>();
         services.AddHostedService<Features.Offboardings.ReceiptWatcher>();
         services.AddSingleton<Features.Audit.AuditChainVerifier>();

@@ -56,6 +56,12 @@ public sealed class ControlOptions
     /// </summary>
     public int OffboardingParallelBatches { get; set; } = 2;
 
+    /// <summary>
+    /// Generated unattended passwords kept ready (their PBKDF2 verifiers derived ahead, at the lowest priority) for a mass
+    /// rotation such as an offboarding's step 6; a rotation of more derives the rest on the spot. 0 turns the pool off.
+    /// </summary>
+    public int GeneratedPasswordPool { get; set; } = 2048;
+
     /// <summary>A pause before each offboarding step (none by default). The end-to-end tests set it to kill the API between steps for real.</summary>
     public TimeSpan OffboardingStepDelay { get; set; }
 

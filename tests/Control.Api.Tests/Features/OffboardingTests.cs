@@ -3,7 +3,9 @@ using System.Text.Json;
 using Control.Api.Features.Offboardings;
 using Control.Api.Tests.Support;
 using Control.Domain.Contracts;
+using Control.Domain.Security;
 using Control.Domain.Sessions;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 
@@ -119,6 +121,13 @@ public class OffboardingTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.Forbidden, (await hr.Post($"/clients/{doorSecret.SubjectId}/unattended/reveal", new ReasonRequest("curious"))).StatusCode);
         var revealed = await org.Owner.PostOk<RevealedSecretResponse>($"/clients/{doorSecret.SubjectId}/unattended/reveal", new ReasonRequest("hand over"));
         Assert.False(string.IsNullOrEmpty(revealed.Value));
+        // The revealed password is the one the client's verifier was derived from (ahead of need in the pool, or on the spot).
+        await using (var query = api.Host.Services.GetRequiredService<IDocumentStore>().QuerySession(org.Slug))
+        {
+            var verifier = (await query.LoadAsync<Domain.Clients.Client>(door.Enrolment.ClientId))!.Unattended.Verifier!;
+            Assert.Equal(verifier.StoredKey, Scram.CreateVerifier(revealed.Value, Convert.FromBase64String(verifier.Salt), verifier.Iterations).StoredKey);
+        }
+
         Assert.DoesNotContain(revealed.Value, await (await hr.Get($"/offboardings/{started.Id}/sealed-secrets")).Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await hr.Get($"/offboardings/{Guid.CreateVersion7()}/sealed-secrets")).StatusCode);
 

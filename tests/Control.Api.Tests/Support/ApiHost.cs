@@ -30,6 +30,8 @@ public static class ApiHost
             web.UseSetting("Control:AuditVerifyRangeEntries", "4");
             // Every offboarding here takes its ACL step one client per transaction (the batches path, not only the last one).
             web.UseSetting("Control:OffboardingBatchSize", "1");
+            // One ready: an offboarding rotating two passwords takes one from the pool and derives the other.
+            web.UseSetting("Control:GeneratedPasswordPool", "1");
             web.UseSetting("Control:SignInAttemptsPerMinute", signInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {

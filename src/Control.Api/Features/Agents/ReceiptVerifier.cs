@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
+using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
 
@@ -11,7 +11,7 @@ namespace Control.Api.Features.Agents;
 /// signatures (a P-256 verification each) must not slow down the policies still on their way. A receipt that verifies is
 /// handed on with the time it arrived; one that does not is dropped and logged.
 /// </summary>
-public sealed partial class ReceiptVerifier : IDisposable
+public sealed class ReceiptVerifier : IDisposable
 {
     private readonly BlockingCollection<(string Organization, Guid Client, PolicyAcknowledgement Receipt, DateTimeOffset At)> _queue = new();
     private readonly PolicyService policies;
@@ -21,7 +21,7 @@ public sealed partial class ReceiptVerifier : IDisposable
     {
         this.policies = policies;
         this.logger = logger;
-        new Thread(Run) { IsBackground = true, Name = "receipt verifier" }.Start();
+        LowPriorityThread.Start("receipt verifier", Run);
     }
 
     /// <summary>Called with each verified receipt (organization, client, receipt, arrival time).</summary>
@@ -32,18 +32,6 @@ public sealed partial class ReceiptVerifier : IDisposable
 
     private void Run()
     {
-        // Linux: nice applies per thread. Elsewhere (or if refused) the thread simply runs at normal priority.
-        if (OperatingSystem.IsLinux())
-        {
-            try
-            {
-                _ = SetPriority(0, GetThreadId(), 19);
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-            }
-        }
-
         foreach (var (organization, clientId, receipt, at) in _queue.GetConsumingEnumerable())
         {
             try
@@ -67,10 +55,4 @@ public sealed partial class ReceiptVerifier : IDisposable
     }
 
     public void Dispose() => _queue.CompleteAdding();
-
-    [DllImport("libc", EntryPoint = "setpriority")]
-    private static extern int SetPriority(int which, int who, int priority);
-
-    [DllImport("libc", EntryPoint = "gettid")]
-    private static extern int GetThreadId();
 }

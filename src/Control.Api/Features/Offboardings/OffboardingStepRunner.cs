@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Control.Api.Features.Access;
+using Control.Api.Features.Clients;
 using Control.Api.Features.Organizations;
 using Control.Api.Infrastructure;
 using Control.Domain.Access;
@@ -22,12 +22,9 @@ namespace Control.Api.Features.Offboardings;
 /// the HR reason), and appends the step's completion with every change it made. The caller commits it all at once,
 /// so a step is either wholly done and recorded, or not at all.
 /// </summary>
-public sealed class OffboardingStepRunner(SecretProtector protector)
+public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPasswords passwords)
 {
     public static readonly Actor Actor = Actor.System("offboarding");
-
-    /// <summary>Generated passwords carry ~98 random bits: SCRAM's minimum iteration count is plenty and keeps a mass rotation fast.</summary>
-    private const int GeneratedPasswordIterations = Scram.MinimumIterations;
 
     public static void RecordAs(IDocumentSession session, Offboarding offboarding)
     {
@@ -364,13 +361,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector)
 
     private void RotatePasswords(IDocumentSession session, List<Client> clients, Offboarding offboarding, DateTimeOffset now, List<OffboardingChange> changes)
     {
-        // PBKDF2 per password dominates a mass rotation: derive the verifiers on every core, then append in order.
-        var generated = new (string Password, ScramVerifier Verifier)[clients.Count];
-        Parallel.For(0, clients.Count, i =>
-        {
-            var password = Secrets.NewCode(5);
-            generated[i] = (password, Scram.CreateVerifier(password, RandomNumberGenerator.GetBytes(16), GeneratedPasswordIterations));
-        });
+        // PBKDF2 per password dominates a mass rotation: the pool's were derived ahead of need, the rest on every core now.
+        var generated = passwords.Take(clients.Count);
         for (var i = 0; i < clients.Count; i++)
         {
             var decision = ClientDecider.Decide(new SetUnattendedPassword(generated[i].Verifier, Generated: true), clients[i], Actor, now);
