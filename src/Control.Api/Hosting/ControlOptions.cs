@@ -62,7 +62,8 @@ public sealed class ControlOptions
     /// </summary>
     public int GeneratedPasswordPool { get; set; } = 2048;
 
-    /// <summary>A pause before each offboarding step (none by default). The end-to-end tests set it to kill the API between steps for real.</summary>
+    /// <summary>A pause before each offboarding step and between the ACL step's rounds (none by default). The end-to-end tests set it to
+    /// kill the API between steps for real.</summary>
     public TimeSpan OffboardingStepDelay { get; set; }
 
     /// <summary>One API process only (the embedded default): Wolverine recovers its own unfinished messages at once after a crash.

@@ -1,6 +1,7 @@
 using Control.Api.Features.Access;
 using Control.Api.Features.Clients;
 using Control.Api.Features.Organizations;
+using Control.Api.Hosting;
 using Control.Api.Infrastructure;
 using Control.Domain.Access;
 using Control.Domain.Clients;
@@ -13,6 +14,7 @@ using Control.Domain.People;
 using Control.Domain.Security;
 using Marten;
 using Marten.Linq.MatchesSql;
+using Microsoft.Extensions.Options;
 
 namespace Control.Api.Features.Offboardings;
 
@@ -22,9 +24,12 @@ namespace Control.Api.Features.Offboardings;
 /// the HR reason), and appends the step's completion with every change it made. The caller commits it all at once,
 /// so a step is either wholly done and recorded, or not at all.
 /// </summary>
-public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPasswords passwords)
+public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPasswords passwords, TimeProvider clock, IOptions<ControlOptions> options)
 {
     public static readonly Actor Actor = Actor.System("offboarding");
+
+    /// <summary>How long the ACL step goes on round after round in one saga message before it continues in the next.</summary>
+    public static readonly TimeSpan RoundsPerMessage = TimeSpan.FromSeconds(15);
 
     public static void RecordAs(IDocumentSession session, Offboarding offboarding)
     {
@@ -36,7 +41,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
 
     /// <summary>
     /// Does step <paramref name="step"/>, or its next batch of at most <paramref name="batchSize"/> clients (or, with
-    /// <paramref name="parallel"/> above 1, that many batches side by side); true when the step is done.
+    /// <paramref name="parallel"/> above 1, rounds of that many batches side by side for up to <see cref="RoundsPerMessage"/>);
+    /// true when the step is done.
     /// </summary>
     public async Task<bool> Run(IDocumentSession session, Offboarding offboarding, int step, DateTimeOffset now, int batchSize, int parallel, CancellationToken cancellation)
     {
@@ -59,20 +65,39 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
             var holding = await ClientsHolding(session, person.AclIdentities(), batchSize * parallel + 1, cancellation);
             if (holding.Count > batchSize && parallel > 1)
             {
-                var chunks = holding.Take(batchSize * parallel).Chunk(batchSize).ToList();
                 Task Alone(IEnumerable<Guid[]> batches) =>
                     Task.WhenAll(batches.Select(chunk => RemoveFromAclsAlone(session.DocumentStore, session.TenantId, offboarding, person, chunk, now, cancellation)));
-                if (holding.Count > batchSize * parallel)
+
+                // Round after round in this message (a saga message per round cost more than the round's own queries), for
+                // a while at most: a kill resumes from what still names them, and a long step goes on in the next message.
+                var rounds = clock.GetTimestamp();
+                while (holding.Count > batchSize * parallel)
                 {
-                    await Alone(chunks);
-                    return false;
+                    await Alone(holding.Take(batchSize * parallel).Chunk(batchSize));
+                    if (clock.GetElapsedTime(rounds) > RoundsPerMessage)
+                    {
+                        return false;
+                    }
+
+                    if (options.Value.OffboardingStepDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(options.Value.OffboardingStepDelay, clock, cancellation);
+                    }
+
+                    // Each round's changes carry the time they were decided (receipt times are measured from it).
+                    now = clock.GetUtcNow();
+                    holding = await ClientsHolding(session, person.AclIdentities(), batchSize * parallel + 1, cancellation);
                 }
 
-                // The last round: its other batches commit beside this transaction, which takes the last batch with the
-                // step's end (a round less: each costs a saga message and the queries that find the clients) and waits for
-                // them before it commits (see below).
-                sideBySide = Alone(chunks.SkipLast(1));
-                holding = [.. chunks[^1]];
+                if (holding.Count > batchSize)
+                {
+                    // The last round: its other batches commit beside this transaction, which takes the last batch with the
+                    // step's end (a round less: the queries that find the clients) and waits for them before it commits
+                    // (see below).
+                    var chunks = holding.Chunk(batchSize).ToList();
+                    sideBySide = Alone(chunks.SkipLast(1));
+                    holding = [.. chunks[^1]];
+                }
             }
             else if (holding.Count > batchSize)
             {
