@@ -53,6 +53,7 @@ public class CustomClientTests(ApiFixture api)
         // Agents enrolled through the link stay enrolled until removed one by one (as the reference page says).
         Assert.Equal(HttpStatusCode.OK, (await agent.Get("/agent/policy")).StatusCode);
         Assert.Equal(3, (await org.Owner.GetOk<List<ClientSummary>>("/clients")).Count);
+        await ProjectionVersions.AssertMatchStreams(api, org.Slug);
     }
 
     [Fact]

@@ -146,6 +146,7 @@ public class OffboardingTests(ApiFixture api)
         await bus.InvokeForTenantAsync(org.Slug, new RunOffboardingStep(started.Id, 6));
         var again = await hr.GetOk<OffboardingResponse>($"/offboardings/{started.Id}");
         Assert.Equal(done.Version, again.Version);
+        await ProjectionVersions.AssertMatchStreams(api, org.Slug);
     }
 
     [Fact]

@@ -36,11 +36,15 @@ public class SealedSecretsTests(ApiFixture api)
             revealed.Reveals.Select(r => (r.By, r.Reason)).ToArray());
         Assert.All(revealed.Reveals, r => Assert.True(r.At >= revealed.SealedAt, $"revealed {r.At:O}, sealed {revealed.SealedAt:O}"));
 
+        // A reveal alone (a SecretRevealed on the organization's stream) still moves the organization's document to its stream's version.
+        await ProjectionVersions.AssertMatchStreams(api, org.Slug);
+
         // Once replaced, the list keeps who saw the sealed value, and not who saw a key that replaced it (each reset shows its key).
         await org.Owner.PostOk<LicenseKeyResponse>("/license/reset", new ReasonRequest("rotate again"));
         await org.Owner.PostOk<LicenseKeyResponse>("/license/reset", new ReasonRequest("and once more"));
         var replaced = Assert.Single(await hr.GetOk<List<SealedSecretSummary>>($"/offboardings/{started.Id}/sealed-secrets"));
         Assert.True(replaced.Replaced);
         Assert.Equal(revealed.Reveals, replaced.Reveals);
+        await ProjectionVersions.AssertMatchStreams(api, org.Slug);
     }
 }

@@ -48,6 +48,7 @@ public class SessionAuditTests(ApiFixture api)
         Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var stream = await Stream(org, session);
         Assert.Equal(events.Select(e => e.GetType().Name), stream.Select(e => e.Type));
+        await ProjectionVersions.AssertMatchStreams(api, org.Slug);
     }
 
     [Fact]
