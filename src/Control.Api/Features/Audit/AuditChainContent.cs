@@ -48,6 +48,7 @@ public sealed class AuditChainContent
                     WriteInt64(reader.GetInt64(ordinal));
                     break;
                 case AuditFieldKind.Timestamp:
+                    // ±infinity (Marten's tombstones) arrives as DateTime.MinValue / MaxValue, as the trigger encodes it.
                     WriteInt64((reader.GetFieldValue<DateTime>(ordinal).Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
                     break;
                 case AuditFieldKind.Uuid:

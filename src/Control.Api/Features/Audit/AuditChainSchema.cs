@@ -142,12 +142,20 @@ public enum AuditFieldKind
 /// <summary>One field of a chain entry: the mt_events column it comes from, and how the trigger encodes it.</summary>
 public sealed record AuditChainField(string Name, string Column, AuditFieldKind Kind)
 {
+    private static readonly long MinMicroseconds = (DateTime.MinValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+    private static readonly long MaxMicroseconds = (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>SQL over the row <c>e</c>: the field's bytes as the trigger hashes them.</summary>
     public string Expression => Kind switch
     {
         AuditFieldKind.Int64 => $"int8send(e.{Column})",
         AuditFieldKind.Uuid => $"uuid_send(e.{Column})",
-        AuditFieldKind.Timestamp => $"int8send((extract(epoch from e.{Column}) * 1000000)::bigint)",
+        // Marten's tombstones (the rows that fill the sequence numbers of a failed append) carry -infinity: encoded as the
+        // microseconds Npgsql's DateTime.MinValue / MaxValue give, which is how verify reads ±infinity back.
+        AuditFieldKind.Timestamp => $"int8send(case e.{Column} when '-infinity' then {Invariant(MinMicroseconds)} when 'infinity' then {Invariant(MaxMicroseconds)} " +
+            $"else (extract(epoch from e.{Column}) * 1000000)::bigint end)",
         _ => $"convert_to(e.{Column}, 'UTF8')",
     };
 }
