@@ -49,7 +49,7 @@ public sealed class AuditChainContent
                     break;
                 case AuditFieldKind.Timestamp:
                     // ±infinity (Marten's tombstones) arrives as DateTime.MinValue / MaxValue, as the trigger encodes it.
-                    WriteInt64((reader.GetFieldValue<DateTime>(ordinal).Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
+                    WriteInt64(AuditChainField.UnixMicroseconds(reader.GetFieldValue<DateTime>(ordinal)));
                     break;
                 case AuditFieldKind.Uuid:
                     Reserve(4 + 16);

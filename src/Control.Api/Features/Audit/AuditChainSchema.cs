@@ -142,8 +142,8 @@ public enum AuditFieldKind
 /// <summary>One field of a chain entry: the mt_events column it comes from, and how the trigger encodes it.</summary>
 public sealed record AuditChainField(string Name, string Column, AuditFieldKind Kind)
 {
-    private static readonly long MinMicroseconds = (DateTime.MinValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
-    private static readonly long MaxMicroseconds = (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+    /// <summary>A timestamp as the chain encodes it: microseconds since the Unix epoch (verify's side of the trigger's encoding).</summary>
+    public static long UnixMicroseconds(DateTime time) => (time.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -154,7 +154,7 @@ public sealed record AuditChainField(string Name, string Column, AuditFieldKind 
         AuditFieldKind.Uuid => $"uuid_send(e.{Column})",
         // Marten's tombstones (the rows that fill the sequence numbers of a failed append) carry -infinity: encoded as the
         // microseconds Npgsql's DateTime.MinValue / MaxValue give, which is how verify reads ±infinity back.
-        AuditFieldKind.Timestamp => $"int8send(case e.{Column} when '-infinity' then {Invariant(MinMicroseconds)} when 'infinity' then {Invariant(MaxMicroseconds)} " +
+        AuditFieldKind.Timestamp => $"int8send(case e.{Column} when '-infinity' then {Invariant(UnixMicroseconds(DateTime.MinValue))} when 'infinity' then {Invariant(UnixMicroseconds(DateTime.MaxValue))} " +
             $"else (extract(epoch from e.{Column}) * 1000000)::bigint end)",
         _ => $"convert_to(e.{Column}, 'UTF8')",
     };

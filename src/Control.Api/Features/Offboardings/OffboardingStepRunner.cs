@@ -62,7 +62,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
             // Only the clients whose ACL still names them, a round of `parallel` batches at a time, each batch in a
             // transaction of its own; the last round's last batch (with the organization-wide entries and the wildcard
             // report, which need every client) completes the step in this transaction.
-            var holding = await ClientsHolding(session, person.AclIdentities(), batchSize * parallel + 1, cancellation);
+            var identities = person.AclIdentities();
+            var holding = await ClientsHolding(session, identities, batchSize * parallel + 1, cancellation);
             if (holding.Count > batchSize && parallel > 1)
             {
                 Task Alone(IEnumerable<Guid[]> batches) =>
@@ -86,7 +87,7 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
 
                     // Each round's changes carry the time they were decided (receipt times are measured from it).
                     now = clock.GetUtcNow();
-                    holding = await ClientsHolding(session, person.AclIdentities(), batchSize * parallel + 1, cancellation);
+                    holding = await ClientsHolding(session, identities, batchSize * parallel + 1, cancellation);
                 }
 
                 if (holding.Count > batchSize)
