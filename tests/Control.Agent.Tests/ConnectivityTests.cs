@@ -74,7 +74,7 @@ public sealed class ConnectivityTests(ITestOutputHelper log) : IDisposable
             Licensed = false,
             Alias = null,
             Acl = new(true, []),
-            Permissions = new(false, false, false),
+            Permissions = new(false, false, false, []),
         };
         _harness.Api.ServePolicy(_harness.Sign(tombstone));
 

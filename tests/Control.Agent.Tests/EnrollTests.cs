@@ -61,7 +61,7 @@ public sealed class EnrollTests(ITestOutputHelper log) : IDisposable
         var keyBefore = File.ReadAllBytes(KeyFile);
         File.WriteAllText(_harness.PolicyFile, "{}");
 
-        var refused = await _harness.RunAsync("enroll", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey);
+        var refused = await _harness.RunAsync("enroll", "--no-login-account", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey);
         Assert.True(refused.Code == 1, refused.ToString());
         Assert.Contains("already enrolled as 123456789 (kiosk1@acme)", refused.Errors, StringComparison.Ordinal);
         Assert.Contains("--force", refused.Errors, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class EnrollTests(ITestOutputHelper log) : IDisposable
 
         _harness.Api.ClientId = Guid.CreateVersion7();
         _harness.Api.ClientNumber = "987654321";
-        var forced = await _harness.RunAsync("enroll", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey, "--force");
+        var forced = await _harness.RunAsync("enroll", "--no-login-account", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey, "--force");
         Assert.True(forced.Code == 0, forced.ToString());
         Assert.Contains("Enrolled as 987654321 (acme)", forced.Output, StringComparison.Ordinal);
         Assert.NotEqual(keyBefore, File.ReadAllBytes(KeyFile));
@@ -102,7 +102,7 @@ public sealed class EnrollTests(ITestOutputHelper log) : IDisposable
     {
         _harness.Api.EnrollAnswer = _ => (status, JsonDocument.Parse(problem).RootElement.Clone());
 
-        var result = await _harness.RunAsync("enroll", "--server", _harness.Api.Url, "--token", "ctl-lic.acme.wrong", "--alias", "kiosk1");
+        var result = await _harness.RunAsync("enroll", "--no-login-account", "--server", _harness.Api.Url, "--token", "ctl-lic.acme.wrong", "--alias", "kiosk1");
 
         Assert.True(result.Code == 1, result.ToString());
         Assert.Contains(expected, result.Errors, StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public sealed class EnrollTests(ITestOutputHelper log) : IDisposable
         _harness.Api.EnrollAnswer = request => (HttpStatusCode.OK, new EnrollResponse(
             _harness.Api.ClientId, "123456789", "acme", null, _harness.Api.Credential, _harness.OrganizationPublicKey, new string('0', 64)));
 
-        var result = await _harness.RunAsync("enroll", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey);
+        var result = await _harness.RunAsync("enroll", "--no-login-account", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey);
 
         Assert.True(result.Code == 1, result.ToString());
         Assert.Contains("the server recorded key fingerprint 0000", result.Errors, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public sealed class EnrollTests(ITestOutputHelper log) : IDisposable
     public async Task Enroll_TokenFromStandardInput_IsSent()
     {
         var result = await AgentProcess.RunAsync(FakeControlApi.LicenseKey + "\n",
-            "enroll", "--server", _harness.Api.Url, "--token-file", "-", "--state-dir", _harness.StateDirectory);
+            "enroll", "--no-login-account", "--server", _harness.Api.Url, "--token-file", "-", "--state-dir", _harness.StateDirectory);
 
         Assert.True(result.Code == 0, result.ToString());
         Assert.Equal(FakeControlApi.LicenseKey, _harness.Api.LastEnrollRequest!.Token);
@@ -140,7 +140,7 @@ public sealed class EnrollTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Enroll_PlainHttpToAnotherMachine_IsRefusedBeforeAnythingIsSent()
     {
-        var result = await _harness.RunAsync("enroll", "--server", "http://control.example.com", "--token", FakeControlApi.LicenseKey);
+        var result = await _harness.RunAsync("enroll", "--no-login-account", "--server", "http://control.example.com", "--token", FakeControlApi.LicenseKey);
 
         Assert.True(result.Code == 1, result.ToString());
         Assert.Contains("use https", result.Errors, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public sealed class EnrollTests(ITestOutputHelper log) : IDisposable
     {
         _harness.Api.Stop();
 
-        var result = await _harness.RunAsync("enroll", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey);
+        var result = await _harness.RunAsync("enroll", "--no-login-account", "--server", _harness.Api.Url, "--token", FakeControlApi.LicenseKey);
 
         Assert.True(result.Code == 1, result.ToString());
         Assert.StartsWith($"error: cannot reach the server at {_harness.Api.Url}", result.Errors, StringComparison.Ordinal);

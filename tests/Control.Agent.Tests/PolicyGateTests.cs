@@ -37,7 +37,7 @@ public sealed class PolicyGateTests : IDisposable
     public void Admit_ChangedAfterSigning_IsRefused()
     {
         var signed = Sign(Policy(6));
-        var loosened = new SignedPolicy(signed.Client with { Policy = signed.Client.Policy with { Permissions = new PolicyPermissions(true, true, true) } }, signed.Organization);
+        var loosened = new SignedPolicy(signed.Client with { Policy = signed.Client.Policy with { Permissions = new PolicyPermissions(true, true, true, ["control-session"]) } }, signed.Organization);
         Assert.Contains("does not verify", PolicyGate.Admit(loosened, _enrolment, InForce(5)), StringComparison.Ordinal);
         var widened = new SignedPolicy(signed.Client, signed.Organization with { Policy = signed.Organization.Policy with { AclEntries = ["*"] } });
         Assert.Contains("does not verify", PolicyGate.Admit(widened, _enrolment, InForce(5)), StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public sealed class PolicyGateTests : IDisposable
         // A part equal to the one in force is not verified again: equal must mean the same bytes, not the same signature.
         var inForce = InForce(5);
         var loosened = new SignedPolicy(
-            inForce.Client with { Policy = inForce.Client.Policy with { Revision = 6, Permissions = new PolicyPermissions(true, true, true) } }, inForce.Organization);
+            inForce.Client with { Policy = inForce.Client.Policy with { Revision = 6, Permissions = new PolicyPermissions(true, true, true, ["control-session"]) } }, inForce.Organization);
         Assert.Contains("does not verify", PolicyGate.Admit(loosened, _enrolment, inForce), StringComparison.Ordinal);
         var unchangedClient = Parts(5, 1, []);
         Assert.Null(PolicyGate.Admit(new SignedPolicy(inForce.Client, unchangedClient.Organization), _enrolment, inForce));
@@ -76,7 +76,7 @@ public sealed class PolicyGateTests : IDisposable
 
     [Fact]
     public void Admit_UnknownSchema_IsRefused() =>
-        Assert.Contains("schema", PolicyGate.Admit(Sign(Policy(6) with { Schema = "control.policy/v3" }), _enrolment, InForce(5)), StringComparison.Ordinal);
+        Assert.Contains("schema", PolicyGate.Admit(Sign(Policy(6) with { Schema = "control.policy/v4" }), _enrolment, InForce(5)), StringComparison.Ordinal);
 
     [Theory]
     [InlineData(4)]

@@ -31,7 +31,7 @@ internal sealed class AgentDaemon(string stateDirectory) : IDisposable
 
     /// <summary><c>control-agent enroll</c> into this state folder with the license key in <paramref name="licenseKeyFile"/>.</summary>
     public Task<ProcessRun> EnrollAsync(string server, string licenseKeyFile, string alias) =>
-        RunAsync("enroll", "--server", server, "--token-file", licenseKeyFile, "--alias", alias, "--state-dir", StateDirectory);
+        RunAsync("enroll", "--no-login-account", "--server", server, "--token-file", licenseKeyFile, "--alias", alias, "--state-dir", StateDirectory);
 
     /// <summary>Starts <c>control-agent run</c> on this state folder, with further options such as <c>--listen 127.0.0.1:0</c>.</summary>
     public void Start(params string[] options)

@@ -45,6 +45,7 @@ public sealed partial class AuditTests(ApiProcess api) : IClassFixture<ApiProces
         var password = JsonSerializer.Deserialize<ClientChangeResponse>(rotated.Stdout, Json)!.RevealedPassword!;
         (await alice.RunAsync("unattended", "enable", "desk", "--reason", "set up")).ShouldExit(0);
         (await alice.RunAsync("acl", "add", "desk", "bob@acme", "--reason", "on call, rota \"B\" – Zürich")).ShouldExit(0);
+        (await alice.RunAsync("permissions", "logins", "desk", "--login", TestAccount.Name, "--reason", "sessions run as the test account")).ShouldExit(0);
         (await alice.RunAsync("acl", "enable", "desk", "--reason", "lock down")).ShouldExit(0);
         await Eventually.Until(() => _agent.Printed("acl on"), "the agent to apply the ACL", Bounded, () => Logs);
 

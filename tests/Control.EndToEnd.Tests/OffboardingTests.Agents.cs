@@ -38,6 +38,7 @@ public sealed partial class OffboardingTests
             var rotated = (await alice.RunAsync("unattended", "rotate-password", machine, "--reason", "set up", "--json")).ShouldExit(0, () => _api.Log);
             (await alice.RunAsync("unattended", "enable", machine, "--reason", "set up")).ShouldExit(0, () => _api.Log);
             (await alice.RunAsync("acl", "add", machine, "bob@acme", "--reason", "bob looks after it")).ShouldExit(0, () => _api.Log);
+            (await alice.RunAsync("permissions", "logins", machine, "--login", TestAccount.Name, "--reason", "sessions run as the test account")).ShouldExit(0, () => _api.Log);
             (await alice.RunAsync("acl", "enable", machine, "--reason", "only named people")).ShouldExit(0, () => _api.Log);
             return KeyValuePair.Create(machine, Parse<ClientChangeResponse>(rotated).RevealedPassword!);
         }));

@@ -51,6 +51,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         var password = JsonSerializer.Deserialize<ClientChangeResponse>(rotated.Stdout, Json)!.RevealedPassword!;
         (await alice.RunAsync("unattended", "enable", "desk", "--reason", "set up")).ShouldExit(0);
         (await alice.RunAsync("acl", "add", "desk", "*@acme", "--reason", "staff only")).ShouldExit(0);
+        (await alice.RunAsync("permissions", "logins", "desk", "--login", TestAccount.Name, "--reason", "sessions run as the test account")).ShouldExit(0);
         var version = Parse<ClientChangeResponse>((await alice.RunAsync("acl", "enable", "desk", "--reason", "lock down", "--json")).ShouldExit(0)).Version;
         await WaitFor(() => _agent.Printed("acl on"), $"the agent to apply policy v{version}");
 
@@ -59,6 +60,7 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
             .RootElement.GetProperty("keyFingerprint").GetString()!;
         var connect = (await alice.RunWithInputAsync([password], "connect", "desk", "--connmode")).ShouldExit(0, () => AgentLog);
         Assert.Matches(@"connection mode: TLS 1\.3, TLS_(AES_256_GCM_SHA384|AES_128_GCM_SHA256|CHACHA20_POLY1305_SHA256) \(AEAD\), mutual authentication", connect.Stdout);
+        Assert.Contains($"login   as {TestAccount.Name}", connect.Stdout, StringComparison.Ordinal);
         Assert.Contains($"key fingerprint {fingerprint} matches the directory (pinned)", connect.Stdout, StringComparison.Ordinal);
         Assert.Contains("alice@acme: certificate verified by the agent", connect.Stdout, StringComparison.Ordinal);
         Assert.Contains("access control list + unattended password (SCRAM-SHA-256)", connect.Stdout, StringComparison.Ordinal);
@@ -97,8 +99,9 @@ public sealed partial class SessionTests(ApiProcess api) : IClassFixture<ApiProc
         // cp both ways, verified by SHA-256; a missing folder is a clear error and writes nothing.
         var original = Path.Combine(api.Root, "payload.bin");
         await File.WriteAllBytesAsync(original, System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17));
-        var remote = Path.Combine(api.Root, "remote-copy.bin");
-        var up = (await alice.RunAsync("cp", "-q", original, $"desk:{remote}")).ShouldExit(0, () => AgentLog);
+        // Sessions run as the client's login: its home is where it may write.
+        var remote = Path.Combine(TestAccount.Home, "remote-copy.bin");
+        var up = (await alice.RunAsync("cp", "-q", original, "desk:~/remote-copy.bin")).ShouldExit(0, () => AgentLog);
         Assert.Contains("SHA-256", up.Stdout, StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllBytesAsync(original), await File.ReadAllBytesAsync(remote));
         var back = Path.Combine(api.Root, "back.bin");

@@ -38,11 +38,11 @@ public sealed class CustomClientTests(PortalFixture portal)
         // The old token is dead; the new one enrols a machine that gets the preset.
         var tokenFile = Path.Combine(portal.Api.Root, name + "-token");
         await File.WriteAllTextAsync(tokenFile, first);
-        var refused = await Control.EndToEnd.Tests.AgentDaemon.RunAsync("enroll", "--server", portal.Server, "--token-file", tokenFile, "--alias", name + "-old",
+        var refused = await Control.EndToEnd.Tests.AgentDaemon.RunAsync("enroll", "--no-login-account", "--server", portal.Server, "--token-file", tokenFile, "--alias", name + "-old",
             "--state-dir", Path.Combine(portal.Api.Root, name + "-old"));
         Assert.NotEqual(0, refused.ExitCode);
         await File.WriteAllTextAsync(tokenFile, second);
-        var enrolled = await Control.EndToEnd.Tests.AgentDaemon.RunAsync("enroll", "--server", portal.Server, "--token-file", tokenFile, "--alias", name,
+        var enrolled = await Control.EndToEnd.Tests.AgentDaemon.RunAsync("enroll", "--no-login-account", "--server", portal.Server, "--token-file", tokenFile, "--alias", name,
             "--state-dir", Path.Combine(portal.Api.Root, name));
         Assert.True(enrolled.ExitCode == 0, enrolled.ToString());
     }

@@ -19,6 +19,8 @@ public sealed class SessionTests(PortalFixture portal) : IDisposable
         var client = await portal.StartAgent(_agent, alias, "--listen", "127.0.0.1:0");
         var rotated = await portal.Call<ClientChangeResponse>(HttpMethod.Post, $"/clients/{client.Id}/unattended-password", new ClientChangeRequest("set up"), portal.OwnerToken);
         await portal.Call<ClientChangeResponse>(HttpMethod.Post, $"/clients/{client.Id}/unattended-enable", new ClientChangeRequest("set up"), portal.OwnerToken);
+        await portal.Call<ClientChangeResponse>(HttpMethod.Post, $"/clients/{client.Id}/logins",
+            new ClientChangeRequest("sessions run as the test account", Logins: [Control.EndToEnd.Tests.TestAccount.Name]), portal.OwnerToken);
         var latest = (await portal.Call<ClientDetail>(HttpMethod.Get, $"/clients/{client.Id}", null, portal.OwnerToken)).Summary.LatestPolicyVersion;
         await Eventually.Until(async () =>
         {

@@ -28,7 +28,7 @@ public sealed class ClientCommandsTests
     private static ClientDetail Detail() => new(
         new ClientSummary(KioskId, "123456789", "kiosk1@acme", "front-desk", "active", true, ["kiosk", "lobby"], 12, 11, Now.AddMinutes(-3), 7),
         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Now.AddDays(-30), true, ["*-support@acme", "bob@acme"],
-        true, false, true, 2, false, new PolicyPermissions(true, false, true));
+        true, false, true, 2, false, new PolicyPermissions(true, false, true, ["control-session"]));
 
     [Fact]
     public async Task Show_RendersEverySettingOfTheClient()

@@ -17,8 +17,13 @@ internal static class AttendedCommands
         var command = new Command("pending", "List session requests waiting for someone at this machine to accept or deny them (attended mode).") { stateDirectory };
         command.SetAction(async parse =>
         {
-            var state = StateDirectory.Resolve(parse.GetValue(stateDirectory));
+            var state = StateDirectory.ResolveForAttended(parse.GetValue(stateDirectory));
             var answer = await LocalControl.AskAsync(state.ControlSocket, new LocalCommand("pending", null));
+            if (!answer.Ok)
+            {
+                throw AgentFailure.Error(answer.Message ?? "refused");
+            }
+
             var pending = answer.Pending ?? [];
             if (pending.Count == 0)
             {
@@ -51,7 +56,7 @@ internal static class AttendedCommands
         };
         command.SetAction(async parse =>
         {
-            var state = StateDirectory.Resolve(parse.GetValue(stateDirectory));
+            var state = StateDirectory.ResolveForAttended(parse.GetValue(stateDirectory));
             var answer = await LocalControl.AskAsync(state.ControlSocket, new LocalCommand(accept ? "accept" : "deny", parse.GetValue(id)!.Trim()));
             if (!answer.Ok)
             {

@@ -44,11 +44,15 @@ internal static class EnrollCommand
         {
             Description = "Allow plain http to a server that is not on this machine: the license key and the credential cross the network unencrypted.",
         };
+        var noLoginAccount = new Option<bool>("--no-login-account")
+        {
+            Description = $"Do not create the local account {Domain.Sessions.SessionLogins.Default}, a new client's only permitted session login (create it, or permit another login, yourself).",
+        };
         var stateDirectory = AgentOptions.StateDirectory();
 
         var command = new Command("enroll", "Join an organization: create this client's key, register it with the API and pin the organization's policy key.")
         {
-            server, token, tokenFile, alias, force, insecure, stateDirectory,
+            server, token, tokenFile, alias, force, insecure, noLoginAccount, stateDirectory,
         };
         command.Validators.Add(result =>
         {
@@ -72,7 +76,13 @@ internal static class EnrollCommand
                 parse.GetValue(alias)?.Trim().ToLowerInvariant(),
                 parse.GetValue(force),
                 StateDirectory.Resolve(parse.GetValue(stateDirectory)));
-            return await EnrollAsync(request, cancellation);
+            var enrolled = await EnrollAsync(request, cancellation);
+            if (enrolled == ExitCodes.Ok && !parse.GetValue(noLoginAccount))
+            {
+                await SessionLoginAccount.EnsureAsync(Console.Out, Console.Error, cancellation);
+            }
+
+            return enrolled;
         });
         return command;
     }

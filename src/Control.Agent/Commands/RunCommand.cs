@@ -23,11 +23,18 @@ internal static class RunCommand
             Description = "The HOST[:PORT] viewers should dial, published in the directory (default: the listening address, or this machine's name).",
             HelpName = "HOST[:PORT]",
         };
+        var attendedBy = new Option<string[]>("--attended-by")
+        {
+            Description = "A local account that may list, accept and deny attended session requests (control-agent pending/accept/deny); repeat it for several. Root may always.",
+            HelpName = "ACCOUNT",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("run", "Follow this client's signed policy (fetch each new version as soon as it exists, verify, cache, acknowledge) and accept the sessions it permits.")
         {
             stateDirectory,
             listen,
             advertise,
+            attendedBy,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -39,8 +46,24 @@ internal static class RunCommand
                 throw AgentFailure.Usage($"--listen '{listenText}' is not ADDRESS:PORT (for example 0.0.0.0:7441, 127.0.0.1:0 or [::]:7441)");
             }
 
+            if (state.Untrusted() is { } untrusted)
+            {
+                throw AgentFailure.Error($"refusing to start: {untrusted}; the state in {state.Path} must be the agent's alone (chown it to the agent's account and chmod go-w it, or enroll again)");
+            }
+
+            var trusted = new Dictionary<uint, string>();
+            foreach (var name in parse.GetValue(attendedBy) ?? [])
+            {
+                var account = Platform.LocalAccount.Find(name) ?? throw AgentFailure.Usage($"--attended-by {name}: there is no such account on this machine");
+                trusted[account.UserId] = account.Name;
+            }
+
             var enrolment = Enrolment.Load(state) ?? throw AgentFailure.NotEnrolled(state);
             using var held = state.TryLock() ?? throw AgentFailure.Error($"another control-agent is already running with {state.Path}");
+
+            // Sessions inherit the file-creation mask: the one a login on this machine gets (the agent's own files are
+            // created with explicit owner-only modes, which this mask does not widen).
+            Platform.FileOwnership.SetCreationMask(Platform.LoginDefaults.CreationMask());
             using var key = AgentKey.Load(state, enrolment);
             foreach (var secret in new[] { state.KeyFile, state.EnrolmentFile })
             {
@@ -87,7 +110,7 @@ internal static class RunCommand
                 sessions = Task.WhenAll(
                     listener.RunAsync(stop.Token),
                     SessionEndpoint.RegisterAsync(api, endpoint, output, Console.Error, stop.Token),
-                    LocalControl.ServeAsync(state.ControlSocket, services.Attended, line => output.WriteLine(line), stop.Token));
+                    LocalControl.ServeAsync(state.ControlSocket, services.Attended, trusted, line => output.WriteLine(line), stop.Token));
             }
 
             try

@@ -37,8 +37,15 @@ internal sealed partial class AgentSession
             return await DenyAsync(SessionAdmission.JustificationRequired, tellViewer: true);
         }
 
+        // The login is the policy's to permit; told to a viewer the ACL admits, so that it can pick another (--login).
+        var login = SessionLogins.Choose(policy!.Permissions.Logins, hello.Login);
+        if (SessionLogins.Refuse(policy.Permissions.Logins, login) is { } loginRefusal)
+        {
+            return await DenyAsync(loginRefusal, tellViewer: true);
+        }
+
         var methods = new List<string> { $"certificate {certificateSerial}" };
-        if (policy!.Acl.Enabled)
+        if (policy.Acl.Enabled)
         {
             methods.Add("access control list");
         }
@@ -46,7 +53,8 @@ internal sealed partial class AgentSession
         long? tokenEpoch = null;
         string? issuedToken = null;
         var unattended = policy.Unattended;
-        var attended = false;
+        AdmissionMethod admittedBy;
+        string? passwordStoredKey = null;
         string? rememberTokenId = null;
         if (!unattended.Enabled || unattended.Verifier is null)
         {
@@ -60,7 +68,7 @@ internal sealed partial class AgentSession
             }
 
             methods.Add($"accepted at the client (request {request.Id})");
-            attended = true;
+            admittedBy = AdmissionMethod.Attended;
         }
         else if (hello.RememberToken is { } presented && !unattended.Exclusive
             && services.RememberTokens.Find(presented, viewerAlias, policy.TokenEpoch, policy.RevokedTokenIds) is { } token)
@@ -68,6 +76,7 @@ internal sealed partial class AgentSession
             methods.Add($"remember-token {token.Id}");
             tokenEpoch = policy.TokenEpoch;
             rememberTokenId = token.Id;
+            admittedBy = AdmissionMethod.RememberToken;
         }
         else
         {
@@ -91,6 +100,8 @@ internal sealed partial class AgentSession
 
             await SendAsync(new ScramOutcome(serverFinal), cancellation);
             methods.Add("unattended password (SCRAM-SHA-256)");
+            admittedBy = AdmissionMethod.UnattendedPassword;
+            passwordStoredKey = v.StoredKey;
             if (hello.Remember && !unattended.Exclusive)
             {
                 var device = Trim(hello.Device, 100);
@@ -100,7 +111,8 @@ internal sealed partial class AgentSession
         }
 
         // Two-factor authentication guards unattended access; someone at the machine accepting is its own second factor.
-        if (policy.TwoFactor.Enabled && !attended)
+        var secondFactor = false;
+        if (policy.TwoFactor.Enabled && admittedBy != AdmissionMethod.Attended)
         {
             await SendAsync(new TotpRequired(), cancellation);
             var code = await ReceiveAsync<TotpCode>(cancellation);
@@ -111,23 +123,32 @@ internal sealed partial class AgentSession
             }
 
             methods.Add("TOTP");
+            secondFactor = true;
         }
 
         // The policy may have changed while the viewer was typing: admit only under the one in force now.
         var now = services.Policy.Current;
-        var grant = new SessionGrant(Id, viewerAlias, certificateSerial, tokenEpoch, rememberTokenId);
+        var grant = new SessionGrant(Id, viewerAlias, certificateSerial, tokenEpoch, rememberTokenId, admittedBy, passwordStoredKey, secondFactor, login!);
         var changed = now is null ? "this client has no policy" : SessionAdmission.Recheck(now, grant, []);
         if (changed is not null)
         {
             return await DenyAsync(changed);
         }
 
+        // Checked last, so that only an authenticated viewer learns which accounts this machine has.
+        var (account, accountRefusal) = SessionAccounts.Resolve(login!);
+        if (accountRefusal is not null)
+        {
+            return await DenyAsync(accountRefusal, tellViewer: true);
+        }
+
+        _account = account;
         _grant = grant;
 
         services.Failures.Succeeded(keys);
-        Audit(new SessionAuthenticated(Id, services.ClientId, viewerAlias, methods, rememberTokenId, services.Clock.GetUtcNow()));
+        Audit(new SessionAuthenticated(Id, services.ClientId, viewerAlias, methods, rememberTokenId, services.Clock.GetUtcNow(), login));
         var p = now!.Permissions;
-        await SendAsync(new Accepted(Id, viewerAlias, methods, issuedToken, new SessionPermissions(p.Exec, p.Shell, p.FileTransfer)), cancellation);
+        await SendAsync(new Accepted(Id, viewerAlias, methods, issuedToken, new SessionPermissions(p.Exec, p.Shell, p.FileTransfer), login!), cancellation);
         return methods;
     }
 

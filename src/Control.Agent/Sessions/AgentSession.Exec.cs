@@ -24,17 +24,7 @@ internal sealed partial class AgentSession
             throw new SessionProtocolViolation("an exec request without a command");
         }
 
-        var start = new ProcessStartInfo(request.Command)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in request.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = Account.StartInfo(request.Command, request.Arguments, Id);
 
         Audit(new SessionChannelOpened(Id, services.ClientId, "exec", Describe(request), null, services.Clock.GetUtcNow()));
         Process process;
@@ -54,7 +44,7 @@ internal sealed partial class AgentSession
         }
 
         _process = process;
-        services.Log($"session {Id}: exec {request.Command} ({request.Arguments.Count} arguments), pid {process.Id}");
+        services.Log($"session {Id}: exec {request.Command} ({request.Arguments.Count} arguments) as {Account.Name}, pid {process.Id}");
         try
         {
             process.StandardInput.Close();

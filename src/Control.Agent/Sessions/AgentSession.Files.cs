@@ -6,7 +6,7 @@ namespace Control.Agent.Sessions;
 /// <summary>The file transfer channel (control cp): uploads verified before they replace anything, downloads with their SHA-256.</summary>
 internal sealed partial class AgentSession
 {
-    private static string Home => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? home : "/";
+    private LoginFiles Files => new(Account, Id);
 
     private async Task<bool> FileTransferPermittedAsync(string what, CancellationToken cancellation)
     {
@@ -29,7 +29,7 @@ internal sealed partial class AgentSession
             return null;
         }
 
-        var (upload, problem) = FileUpload.Open(put.Path ?? "", put.Size, Home);
+        var (upload, problem) = await FileUpload.OpenAsync(Files, put.Path, put.Size, cancellation);
         if (upload is null)
         {
             services.Log($"session {Id}: upload to {put.Path} refused: {problem}");
@@ -43,7 +43,7 @@ internal sealed partial class AgentSession
             _open.Add(SessionChannel.FileTransfer);
         }
 
-        services.Log($"session {Id}: upload of {put.Size} bytes to {upload.Target}");
+        services.Log($"session {Id}: upload of {put.Size} bytes to {upload.Target} as {Account.Name}");
         Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"upload of {put.Size} bytes to {upload.Target}", null, services.Clock.GetUtcNow()));
         await SendAsync(new FileReady(), cancellation);
         return upload;
@@ -51,7 +51,7 @@ internal sealed partial class AgentSession
 
     private async Task FinishUploadAsync(FileUpload upload, FileEnd end, CancellationToken cancellation)
     {
-        var (sha256, problem) = upload.Complete(end.Sha256 ?? "");
+        var (sha256, problem) = await upload.CompleteAsync(end.Sha256 ?? "", cancellation);
         lock (_open)
         {
             _open.Remove(SessionChannel.FileTransfer);
@@ -86,26 +86,21 @@ internal sealed partial class AgentSession
             return;
         }
 
-        var path = FileUpload.Resolve(get.Path ?? "", Home);
-        FileStream file;
-        try
+        var files = Files;
+        var path = files.Resolve(get.Path);
+        var (kind, size, error) = path is null ? (null, 0, "No such file or directory") : await files.StatAsync(path, cancellation);
+        var refusal = (kind, error is null ? null : LoginFiles.Reason(error)) switch
         {
-            file = path is null ? throw new FileNotFoundException() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            (_, "No such file or directory" or "Not a directory") => $"no file {get.Path} on the client",
+            (_, "Permission denied") => $"the login {Account.Name} may not read {get.Path}",
+            (_, { } other) => $"cannot read {get.Path}: {other}",
+            ("regular file" or "regular empty file", _) => null,
+            _ => $"{get.Path} is not a regular file on the client",
+        };
+        if (refusal is not null)
         {
-            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {get.Path}", "no such file", services.Clock.GetUtcNow()));
-            await SendAsync(new ChannelRefused($"no file {get.Path} on the client"), cancellation);
-            return;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            await SendAsync(new ChannelRefused($"the agent may not read {get.Path}"), cancellation);
-            return;
-        }
-        catch (IOException e)
-        {
-            await SendAsync(new ChannelRefused($"cannot read {get.Path}: {e.Message}"), cancellation);
+            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {get.Path}", refusal, services.Clock.GetUtcNow()));
+            await SendAsync(new ChannelRefused(refusal), cancellation);
             return;
         }
 
@@ -114,12 +109,14 @@ internal sealed partial class AgentSession
             _open.Add(SessionChannel.FileTransfer);
         }
 
-        await using (file)
+        using var reader = files.StartReading(path!);
+        reader.StandardInput.Close();
+        var file = reader.StandardOutput.BaseStream;
         {
             using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            services.Log($"session {Id}: download of {path} ({file.Length} bytes)");
-            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {path} ({file.Length} bytes)", null, services.Clock.GetUtcNow()));
-            await SendAsync(new FileOffer(file.Length), cancellation);
+            services.Log($"session {Id}: download of {path} ({size} bytes) as {Account.Name}");
+            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {path} ({size} bytes)", null, services.Clock.GetUtcNow()));
+            await SendAsync(new FileOffer(size), cancellation);
             // Two buffers: the next chunk is read and hashed on a thread-pool thread while this one is encrypted and sent.
             var buffers = new[] { ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes), ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes) };
             Task<int>? reading = null;
@@ -144,6 +141,11 @@ internal sealed partial class AgentSession
                     await reading.ContinueWith(_ => { }, TaskScheduler.Default);
                 }
 
+                if (!reader.HasExited)
+                {
+                    reader.Kill();
+                }
+
                 ArrayPool<byte>.Shared.Return(buffers[0]);
                 ArrayPool<byte>.Shared.Return(buffers[1]);
                 lock (_open)
@@ -152,18 +154,34 @@ internal sealed partial class AgentSession
                 }
             }
 
+            await reader.WaitForExitAsync(cancellation);
+            if (reader.ExitCode != 0)
+            {
+                var failure = $"cannot read {get.Path}: {LoginFiles.Reason(await reader.StandardError.ReadToEndAsync(cancellation))}";
+                services.Log($"session {Id}: download of {path} failed: {failure}");
+                await SendAsync(new ChannelRefused(failure), cancellation);
+                return;
+            }
+
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             await SendAsync(new FileEnd(sha256), cancellation);
             services.Log($"session {Id}: downloaded {path} (sha256 {sha256})");
-            Audit(new SessionFileTransferred(Id, services.ClientId, "download", path!, file.Length, sha256, services.Clock.GetUtcNow()));
+            Audit(new SessionFileTransferred(Id, services.ClientId, "download", path!, size, sha256, services.Clock.GetUtcNow()));
         }
     }
 
     /// <summary>Reads the next chunk of a download into <paramref name="buffer"/> after its stream tag, and hashes it; 0 at the end.</summary>
-    private static Task<int> ReadAndHashAsync(FileStream file, System.Security.Cryptography.IncrementalHash hash, byte[] buffer) => Task.Run(() =>
+    private static Task<int> ReadAndHashAsync(Stream file, System.Security.Cryptography.IncrementalHash hash, byte[] buffer) => Task.Run(() =>
     {
         buffer[0] = (byte)DataStream.File;
-        var read = file.Read(buffer, 1, SessionProtocol.MaxDataMessageBytes - 1);
+        // A pipe returns what is there: fill the chunk (as a file read would) so that frames stay large.
+        var read = 0;
+        int last;
+        while (read < SessionProtocol.MaxDataMessageBytes - 1 && (last = file.Read(buffer, 1 + read, SessionProtocol.MaxDataMessageBytes - 1 - read)) > 0)
+        {
+            read += last;
+        }
+
         hash.AppendData(buffer, 1, read);
         return read;
     });

@@ -19,29 +19,19 @@ internal sealed partial class AgentSession
         }
 
         var term = TermPattern().IsMatch(request.Term ?? "") ? request.Term! : "xterm-256color";
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var program = Environment.GetEnvironmentVariable("SHELL") is { Length: > 0 } configured && File.Exists(configured) ? configured
-            : File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["TERM"] = term,
-            ["HOME"] = home,
-            ["SHELL"] = program,
-            ["USER"] = Environment.UserName,
-            ["LOGNAME"] = Environment.UserName,
-            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-            ["LANG"] = "C.UTF-8",
-            ["CONTROL_SESSION"] = Id.ToString(),
-        };
+        var account = Account;
+        var program = account.LoginShell;
+        var environment = account.Environment(Id);
+        environment["TERM"] = term;
         // The organization may turn recording off (e.g. where recording screens needs consent); the audit says which.
         var recorded = policy.Sessions.RecordShellSessions;
         Audit(new SessionChannelOpened(Id, services.ClientId, "shell",
             $"{program} on a {request.Columns}x{request.Rows} {term} terminal, {(recorded ? "recorded" : "not recorded")}", null, services.Clock.GetUtcNow()));
         try
         {
-            _terminal = PseudoTerminal.Start(program, ["-l"], environment, Directory.Exists(home) ? home : "/", Dimension(request.Columns), Dimension(request.Rows));
+            _terminal = PseudoTerminal.StartAs(account, program, ["-l"], environment, Dimension(request.Columns), Dimension(request.Rows));
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException)
         {
             await SendAsync(new ChannelRefused($"cannot start a shell: {e.Message}"), cancellation);
             return null;
@@ -55,7 +45,7 @@ internal sealed partial class AgentSession
             _open.Add(SessionChannel.Shell);
         }
 
-        services.Log($"session {Id}: shell {program} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, {(_recording is { } r ? "recorded to " + r.Path : "not recorded")}");
+        services.Log($"session {Id}: shell {program} as {account.Name} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, {(_recording is { } r ? "recorded to " + r.Path : "not recorded")}");
         var terminal = _terminal;
         var recording = _recording;
         return Task.Run(async () =>

@@ -28,6 +28,10 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
     private Process? _process;
     private PseudoTerminal? _terminal;
     private ShellRecording? _recording;
+    private Platform.LocalAccount? _account;
+
+    /// <summary>The account every channel of this session runs as (set once the viewer is admitted).</summary>
+    private Platform.LocalAccount Account => _account ?? throw new InvalidOperationException("no channel before admission");
 
     public Guid Id { get; } = Guid.CreateVersion7();
 
@@ -55,7 +59,7 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
                 return;
             }
 
-            services.Log($"session {Id}: {viewerAlias} from {source} authenticated by {string.Join(" + ", methods)}");
+            services.Log($"session {Id}: {viewerAlias} from {source} authenticated by {string.Join(" + ", methods)}, as {Account.Name}");
             await ServeChannelsAsync(cancellation);
         }
         catch (OperationCanceledException) when (_endReason is not null)
@@ -180,7 +184,7 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
                         if (await upload.WriteAsync(frame.Data, cancellation) is { } writeProblem)
                         {
                             await RefuseUploadAsync(upload, writeProblem, cancellation);
-                            upload.Dispose();
+                            await upload.DisposeAsync();
                             upload = null;
                             discarding = true;
                         }
@@ -193,7 +197,7 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
                         break;
                     case FileEnd end when upload is not null:
                         await FinishUploadAsync(upload, end, cancellation);
-                        upload.Dispose();
+                        await upload.DisposeAsync();
                         upload = null;
                         break;
                     case FilePut put when upload is null && (shell is null || shell.IsCompleted):
@@ -229,7 +233,11 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
         }
         finally
         {
-            upload?.Dispose();
+            if (upload is not null)
+            {
+                await upload.DisposeAsync();
+            }
+
             KillProcess();
             if (shell is not null)
             {

@@ -12,8 +12,8 @@ internal sealed record AttendedRequest(string Id, string ViewerAlias, string Sou
 
 /// <summary>
 /// Attended mode: with unattended access off, a session waits until someone at the machine accepts it
-/// (<c>control-agent accept ID</c>) or denies it, or the timeout passes. Requests are answered over a Unix socket in
-/// the state directory (0600, so only the agent's user — whoever may read its key anyway — can answer).
+/// (<c>control-agent accept ID</c>) or denies it, or the timeout passes. Requests are answered over a Unix socket that
+/// anyone may connect to; the agent answers only the accounts it trusts for that (<see cref="LocalControl"/>).
 /// </summary>
 internal sealed class AttendedRequests(TimeProvider clock, TimeSpan? timeout = null)
 {
@@ -61,22 +61,48 @@ internal sealed record LocalCommand(string Command, string? Id);
 
 internal sealed record LocalAnswer(bool Ok, string? Message, IReadOnlyList<AttendedRequest>? Pending);
 
-/// <summary>The daemon's side of the control socket.</summary>
+/// <summary>
+/// The daemon's side of the control socket. Accepting a session is granting it, so the kernel's word on who is calling
+/// (SO_PEERCRED: the peer's uid when it connected, which it cannot forge) decides: root, the agent's own account and the
+/// accounts named with <c>control-agent run --attended-by</c> may list and answer requests; any other account, a
+/// session's login included, is refused.
+/// </summary>
 internal static class LocalControl
 {
-    public static async Task ServeAsync(string path, AttendedRequests requests, Action<string> log, CancellationToken stop)
+    private const int SOL_SOCKET = 1;
+    private const int SO_PEERCRED = 17;
+
+    public static async Task ServeAsync(string path, AttendedRequests requests, IReadOnlyDictionary<uint, string> trusted, Action<string> log, CancellationToken stop)
     {
+        if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
         File.Delete(path);
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
         listener.Listen(8);
+        var me = Platform.FileOwnership.EffectiveUserId;
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 using var connection = await listener.AcceptAsync(stop);
                 await using var stream = new NetworkStream(connection, ownsSocket: false);
+                var caller = PeerUserId(connection);
+                if (caller is not { } uid || (uid != 0 && uid != me && !trusted.ContainsKey(uid)))
+                {
+                    log($"attended: refused a request on the control socket from uid {caller?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} (not trusted to answer session requests)");
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
+                        new LocalAnswer(false, "this account may not answer session requests on this machine (control-agent run --attended-by NAME trusts an account)", null),
+                        AgentJson.Compact) + "\n"), stop);
+                    continue;
+                }
+
                 using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 timeout.CancelAfter(TimeSpan.FromSeconds(5));
@@ -113,6 +139,13 @@ internal static class LocalControl
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>The uid of the process at the other end of a Unix socket, from the kernel (struct ucred: pid, uid, gid).</summary>
+    private static uint? PeerUserId(Socket connection)
+    {
+        Span<byte> credentials = stackalloc byte[12];
+        return connection.GetRawSocketOption(SOL_SOCKET, SO_PEERCRED, credentials) == 12 ? BitConverter.ToUInt32(credentials[4..8]) : null;
     }
 
     /// <summary>The CLI's side: sends one command to the running daemon.</summary>

@@ -1,24 +1,28 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace Control.Agent.Sessions;
 
 /// <summary>
-/// The agent's side of <c>control cp</c>. An upload goes to a temporary file beside its target and replaces the target
-/// only after every byte arrived and the SHA-256 matches the viewer's, so a cut connection or a full disk never leaves
-/// a half-written file in place. Errors are phrased for the technician: missing folder, no space left, permission.
+/// The agent's side of <c>control cp</c> to the client, with the login's rights (<see cref="LoginFiles"/>). An upload
+/// goes to a temporary file beside its target and replaces the target only after every byte arrived and the SHA-256
+/// matches the viewer's, so a cut connection or a full disk never leaves a half-written file in place. Errors are
+/// phrased for the technician: missing folder, no space left, permission.
 /// </summary>
-internal sealed class FileUpload : IDisposable
+internal sealed class FileUpload : IAsyncDisposable
 {
-    private readonly FileStream _file;
+    private readonly LoginFiles _files;
+    private readonly Process _writer;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly string _temporary;
     private bool _completed;
 
-    private FileUpload(string target, string temporary, FileStream file, long size)
+    private FileUpload(LoginFiles files, string target, string temporary, Process writer, long size)
     {
+        _files = files;
         Target = target;
         _temporary = temporary;
-        _file = file;
+        _writer = writer;
         Size = size;
     }
 
@@ -28,52 +32,35 @@ internal sealed class FileUpload : IDisposable
 
     public long Received { get; private set; }
 
+    private string Folder => Path.GetDirectoryName(Target)!;
+
     /// <summary>Opens the upload, or returns why it cannot be done.</summary>
-    public static (FileUpload? Upload, string? Problem) Open(string path, long size, string home)
+    public static async Task<(FileUpload? Upload, string? Problem)> OpenAsync(LoginFiles files, string? path, long size, CancellationToken cancellation)
     {
         if (size < 0)
         {
             return (null, "the size is negative");
         }
 
-        var target = Resolve(path, home);
+        var target = files.Resolve(path);
         if (target is null)
         {
             return (null, $"'{path}' is not a usable file path");
         }
 
         var folder = Path.GetDirectoryName(target)!;
-        if (!Directory.Exists(folder))
-        {
-            return (null, $"the folder {folder} does not exist on the client");
-        }
-
-        if (Directory.Exists(target))
+        if ((await files.StatAsync(target, cancellation)).Kind == "directory")
         {
             return (null, $"{target} is a folder on the client; name the file");
         }
 
         var temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.control-upload-{Guid.NewGuid():N}");
-        try
+        if (await files.CreateExclusiveAsync(temporary, cancellation) is { } error)
         {
-            var file = new FileStream(temporary, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                PreallocationSize = 0,
-                BufferSize = 0,
-            });
-            return (new FileUpload(target, temporary, file, size), null);
+            return (null, Describe(error, folder, files.Account.Name));
         }
-        catch (UnauthorizedAccessException)
-        {
-            return (null, $"the agent may not write in {folder}");
-        }
-        catch (IOException e)
-        {
-            return (null, Describe(e, folder));
-        }
+
+        return (new FileUpload(files, target, temporary, files.StartWriting(temporary), size), null);
     }
 
     /// <summary>Writes the next chunk; returns the problem when it cannot (more bytes than announced, a full disk).</summary>
@@ -86,11 +73,12 @@ internal sealed class FileUpload : IDisposable
 
         try
         {
-            await _file.WriteAsync(data, cancellation);
+            await _writer.StandardInput.BaseStream.WriteAsync(data, cancellation);
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            return Describe(e, Path.GetDirectoryName(Target)!);
+            // The writer ended early (no space, quota): its own words say why.
+            return Describe(await WriterErrorAsync(cancellation) ?? "the writer ended early", Folder, _files.Account.Name);
         }
 
         _hash.AppendData(data.Span);
@@ -99,7 +87,7 @@ internal sealed class FileUpload : IDisposable
     }
 
     /// <summary>Verifies and puts the file in place: its SHA-256, or the problem.</summary>
-    public (string? Sha256, string? Problem) Complete(string declaredSha256)
+    public async Task<(string? Sha256, string? Problem)> CompleteAsync(string declaredSha256, CancellationToken cancellation)
     {
         if (Received != Size)
         {
@@ -112,54 +100,58 @@ internal sealed class FileUpload : IDisposable
             return (null, $"the SHA-256 of what arrived ({actual}) is not the viewer's ({declaredSha256}); nothing was written");
         }
 
+        string? error;
         try
         {
-            _file.Flush(flushToDisk: true);
-            _file.Dispose();
-            File.Move(_temporary, Target, overwrite: true);
-            _completed = true;
-            return (actual, null);
+            await _writer.StandardInput.BaseStream.FlushAsync(cancellation);
+            _writer.StandardInput.Close();
+            error = await WriterErrorAsync(cancellation);
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            return (null, Describe(e, Path.GetDirectoryName(Target)!));
+            error = await WriterErrorAsync(cancellation);
         }
-        catch (UnauthorizedAccessException)
+
+        error ??= await _files.ReplaceAsync(_temporary, Target, cancellation);
+        if (error is not null)
         {
-            return (null, $"the agent may not replace {Target}");
+            return (null, Describe(error, Folder, _files.Account.Name));
         }
+
+        _completed = true;
+        return (actual, null);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _file.Dispose();
         _hash.Dispose();
+        if (!_writer.HasExited)
+        {
+            _writer.Kill();
+        }
+
+        _writer.Dispose();
         if (!_completed)
         {
-            File.Delete(_temporary);
+            await _files.DeleteAsync(_temporary, CancellationToken.None);
         }
     }
 
-    /// <summary>An absolute path, or one relative to the agent user's home; null when unusable.</summary>
-    public static string? Resolve(string path, string home)
+    /// <summary>The writer's error once it has ended, or null when it ended well.</summary>
+    private async Task<string?> WriterErrorAsync(CancellationToken cancellation)
     {
-        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal) || path.Length > 4096)
-        {
-            return null;
-        }
-
-        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
-        {
-            path = Path.Combine(home, path.Length > 2 ? path[2..] : "");
-        }
-
-        return Path.GetFullPath(path, home);
+        var error = await _writer.StandardError.ReadToEndAsync(cancellation);
+        await _writer.WaitForExitAsync(cancellation);
+        return _writer.ExitCode == 0 ? null : error;
     }
 
-    public static string Describe(IOException e, string folder) => e.HResult switch
+    /// <summary>A coreutils error in the technician's words.</summary>
+    public static string Describe(string error, string folder, string login) => LoginFiles.Reason(error) switch
     {
-        28 => $"no space left on the client's disk (in {folder})",
-        122 => $"disk quota exceeded on the client (in {folder})",
-        _ => e.Message,
+        "No such file or directory" or "Not a directory" => $"the folder {folder} does not exist on the client",
+        "Permission denied" or "Operation not permitted" or "Read-only file system" => $"the login {login} may not write in {folder}",
+        "No space left on device" => $"no space left on the client's disk (in {folder})",
+        "Disk quota exceeded" => $"disk quota exceeded on the client (in {folder})",
+        var other => other,
     };
 }

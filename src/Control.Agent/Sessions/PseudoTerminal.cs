@@ -36,7 +36,32 @@ internal sealed partial class PseudoTerminal : IDisposable
     /// <summary>Reads what the program writes to its terminal; writes are its keyboard input.</summary>
     public FileStream Stream { get; }
 
-    public static PseudoTerminal Start(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory, ushort columns, ushort rows)
+    /// <summary>Where util-linux installs setpriv (an essential package on Debian and its kin).</summary>
+    private static readonly string[] SetprivLocations = ["/usr/bin/setpriv", "/bin/setpriv"];
+
+    /// <summary>
+    /// A login shell of <paramref name="account"/> on a new terminal. posix_spawn cannot change credentials, and a fork of
+    /// the .NET process must not run managed code, so the child is util-linux's <c>setpriv</c>: it takes the account's
+    /// supplementary groups (initgroups), gid and uid, then execs the shell, which keeps the terminal the spawn opened as
+    /// its controlling terminal. The terminal itself is given to the account (as sshd does), so that it is the user's own.
+    /// </summary>
+    public static PseudoTerminal StartAs(
+        Platform.LocalAccount account, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, ushort columns, ushort rows)
+    {
+        var setpriv = SetprivLocations.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException("setpriv (util-linux) is missing on the client: it switches the shell to its login");
+        string[] switched =
+        [
+            "--reuid", account.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--regid", account.GroupId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--init-groups", "--", program, .. arguments,
+        ];
+        return Start(setpriv, switched, environment, account.WorkingDirectory, columns, rows, account.UserId);
+    }
+
+    private static PseudoTerminal Start(
+        string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory, ushort columns, ushort rows,
+        uint? terminalOwner = null)
     {
         var primaryFd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (primaryFd < 0)
@@ -60,6 +85,11 @@ internal sealed partial class PseudoTerminal : IDisposable
 
             Resize(primaryFd, columns, rows);
             var secondary = System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
+            if (terminalOwner is { } owner && !Platform.FileOwnership.ChangeOwner(secondary, owner, uint.MaxValue))
+            {
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), $"cannot give {secondary} to its login");
+            }
+
             var processId = Spawn(program, arguments, environment, workingDirectory, secondary);
             return new PseudoTerminal(primary, processId);
         }

@@ -186,7 +186,7 @@ internal sealed class SessionListener : IDisposable
     /// <summary>What an agent with no policy checks against: nothing passes.</summary>
     private static readonly ClientPolicy Unset = new(
         ClientPolicy.CurrentSchema, "", Guid.Empty, "", null, false, true, new PolicyAcl(true, []), new PolicyUnattended(false, false, null), 0,
-        new PolicyTwoFactor(false, "SHA1", 6, 30, null), new PolicyPermissions(false, false, false), null, [], [], [],
+        new PolicyTwoFactor(false, "SHA1", 6, 30, null), new PolicyPermissions(false, false, false, []), null, [], [], [],
         new PolicySessionSettings(true, true), 0, "");
 
     public void Dispose()

@@ -41,13 +41,27 @@ internal sealed class StateDirectory(string path)
     /// <summary>The last TOTP time step accepted for unattended access (replay protection that survives a restart).</summary>
     public string TotpStateFile => Combine("totp-state.json");
 
-    /// <summary>The running daemon's local control socket (0600): attended-mode requests are listed and answered through it.</summary>
-    public string ControlSocket => Combine("control.sock");
+    /// <summary>
+    /// The running daemon's local control socket: attended-mode requests are listed and answered through it. It lives
+    /// outside the state directory, which is the agent's alone, so that the person at the machine can reach it; the agent
+    /// checks each caller's account (SO_PEERCRED). The system agent's is in its runtime directory (systemd's
+    /// RuntimeDirectory=control-agent), any other's beside its state directory.
+    /// </summary>
+    public string ControlSocket => Path == SystemPath ? "/run/control-agent/control.sock" : Path + ".sock";
 
     private string LockFile => Combine("agent.lock");
 
     public static StateDirectory Resolve(string? option) =>
         Resolve(option, Environment.GetEnvironmentVariable, Environment.IsPrivilegedProcess);
+
+    /// <summary>
+    /// For the person at the machine (control-agent pending/accept/deny), who is usually not root: the system agent's
+    /// when it is installed and nothing else is named, since that is the agent whose requests they answer.
+    /// </summary>
+    public static StateDirectory ResolveForAttended(string? option) =>
+        NonEmpty(option) is null && NonEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)) is null && Directory.Exists(SystemPath)
+            ? new StateDirectory(SystemPath)
+            : Resolve(option);
 
     /// <summary>--state-dir, else $CONTROL_AGENT_STATE_DIR, else the system location for root, else the user's XDG state home.</summary>
     public static StateDirectory Resolve(string? option, Func<string, string?> environment, bool privileged)
@@ -124,6 +138,52 @@ internal sealed class StateDirectory(string path)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Why the state cannot be trusted to be the agent's own, or null. A session never runs as the agent, so nothing but
+    /// the agent (or root) can have written a file here; one that another account owns or may write could carry a forged
+    /// policy key, policy or queued audit, and the agent refuses to start on it. Group or other read access to the folder
+    /// is taken away (0700) rather than refused: nothing could have been planted through it.
+    /// </summary>
+    public string? Untrusted()
+    {
+        if (OperatingSystem.IsWindows() || !Directory.Exists(Path))
+        {
+            return null;
+        }
+
+        var me = Platform.FileOwnership.EffectiveUserId;
+        var entries = Directory.EnumerateFileSystemEntries(Path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 });
+        foreach (var entry in entries.Prepend(Path))
+        {
+            if (Platform.FileOwnership.Of(entry) is not { } file)
+            {
+                continue; // gone meanwhile
+            }
+
+            if (file.SymbolicLink)
+            {
+                return $"{entry} is a symbolic link";
+            }
+
+            if (file.Owner != me && file.Owner != 0)
+            {
+                return $"{entry} belongs to another account (uid {file.Owner})";
+            }
+
+            if ((file.Mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            {
+                return $"{entry} is writable by other accounts";
+            }
+        }
+
+        if ((Platform.FileOwnership.Of(Path)!.Value.Mode & (UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)) != 0)
+        {
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return null;
     }
 
     private string Combine(string name) => System.IO.Path.Combine(Path, name);

@@ -43,6 +43,9 @@ public sealed record Client
     public long TokenEpoch { get; init; }
     public ClientTwoFactorState TwoFactor { get; init; } = ClientTwoFactorState.Off;
     public SessionPermissions Permissions { get; init; } = SessionPermissions.All;
+
+    /// <summary>The local accounts a session may run as, the default first.</summary>
+    public IReadOnlyList<string> Logins { get; init; } = [Sessions.SessionLogins.Default];
     /// <summary>The latest sessions an operator ended, oldest first, at most <see cref="ClientDecider.MaxTerminatedSessions"/>.</summary>
     public IReadOnlyList<Guid> TerminatedSessions { get; init; } = [];
 
@@ -108,6 +111,7 @@ public sealed record Client
         },
         ClientTwoFactorDisabled => state.Changed() with { TwoFactor = ClientTwoFactorState.Off },
         SessionPermissionsSet e => state.Changed() with { Permissions = e.Permissions },
+        SessionLoginsSet e => state.Changed() with { Logins = e.Logins },
         _ => state,
     };
 

@@ -105,6 +105,8 @@ public static partial class ClientDecider
                 return state.Permissions == permissions.Permissions
                     ? Decision.NothingToDo
                     : Decision.Accept(new SessionPermissionsSet(id, permissions.Permissions, actor, now));
+            case SetSessionLogins logins:
+                return DecideLogins(logins, state, actor, now);
             case SetClientTags tags:
                 var normalizedTags = tags.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
                 if (normalizedTags.Count > MaxTags || normalizedTags.Any(t => !TagPattern().IsMatch(t)))
@@ -171,6 +173,27 @@ public static partial class ClientDecider
         return Decision.Accept(new ClientEnrolled(
             c.ClientId, c.OrganizationId, c.OrganizationSlug, c.Number, c.PublicKey, Security.PolicySignature.Fingerprint(c.PublicKey), c.CredentialHash,
             alias, c.CustomClientId, c.Hostname, actor, now));
+    }
+
+    private static Decision DecideLogins(SetSessionLogins command, Client state, Actor actor, DateTimeOffset now)
+    {
+        var logins = command.Logins.Select(l => l.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        if (logins.Count is 0 or > Sessions.SessionLogins.MaxLogins || !logins.All(Sessions.SessionLogins.IsValid))
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "client.logins_invalid",
+                $"Name 1 to {Sessions.SessionLogins.MaxLogins} local accounts (lowercase letters, digits, '_' or '-', at most 32 characters), the default first.");
+        }
+
+        // Root reaches everything on the machine, the agent's keys and queued audit included: never by a slip of the keyboard.
+        if (logins.Contains(Sessions.SessionLogins.Root) && !state.Logins.Contains(Sessions.SessionLogins.Root) && !command.AllowRoot)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "client.logins_root_unconfirmed",
+                "A root session can read and change everything on the client, the agent's own keys and audit queue included; confirm it explicitly (--allow-root).");
+        }
+
+        return state.Logins.SequenceEqual(logins, StringComparer.Ordinal)
+            ? Decision.NothingToDo
+            : Decision.Accept(new SessionLoginsSet(state.Id, logins, actor, now));
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,39}$")]

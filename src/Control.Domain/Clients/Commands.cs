@@ -37,6 +37,9 @@ public sealed record DisableClientTwoFactor : ClientCommand;
 
 public sealed record SetSessionPermissions(SessionPermissions Permissions) : ClientCommand;
 
+/// <param name="AllowRoot">Naming root lets a session reach everything on the machine, the agent's own state included: it must be confirmed.</param>
+public sealed record SetSessionLogins(IReadOnlyList<string> Logins, bool AllowRoot) : ClientCommand;
+
 public sealed record SetClientTags(IReadOnlyList<string> Tags) : ClientCommand;
 
 public sealed record RemoveClient : ClientCommand;

@@ -52,6 +52,9 @@ public sealed record ClientTwoFactorDisabled(Guid ClientId, Actor By, DateTimeOf
 
 public sealed record SessionPermissionsSet(Guid ClientId, SessionPermissions Permissions, Actor By, DateTimeOffset At);
 
+/// <summary>The local accounts a session on this client may run as, the default first (see Sessions.SessionLogins).</summary>
+public sealed record SessionLoginsSet(Guid ClientId, IReadOnlyList<string> Logins, Actor By, DateTimeOffset At);
+
 /// <summary>An operator ended a live session on this client (reason and correlation in the audit metadata); the policy lists its id until the agent has ended it.</summary>
 public sealed record ClientSessionTerminated(Guid ClientId, Guid SessionId, Actor By, DateTimeOffset At);
 

@@ -46,7 +46,7 @@ public static class PolicyComposer
             unattended,
             client.TokenEpoch,
             new PolicyTwoFactor(twoFactorOn, "SHA1", TotpRules.Digits, TotpRules.StepSeconds, twoFactorOn ? encryptedTotpSecret : null),
-            removed ? new PolicyPermissions(false, false, false) : new PolicyPermissions(client.Permissions.Exec, client.Permissions.Shell, client.Permissions.FileTransfer),
+            removed ? new PolicyPermissions(false, false, false, []) : new PolicyPermissions(client.Permissions.Exec, client.Permissions.Shell, client.Permissions.FileTransfer, client.Logins),
             client.TerminatedSessions,
             client.RevokedTokenIds.Order(StringComparer.Ordinal).ToList(),
             client.PolicyRevision,

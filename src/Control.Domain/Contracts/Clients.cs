@@ -26,7 +26,9 @@ public sealed record ClientChangeRequest(
     bool? Shell = null,
     bool? FileTransfer = null,
     string? Code = null,
-    string? Tag = null);
+    string? Tag = null,
+    IReadOnlyList<string>? Logins = null,
+    bool? AllowRoot = null);
 
 /// <param name="RevealedPassword">A server-generated unattended password, shown only now.</param>
 public sealed record ClientChangeResponse(Guid ClientId, string Number, long Version, bool Changed, string? RevealedPassword = null);

@@ -16,7 +16,8 @@ public sealed record PolicyUnattended(bool Enabled, bool Exclusive, PolicyScramV
 /// <summary>TOTP for unattended access. The seed is encrypted to the agent's own key (ECIES, see PolicySecrets).</summary>
 public sealed record PolicyTwoFactor(bool Enabled, string Algorithm, int Digits, int PeriodSeconds, string? EncryptedSecret);
 
-public sealed record PolicyPermissions(bool Exec, bool Shell, bool FileTransfer);
+/// <param name="Logins">The local accounts a session may run as, the default first; root only where named.</param>
+public sealed record PolicyPermissions(bool Exec, bool Shell, bool FileTransfer, IReadOnlyList<string> Logins);
 
 /// <summary>The organization's session settings: whether a viewer must say why it connects, whether shells are recorded.</summary>
 public sealed record PolicySessionSettings(bool RequireJustification, bool RecordShellSessions);
@@ -50,7 +51,7 @@ public sealed record ClientPolicy(
     long Version,
     string IssuedAt)
 {
-    public const string CurrentSchema = "control.policy/v2";
+    public const string CurrentSchema = "control.policy/v3";
 }
 
 /// <summary>What a client contributes to its policy: identity, its own ACL entries and settings.</summary>
@@ -117,7 +118,7 @@ public sealed class SignedPolicy(SignedPolicyPart<ClientPolicyPart> client, Sign
     public bool IsComplete =>
         Client is { Policy: { } c, Signature: not null, KeyId: not null } && Organization is { Policy: { } o, Signature: not null, KeyId: not null }
         && c is { Schema: not null, Organization: not null, ClientNumber: not null, Acl.Entries: not null, Unattended: not null, TwoFactor: not null,
-            Permissions: not null, TerminatedSessions: not null, RevokedTokenIds: not null, IssuedAt: not null }
+            Permissions.Logins: not null, TerminatedSessions: not null, RevokedTokenIds: not null, IssuedAt: not null }
         && o is { Schema: not null, Organization: not null, AclEntries: not null, RevokedViewerSerials: not null, Sessions: not null, IssuedAt: not null };
 }
 

@@ -30,4 +30,4 @@ public sealed record SessionSummaryView(
     Guid SessionId, Guid ClientId, string? ClientNumber, string? ClientAlias, string? ViewerAlias, string? Source, string? Justification,
     DateTimeOffset? RequestedAt, DateTimeOffset? AuthenticatedAt, DateTimeOffset? ClosedAt, long? DurationMilliseconds,
     IReadOnlyList<string> Methods, IReadOnlyList<string> Channels, IReadOnlyList<SessionFileView> Files, string? DeniedReason,
-    string? EndedBy, string? EndReason, long BytesFromViewer, long BytesToViewer, bool Live, bool HasRecording);
+    string? EndedBy, string? EndReason, long BytesFromViewer, long BytesToViewer, bool Live, bool HasRecording, string? Login = null);

@@ -16,7 +16,9 @@ public sealed record SessionDenied(Guid SessionId, Guid ClientId, string? Viewer
     : SessionEvent(SessionId, ClientId, At);
 
 /// <summary>The viewer was admitted, by these methods (access control list, unattended password, remember-token, TOTP).</summary>
-public sealed record SessionAuthenticated(Guid SessionId, Guid ClientId, string ViewerAlias, IReadOnlyList<string> Methods, string? RememberTokenId, DateTimeOffset At)
+/// <param name="Login">The local account the session runs as (absent in events of agents before logins existed).</param>
+public sealed record SessionAuthenticated(
+    Guid SessionId, Guid ClientId, string ViewerAlias, IReadOnlyList<string> Methods, string? RememberTokenId, DateTimeOffset At, string? Login = null)
     : SessionEvent(SessionId, ClientId, At);
 
 /// <summary>After a password login the agent issued a remember-token (its id; the token itself stays with the viewer).</summary>

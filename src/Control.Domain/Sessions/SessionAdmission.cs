@@ -3,13 +3,33 @@ using Control.Domain.Contracts;
 
 namespace Control.Domain.Sessions;
 
-/// <summary>How a session was authenticated, as far as later policies can invalidate it.</summary>
+/// <summary>What let a viewer in besides its certificate and the ACL.</summary>
+public enum AdmissionMethod
+{
+    /// <summary>The unattended password (SCRAM-SHA-256).</summary>
+    UnattendedPassword,
+    /// <summary>A remember-token issued after an earlier password login.</summary>
+    RememberToken,
+    /// <summary>The person at the machine accepted (attended mode).</summary>
+    Attended,
+}
+
+/// <summary>
+/// Why a session was admitted, as far as later policies can take that reason away: every new policy re-checks each live
+/// session against it (<see cref="SessionAdmission.Recheck"/>), and a session whose reason no longer holds ends.
+/// </summary>
 /// <param name="SessionId">The session's id: an operator may end it by listing it in the policy.</param>
 /// <param name="ViewerAlias">The alias the viewer's certificate names (verified in the TLS handshake).</param>
 /// <param name="CertificateSerial">Its serial: a later revocation ends the session.</param>
 /// <param name="TokenEpoch">For a session admitted by a remember-token: the epoch it was issued under ("clear all tokens" ends it).</param>
 /// <param name="RememberTokenId">For a session admitted by a remember-token: its id (revoking that token ends it).</param>
-public sealed record SessionGrant(Guid SessionId, string ViewerAlias, string CertificateSerial, long? TokenEpoch, string? RememberTokenId);
+/// <param name="AdmittedBy">How the viewer got in: exclusive mode, a password rotation or unattended access turned off each end some ways and not others.</param>
+/// <param name="PasswordStoredKey">For a session admitted by the password: the StoredKey of the verifier it matched (a rotation changes it).</param>
+/// <param name="SecondFactor">Whether a TOTP code was given: turning two-factor on ends sessions that would now need one and gave none.</param>
+/// <param name="Login">The local account the session runs as: it ends when the policy no longer permits it.</param>
+public sealed record SessionGrant(
+    Guid SessionId, string ViewerAlias, string CertificateSerial, long? TokenEpoch, string? RememberTokenId,
+    AdmissionMethod AdmittedBy, string? PasswordStoredKey, bool SecondFactor, string Login);
 
 public enum SessionChannel
 {
@@ -83,12 +103,52 @@ public static class SessionAdmission
             return $"the remember-token {tokenId} this session used was revoked";
         }
 
+        if (AdmissionWithdrawn(policy, grant) is { } withdrawn)
+        {
+            return withdrawn;
+        }
+
+        if (!policy.Permissions.Logins.Contains(grant.Login, StringComparer.Ordinal))
+        {
+            return $"the login {grant.Login} is no longer permitted on this client";
+        }
+
         foreach (var channel in openChannels)
         {
             if (!Permits(policy, channel))
             {
                 return $"the {Name(channel)} channel is no longer permitted";
             }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why the way this session was admitted would not admit it under <paramref name="policy"/>, or null.</summary>
+    private static string? AdmissionWithdrawn(ClientPolicy policy, SessionGrant grant)
+    {
+        var unattended = policy.Unattended;
+        if (grant.AdmittedBy is AdmissionMethod.UnattendedPassword or AdmissionMethod.RememberToken && (!unattended.Enabled || unattended.Verifier is null))
+        {
+            return "unattended access was turned off";
+        }
+
+        if (grant.AdmittedBy == AdmissionMethod.UnattendedPassword
+            && !string.Equals(unattended.Verifier!.StoredKey, grant.PasswordStoredKey, StringComparison.Ordinal))
+        {
+            return "the unattended password this session used was changed";
+        }
+
+        // Exclusive unattended access: the password is the only way in (no remember-token, no acceptance at the machine).
+        if (unattended is { Enabled: true, Exclusive: true } && grant.AdmittedBy != AdmissionMethod.UnattendedPassword)
+        {
+            return "exclusive unattended access was turned on";
+        }
+
+        // Someone at the machine accepting is its own second factor: only unattended ways in need a code.
+        if (policy.TwoFactor.Enabled && !grant.SecondFactor && grant.AdmittedBy != AdmissionMethod.Attended)
+        {
+            return "two-factor authentication was turned on";
         }
 
         return null;

@@ -39,7 +39,8 @@ public abstract record SessionMessage;
 /// <summary>Viewer → agent, first message. <paramref name="Justification"/> is stored with the session.</summary>
 /// <param name="RememberToken">A token this agent issued earlier with <paramref name="Remember"/>; instead of the password.</param>
 /// <param name="Remember">Ask for a remember-token after a successful password login.</param>
-public sealed record Hello(int Protocol, string? Justification, string? RememberToken, bool Remember, string? Device) : SessionMessage;
+/// <param name="Login">The local account to run as (one the client's policy permits); none: the policy's first.</param>
+public sealed record Hello(int Protocol, string? Justification, string? RememberToken, bool Remember, string? Device, string? Login = null) : SessionMessage;
 
 /// <summary>Agent → viewer: the unattended password is needed (SCRAM-SHA-256 follows; it never crosses the wire).</summary>
 public sealed record PasswordRequired(bool Exclusive) : SessionMessage;
@@ -66,7 +67,8 @@ public sealed record AwaitingAcceptance(string RequestId, int TimeoutSeconds) : 
 
 /// <summary>Agent → viewer: authenticated. <paramref name="Methods"/> as shown in the connection mode line.</summary>
 /// <param name="RememberToken">Issued when asked for after a password login; kept by the viewer for this client.</param>
-public sealed record Accepted(Guid SessionId, string ViewerIdentity, IReadOnlyList<string> Methods, string? RememberToken, SessionPermissions Permissions)
+/// <param name="Login">The local account every channel of this session runs as.</param>
+public sealed record Accepted(Guid SessionId, string ViewerIdentity, IReadOnlyList<string> Methods, string? RememberToken, SessionPermissions Permissions, string Login)
     : SessionMessage;
 
 public sealed record SessionPermissions(bool Exec, bool Shell, bool FileTransfer);
@@ -121,7 +123,7 @@ public enum DataStream : byte
 
 public static class SessionProtocol
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The WebSocket sub-protocol both ends require.</summary>
     public const string SubProtocol = "control-session.v1";

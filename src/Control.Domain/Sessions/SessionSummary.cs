@@ -23,6 +23,9 @@ public sealed record SessionSummary
     public DateTimeOffset? ClosedAt { get; init; }
     public long? DurationMilliseconds { get; init; }
     public IReadOnlyList<string> Methods { get; init; } = [];
+
+    /// <summary>The local account the session ran as on the client.</summary>
+    public string? Login { get; init; }
     public IReadOnlyList<string> Channels { get; init; } = [];
     public IReadOnlyList<SessionFile> Files { get; init; } = [];
     public string? EndedBy { get; init; }
@@ -53,7 +56,7 @@ public sealed record SessionSummary
             {
                 ViewerAlias = current.ViewerAlias ?? d.ViewerAlias, Source = current.Source ?? d.Source, DeniedAt = d.At, DeniedReason = d.Reason,
             },
-            SessionAuthenticated a => current with { ViewerAlias = current.ViewerAlias ?? a.ViewerAlias, AuthenticatedAt = a.At, Methods = a.Methods },
+            SessionAuthenticated a => current with { ViewerAlias = current.ViewerAlias ?? a.ViewerAlias, AuthenticatedAt = a.At, Methods = a.Methods, Login = a.Login },
             SessionChannelOpened c when c.RefusedBecause is null => current with { Channels = [.. current.Channels, c.Channel] },
             SessionFileTransferred f => current with { Files = [.. current.Files, new SessionFile(f.Direction, f.Path, f.Size, f.Sha256, f.At)] },
             SessionClosed c => current with

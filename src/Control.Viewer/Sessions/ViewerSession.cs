@@ -16,8 +16,10 @@ namespace Control.Viewer.Sessions;
 /// <param name="Password">Asked only when the agent needs the unattended password.</param>
 /// <param name="TotpCode">Asked only when the client has 2FA on.</param>
 /// <param name="Waiting">Told when the session waits for someone at the client (attended mode).</param>
+/// <param name="Login">The local account to run as on the client; null: the first its policy permits.</param>
 internal sealed record SessionCredentials(
-    Func<string> Password, Func<string> TotpCode, string? RememberToken, bool Remember, string? Justification, string Device, Action<string> Waiting);
+    Func<string> Password, Func<string> TotpCode, string? RememberToken, bool Remember, string? Justification, string Device, Action<string> Waiting,
+    string? Login = null);
 
 /// <summary>
 /// The viewer's end of a session: TCP, TLS (1.3, or 1.2 with ECDHE + AEAD only) presenting the viewer certificate and
@@ -189,7 +191,8 @@ internal sealed class ViewerSession : IAsyncDisposable
     public async Task<Accepted> AuthenticateAsync(SessionCredentials credentials, CancellationToken cancellation)
     {
         var message = await FirstAnswerAsync(
-            new Hello(SessionProtocol.Version, credentials.Justification, credentials.RememberToken, credentials.Remember, credentials.Device), cancellation);
+            new Hello(SessionProtocol.Version, credentials.Justification, credentials.RememberToken, credentials.Remember, credentials.Device, credentials.Login),
+            cancellation);
         ScramClient? scram = null;
         while (true)
         {
@@ -458,6 +461,9 @@ internal sealed class ViewerSession : IAsyncDisposable
         {
             yield return $"  viewer  {accepted.ViewerIdentity}: certificate verified by the agent against the organization's viewer CA";
             yield return $"  access  {string.Join(" + ", accepted.Methods.Where(m => !m.StartsWith("certificate", StringComparison.Ordinal)))}; session {accepted.SessionId}";
+            yield return accepted.Login == Domain.Sessions.SessionLogins.Root
+                ? "  login   as root: this session can read and change everything on the client, the agent included"
+                : $"  login   as {accepted.Login}";
         }
     }
 

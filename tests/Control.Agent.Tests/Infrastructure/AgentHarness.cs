@@ -40,7 +40,7 @@ internal sealed class AgentHarness : IDisposable
 
     public async Task<CliResult> EnrollAsync(params string[] extra)
     {
-        var result = await RunAsync(["enroll", "--server", Api.Url, "--token", FakeControlApi.LicenseKey, "--alias", "kiosk1", .. extra]);
+        var result = await RunAsync(["enroll", "--no-login-account", "--server", Api.Url, "--token", FakeControlApi.LicenseKey, "--alias", "kiosk1", .. extra]);
         Assert.True(result.Code == 0, $"enroll failed: {result}");
         return result;
     }
@@ -80,7 +80,7 @@ internal sealed class AgentHarness : IDisposable
         new PolicyUnattended(false, false, null),
         TokenEpoch: 1,
         new PolicyTwoFactor(false, "SHA1", 6, 30, null),
-        new PolicyPermissions(Exec: true, Shell: false, FileTransfer: true),
+        new PolicyPermissions(Exec: true, Shell: false, FileTransfer: true, Logins: ["control-session"]),
         ViewerCa: null,
         RevokedViewerSerials: [],
         TerminatedSessions: [],

@@ -39,7 +39,7 @@ internal sealed class SessionRig : IAsyncDisposable
         var policy = new ClientPolicy(
             ClientPolicy.CurrentSchema, Organization, enrolment.ClientId, enrolment.ClientNumber, enrolment.Alias, true, false,
             new PolicyAcl(true, ["*@acme"]), new PolicyUnattended(true, false, new PolicyScramVerifier(verifier.Salt, verifier.Iterations, verifier.StoredKey, verifier.ServerKey)),
-            1, new PolicyTwoFactor(false, "SHA1", 6, 30, null), new PolicyPermissions(true, true, true),
+            1, new PolicyTwoFactor(false, "SHA1", 6, 30, null), new PolicyPermissions(true, true, true, [Control.EndToEnd.Tests.TestAccount.Name]),
             Convert.ToBase64String(Ca.RawData), [], [], [], new PolicySessionSettings(false, true), 1, "2026-11-29T00:00:00Z");
         Policy.Replace(adjust?.Invoke(policy) ?? policy);
         var state = new StateDirectory(_directory);

@@ -85,6 +85,7 @@ public class CustomClientTests(ApiFixture api)
         var policy = (await after.Policy()).Policy;
         Assert.True(policy.Acl.Enabled);
         Assert.Equal([$"*@{org.Slug}"], policy.Acl.Entries);
-        Assert.Equal(new PolicyPermissions(false, false, true), policy.Permissions);
+        Assert.Equal((false, false, true), (policy.Permissions.Exec, policy.Permissions.Shell, policy.Permissions.FileTransfer));
+        Assert.Equal(["control-session"], policy.Permissions.Logins);
     }
 }

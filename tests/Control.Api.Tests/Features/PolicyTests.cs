@@ -27,7 +27,8 @@ public class PolicyTests(ApiFixture api)
         Assert.True(policy.Version > first.Policy.Version);
         Assert.True(policy.Acl.Enabled);
         Assert.Equal([$"*-support@{org.Slug}"], policy.Acl.Entries);
-        Assert.Equal(new PolicyPermissions(true, false, false), policy.Permissions);
+        Assert.Equal((true, false, false), (policy.Permissions.Exec, policy.Permissions.Shell, policy.Permissions.FileTransfer));
+        Assert.Equal(["control-session"], policy.Permissions.Logins);
         Assert.Equal(1, policy.TokenEpoch);
     }
 

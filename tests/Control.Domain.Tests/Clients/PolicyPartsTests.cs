@@ -53,7 +53,8 @@ public class PolicyPartsTests
         Assert.True(tombstone.Removed);
         Assert.True(tombstone.Acl.Enabled);
         Assert.Empty(tombstone.Acl.Entries);
-        Assert.Equal(new PolicyPermissions(false, false, false), tombstone.Permissions);
+        Assert.Equal((false, false, false), (tombstone.Permissions.Exec, tombstone.Permissions.Shell, tombstone.Permissions.FileTransfer));
+        Assert.Empty(tombstone.Permissions.Logins);
     }
 
     [Fact]

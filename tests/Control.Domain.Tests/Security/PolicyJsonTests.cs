@@ -11,7 +11,7 @@ public class PolicyJsonTests
         ClientPolicy.CurrentSchema, "acme", Guid.NewGuid(), "123456789", "kiosk\u00e9@acme", Licensed: true, Removed: false,
         new PolicyAcl(true, ["*@acme", "al\"ice@acme", "b\\ob\n@acme"]),
         new PolicyUnattended(true, true, new PolicyScramVerifier("c2FsdA==", 600000, "c3RvcmVk", "c2VydmVy")),
-        TokenEpoch: 3, new PolicyTwoFactor(true, "SHA1", 6, 30, "ZW5jcnlwdGVk"), new PolicyPermissions(true, false, true),
+        TokenEpoch: 3, new PolicyTwoFactor(true, "SHA1", 6, 30, "ZW5jcnlwdGVk"), new PolicyPermissions(true, false, true, ["control-session"]),
         "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", ["0a1b", "ff"], [Guid.NewGuid()], ["token-1"],
         new PolicySessionSettings(true, false), Version: long.MaxValue - 1, "2026-11-30T01:00:00Z");
 

@@ -17,7 +17,7 @@ public sealed class ClientChanges(Passwords passwords)
     public static IReadOnlyCollection<string> Actions { get; } =
     [
         "acl-enable", "acl-disable", "acl-add", "acl-remove", "unattended-enable", "unattended-disable", "unattended-exclusive",
-        "unattended-password", "tokens-clear", "2fa-disable", "permissions", "tags", "remove", "remove-license",
+        "unattended-password", "tokens-clear", "2fa-disable", "permissions", "logins", "tags", "remove", "remove-license",
     ];
 
     /// <summary>Field errors of the request for this action (empty when valid).</summary>
@@ -60,6 +60,9 @@ public sealed class ClientChanges(Passwords passwords)
             case "permissions" when request.Exec is null || request.Shell is null || request.FileTransfer is null:
                 errors["permissions"] = ["Give exec, shell and fileTransfer, each true or false."];
                 break;
+            case "logins" when request.Logins is not { Count: > 0 } || request.Logins.Any(l => !Domain.Sessions.SessionLogins.IsValid(l?.Trim())):
+                errors["logins"] = [$"Name 1 to {Domain.Sessions.SessionLogins.MaxLogins} local accounts (lowercase letters, digits, '_' or '-', at most 32 characters), the default first."];
+                break;
             case "tags" when request.Tags is null || request.Tags.Any(t => !ClientDecider.TagPattern().IsMatch(t.Trim().ToLowerInvariant())):
                 errors["tags"] = ["Tags are 1-40 lowercase letters, digits, '.', '_' or '-'."];
                 break;
@@ -85,6 +88,7 @@ public sealed class ClientChanges(Passwords passwords)
             "tokens-clear" => new ClearTokens(),
             "2fa-disable" => new DisableClientTwoFactor(),
             "permissions" => new SetSessionPermissions(new SessionPermissions(request.Exec!.Value, request.Shell!.Value, request.FileTransfer!.Value)),
+            "logins" => new SetSessionLogins(request.Logins!, request.AllowRoot ?? false),
             "tags" => new SetClientTags(request.Tags!),
             "remove" => new RemoveClient(),
             "remove-license" => new RemoveClientLicense(),

@@ -40,5 +40,5 @@ public static class ClientLookup
     public static ClientDetail Detail(Client client, Organization organization, ClientPresence? presence, DateTimeOffset? unwrittenSeen, DateTimeOffset now) => new(
         Summary(client, organization, presence, unwrittenSeen, now), client.KeyFingerprint, client.EnrolledAt, client.AclEnabled, client.AclEntries,
         client.Unattended.Enabled, client.Unattended.Exclusive, client.Unattended.Verifier is not null, client.TokenEpoch, client.TwoFactor.Enabled,
-        new PolicyPermissions(client.Permissions.Exec, client.Permissions.Shell, client.Permissions.FileTransfer));
+        new PolicyPermissions(client.Permissions.Exec, client.Permissions.Shell, client.Permissions.FileTransfer, client.Logins));
 }

@@ -86,7 +86,7 @@ internal static class SessionViews
             return new SessionSummaryView(
                 s.Id, s.ClientId, c?.NumberText, c?.Alias, s.ViewerAlias, s.Source, s.Justification, s.RequestedAt, s.AuthenticatedAt, s.ClosedAt,
                 s.DurationMilliseconds, s.Methods, s.Channels, [.. s.Files.Select(f => new SessionFileView(f.Direction, f.Path, f.Size, f.Sha256, f.At))],
-                s.DeniedReason, s.EndedBy, s.EndReason, s.BytesFromViewer, s.BytesToViewer, s.Live, recorded.Contains(s.Id));
+                s.DeniedReason, s.EndedBy, s.EndReason, s.BytesFromViewer, s.BytesToViewer, s.Live, recorded.Contains(s.Id), s.Login);
         }).ToList();
     }
 }

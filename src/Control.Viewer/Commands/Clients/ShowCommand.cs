@@ -50,6 +50,7 @@ internal static class ShowCommand
             ("tokens", $"epoch {ClientTarget.Version(detail.TokenEpoch)} (remembered tokens from earlier epochs are void)"),
             ("2fa", detail.TwoFactorEnabled ? "on (unattended access also asks for a TOTP code)" : "off"),
             ("permissions", Permissions(detail.Permissions)),
+            ("logins", Logins(detail.Permissions.Logins)),
         };
         var width = lines.Max(l => l.Label.Length) + 2;
         foreach (var (label, value) in lines)
@@ -67,6 +68,11 @@ internal static class ShowCommand
 
     public static string Permissions(PolicyPermissions p) =>
         $"exec {ClientTarget.OnOff(p.Exec)}, shell {ClientTarget.OnOff(p.Shell)}, file transfer {ClientTarget.OnOff(p.FileTransfer)}";
+
+    /// <summary>The accounts sessions may run as, the default first; root is named for what it is.</summary>
+    public static string Logins(IReadOnlyList<string>? logins) => logins is not { Count: > 0 }
+        ? "none (no session is admitted)"
+        : string.Join(", ", logins.Select((l, i) => (i == 0 ? l + " (default)" : l) + (l == "root" ? " [full control of the client]" : "")));
 
     /// <summary>The ACL's state in words; the entries follow one per line.</summary>
     public static string Acl(bool enabled, int entries) => (enabled, entries) switch

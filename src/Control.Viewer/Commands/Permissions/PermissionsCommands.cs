@@ -6,5 +6,9 @@ namespace Control.Viewer.Commands.Permissions;
 internal static class PermissionsCommands
 {
     public static Command Create(CliContext context, GlobalOptions globals) =>
-        new("permissions", "What sessions on a client may do: run commands, open a shell, transfer files") { SetCommand.Create(context, globals) };
+        new("permissions", "What sessions on a client may do (run commands, open a shell, transfer files) and which local accounts they run as")
+        {
+            SetCommand.Create(context, globals),
+            LoginsCommand.Create(context, globals),
+        };
 }

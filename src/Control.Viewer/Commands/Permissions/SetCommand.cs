@@ -29,7 +29,7 @@ internal static class SetCommand
         });
         command.SetAction(async (parse, cancellation) =>
         {
-            var permissions = new PolicyPermissions(parse.GetValue(exec) == "on", parse.GetValue(shell) == "on", parse.GetValue(fileTransfer) == "on");
+            var permissions = new PolicyPermissions(parse.GetValue(exec) == "on", parse.GetValue(shell) == "on", parse.GetValue(fileTransfer) == "on", []);
             var shown = ShowCommand.Permissions(permissions);
             var text = new ClientChangeText(
                 name => $"Sessions on {name} may now: {shown}",

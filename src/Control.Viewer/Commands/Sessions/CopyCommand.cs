@@ -25,6 +25,7 @@ internal static class CopyCommand
         };
         command.Options.Add(options.Remember);
         command.Options.Add(options.Reason);
+        command.Options.Add(options.Login);
 
         command.SetAction(async (parse, cancellation) =>
         {

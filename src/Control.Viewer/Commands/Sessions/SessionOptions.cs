@@ -23,7 +23,13 @@ internal sealed class SessionOptions
         HelpName = "TEXT",
     };
 
-    public IEnumerable<Option> Options => [Remember, Reason];
+    public Option<string?> Login { get; } = new("--login")
+    {
+        Description = "The local account to run as on the client (one its policy permits; default: the first it permits)",
+        HelpName = "NAME",
+    };
+
+    public IEnumerable<Option> Options => [Remember, Reason, Login];
 
     /// <summary>Finds the client (<see cref="AgentDirectory"/>), connects, and authenticates (asking for the password and code only when the agent needs them).</summary>
     public async Task<ViewerSession> OpenAsync(CliContext context, GlobalOptions globals, ParseResult parse, CancellationToken cancellation, string? client = null)
@@ -45,7 +51,8 @@ internal sealed class SessionOptions
                 parse.GetValue(Remember),
                 parse.GetValue(Reason),
                 Environment.MachineName,
-                line => context.Error.WriteLine(line));
+                line => context.Error.WriteLine(line),
+                parse.GetValue(Login)?.Trim());
             var accepted = await session.AuthenticateAsync(credentials, cancellation);
             PhaseTrace.Mark("authenticated");
             if (accepted.RememberToken is { } token)

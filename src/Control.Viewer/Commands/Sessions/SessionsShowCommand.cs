@@ -40,6 +40,7 @@ internal static class SessionsShowCommand
             ("justification", s.Justification ?? "-"),
             ("requested", Output.Time(s.RequestedAt)),
             ("authenticated", s.AuthenticatedAt is null ? "-" : $"{Output.Time(s.AuthenticatedAt)} by {string.Join(" + ", s.Methods)}"),
+            ("login", s.Login is null ? "-" : s.Login == Domain.Sessions.SessionLogins.Root ? "root (full control of the client)" : s.Login),
             ("outcome", SessionsCommands.Outcome(s)),
             ("closed", Output.Time(s.ClosedAt)),
             ("duration", SessionsCommands.Duration(s.DurationMilliseconds)),
