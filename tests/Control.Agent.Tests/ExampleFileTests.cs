@@ -33,16 +33,7 @@ public class ExampleFileTests
 
     private static JsonElement Load()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "ops", "control-agent.example.json");
-            if (File.Exists(candidate))
-            {
-                using var document = JsonDocument.Parse(File.ReadAllText(candidate));
-                return document.RootElement.Clone();
-            }
-        }
-
-        throw new FileNotFoundException("ops/control-agent.example.json not found above " + AppContext.BaseDirectory);
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "ops", "control-agent.example.json")));
+        return document.RootElement.Clone();
     }
 }

@@ -4,14 +4,14 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Control.Portal.Tests;
 
-/// <summary>Tags, a bulk change by tag, two-factor for sessions with its QR code, and removal, from the browser.</summary>
+/// <summary>Tags, session logins, a bulk change by tag, two-factor for sessions with its QR code, and removal, from the browser.</summary>
 [Collection("portal")]
 public sealed class ClientSettingsTests(PortalFixture portal) : IDisposable
 {
     private readonly AgentDaemon _agent = new(Path.Combine(portal.Api.Root, "agent-" + Guid.NewGuid().ToString("N")[..8]));
 
     [Fact]
-    public async Task TagsBulkChangeTwoFactorAndRemoval_WorkFromTheClientPages()
+    public async Task TagsLoginsBulkChangeTwoFactorAndRemoval_WorkFromTheClientPages()
     {
         var alias = "till" + Guid.NewGuid().ToString("N")[..6];
         var client = await portal.StartAgent(_agent, alias);
@@ -24,6 +24,15 @@ public sealed class ClientSettingsTests(PortalFixture portal) : IDisposable
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Tags" }).FillAsync(alias);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save tags" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Tags saved" })).ToBeVisibleAsync();
+
+        // Session logins: root only with its explicit confirmation, and then the page says what it means.
+        await Expect(page.GetByTestId("logins-state")).ToContainTextAsync("Sessions run as control-session by default.");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Logins (local accounts, the default first)" }).FillAsync("control-session, root");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save logins" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "--allow-root" })).ToBeVisibleAsync();
+        await page.GetByLabel("Root sessions may read and change everything on the client").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save logins" }).ClickAsync();
+        await Expect(page.GetByTestId("logins-state")).ToContainTextAsync("root is permitted");
 
         // Two-factor for sessions: the QR code is an image from the API, the first code switches it on.
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor" }).ClickAsync();

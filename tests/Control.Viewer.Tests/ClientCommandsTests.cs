@@ -59,6 +59,7 @@ public sealed class ClientCommandsTests
             tokens:      epoch 2 (remembered tokens from earlier epochs are void)
             2fa:         off
             permissions: exec on, shell off, file transfer on
+            logins:      control-session (default)
             """.ReplaceLineEndings(),
             console.Out.TrimEnd().ReplaceLineEndings());
         Assert.Equal("Bearer access", console.Server.Requests[0].Authorization);
@@ -355,6 +356,22 @@ public sealed class ClientCommandsTests
         Assert.Equal(new ClientChangeRequest("least privilege", Exec: execOn, Shell: shellOn, FileTransfer: fileTransferOn), Sent(console));
         Assert.Equal(
             $"Sessions on kiosk1 (123456789) may now: exec {exec}, shell {shell}, file transfer {fileTransfer} (version 8).", console.Out.Trim());
+    }
+
+    [Fact]
+    public async Task PermissionsLogins_SendsTheListInOrderAndTheRootConfirmation()
+    {
+        using var console = SignedIn();
+        console.Server.On("POST /clients/kiosk1/logins", HttpStatusCode.OK, Json(new ClientChangeResponse(KioskId, "123456789", 8, true)));
+
+        var exitCode = await console.RunAsync(
+            "permissions", "logins", "kiosk1", "--login", "ops", "--login", "root", "--allow-root", "--reason", "maintenance");
+
+        Assert.Equal(0, exitCode);
+        var sent = Sent(console);
+        Assert.Equal(["ops", "root"], sent.Logins);
+        Assert.True(sent.AllowRoot);
+        Assert.Equal("Sessions on kiosk1 (123456789) may now run as: ops, root (default ops) (version 8).", console.Out.Trim());
     }
 
     [Fact]

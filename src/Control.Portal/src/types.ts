@@ -27,7 +27,7 @@ export interface ClientDetail {
   unattendedPasswordSet: boolean;
   tokenEpoch: number;
   twoFactorEnabled: boolean;
-  permissions: { exec: boolean; shell: boolean; fileTransfer: boolean };
+  permissions: { exec: boolean; shell: boolean; fileTransfer: boolean; logins: string[] };
 }
 
 export interface ClientChangeResponse {

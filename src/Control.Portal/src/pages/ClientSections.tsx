@@ -61,7 +61,39 @@ export function Permissions(props: { detail: Detail; changes?: Changes }) {
         </fieldset>
         {changes && <div class="actions"><button type="submit" disabled={changes.busy}>Save permissions</button></div>}
       </form>
+      <Logins detail={detail} changes={changes} />
     </section>
+  );
+}
+
+/** The local accounts sessions run as, the default first; naming root asks for an explicit confirmation. */
+function Logins(props: { detail: Detail; changes?: Changes }) {
+  const { detail, changes } = props;
+  const [text, setText] = useState(detail.permissions.logins.join(", "));
+  const [allowRoot, setAllowRoot] = useState(false);
+  const logins = text.split(/[\s,]+/).filter((l) => l.length > 0);
+  const namesRoot = logins.includes("root") && !detail.permissions.logins.includes("root");
+  return (
+    <form onSubmit={(e) => { e.preventDefault(); changes?.run("logins", { logins, allowRoot }, "Session logins saved"); }}>
+      <p data-testid="logins-state">
+        Sessions run as <strong>{detail.permissions.logins[0] ?? "nobody"}</strong> by default
+        {detail.permissions.logins.length > 1 ? ` (or ${detail.permissions.logins.slice(1).join(", ")})` : ""}
+        {detail.permissions.logins.includes("root") ? "; root is permitted: such a session controls the whole client, the agent included." : "."}
+      </p>
+      {changes && (
+        <>
+          <Field label="Logins (local accounts, the default first)" name="logins" value={text} onInput={setText}
+            hint="Separated by commas or spaces. A session as an account not listed is refused." />
+          {namesRoot && (
+            <div class="check">
+              <input type="checkbox" id="logins-allow-root" checked={allowRoot} onChange={(e) => setAllowRoot((e.currentTarget as HTMLInputElement).checked)} />
+              <label for="logins-allow-root">Root sessions may read and change everything on the client, the agent's keys and audit queue included</label>
+            </div>
+          )}
+          <div class="actions"><button type="submit" disabled={changes.busy}>Save logins</button></div>
+        </>
+      )}
+    </form>
   );
 }
 
