@@ -58,9 +58,9 @@ public sealed partial class OffboardingTests
         var remembered = (await bob.RunAsync("exec", "door", "--", "true")).ShouldExit(0, () => Logs);
         Assert.Contains("remember-token", remembered.Stderr, StringComparison.Ordinal);
 
-        // HR records him; an admin records that he knows the license key.
+        // HR records him; an admin, who may manage his account, links it and records that he knows the license key.
         (await hana.RunAsync("people", "add", "Bob Builder", "--email", "bob@example.com", "--reason", "hired")).ShouldExit(0, () => _api.Log);
-        (await hana.RunAsync("people", "link", "Bob Builder", "--operator", "bob", "--reason", "his account")).ShouldExit(0, () => _api.Log);
+        (await alice.RunAsync("people", "link", "Bob Builder", "--operator", "bob", "--reason", "his account")).ShouldExit(0, () => _api.Log);
         (await alice.RunAsync("people", "knows", "Bob Builder", "--secret", "license-key", "--reason", "he installed the agents")).ShouldExit(0, () => _api.Log);
 
         // The agents' session events reach the API from their on-disk queues in their own time.

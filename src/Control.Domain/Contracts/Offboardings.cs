@@ -15,11 +15,16 @@ public sealed record OffboardingStepDto(int Step, string Name, string StepId, st
 public sealed record OffboardingReceiptDto(
     Guid ClientId, string Client, long ExpectedVersion, string Status, long? ReceivedVersion, DateTimeOffset? ReceivedAt, double? ReceiptMilliseconds, string? Signature);
 
+/// <param name="Status">scheduled, awaiting-approval, running, awaiting-receipts, completed, completed-with-pending or cancelled.</param>
+/// <param name="ApprovalRequiredFor">The person's owner and security-admin accounts that made it wait for a second owner's approval.</param>
+/// <param name="ApprovedBy">The owner who approved it.</param>
+/// <param name="Waiting">Why it waits, in words (awaiting-approval).</param>
 public sealed record OffboardingResponse(
     Guid Id, Guid PersonId, string Person, string Mode, string Reason, string Status, string RequestedBy, DateTimeOffset RequestedAt,
     DateTimeOffset? EffectiveAt, DateTimeOffset? StartedAt, DateTimeOffset? ChangesCommittedAt, DateTimeOffset? ReceiptsDueBy,
     int ExpectedReceipts, int PendingReceipts, DateTimeOffset? LastReceiptAt, DateTimeOffset? CompletedAt,
-    IReadOnlyList<OffboardingStepDto> Steps, IReadOnlyList<OffboardingReceiptDto> Receipts, long Version);
+    IReadOnlyList<OffboardingStepDto> Steps, IReadOnlyList<OffboardingReceiptDto> Receipts, long Version,
+    IReadOnlyList<string>? ApprovalRequiredFor = null, string? ApprovedBy = null, string? Waiting = null);
 
 /// <summary>The proof: every change with its event, every receipt, the timings, and the access review afterwards.</summary>
 public sealed record OffboardingReport(

@@ -1,4 +1,5 @@
 using Control.Domain.Common;
+using Control.Domain.Operators;
 
 namespace Control.Domain.Offboarding;
 
@@ -15,9 +16,22 @@ public enum OffboardingMode
 }
 
 /// <summary>HR asked for it; <paramref name="EffectiveAt"/> schedules it (null: at once).</summary>
+/// <param name="StarterRole">
+/// The requester's role then: every account change of the offboarding is decided with it (null in an offboarding recorded
+/// before it was: such an offboarding changes no operator account).
+/// </param>
 public sealed record OffboardingRequested(
     Guid OffboardingId, Guid PersonId, string PersonName, OffboardingMode Mode, string Reason, DateTimeOffset? EffectiveAt,
-    TimeSpan ReceiptDeadline, Actor By, DateTimeOffset At);
+    TimeSpan ReceiptDeadline, Actor By, DateTimeOffset At, OperatorRole? StarterRole = null);
+
+/// <summary>
+/// The person is linked to owner or security-admin accounts (<paramref name="Accounts"/>): the offboarding changes nothing
+/// until an owner other than its starter approves it.
+/// </summary>
+public sealed record OffboardingApprovalRequested(Guid OffboardingId, IReadOnlyList<string> Accounts, DateTimeOffset At);
+
+/// <summary>An owner other than the starter approved the offboarding of a person with privileged accounts (the second person).</summary>
+public sealed record OffboardingApproved(Guid OffboardingId, Actor By, DateTimeOffset At);
 
 public sealed record OffboardingCancelled(Guid OffboardingId, Actor By, DateTimeOffset At);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Control.Domain.Common;
+using Control.Domain.Operators;
 
 namespace Control.Domain.Offboarding;
 
@@ -12,6 +13,9 @@ public enum OffboardingStatus
     Completed,
     CompletedWithPending,
     Cancelled,
+
+    /// <summary>Scheduled, but waiting for an owner other than the starter to approve it (privileged accounts): nothing changes yet.</summary>
+    AwaitingApproval,
 }
 
 public sealed record OffboardingStepState(int Step, string Name, string StepId, DateTimeOffset? CompletedAt, IReadOnlyList<OffboardingChange> Changes, IReadOnlyList<string> Notes);
@@ -69,7 +73,18 @@ public sealed record Offboarding
     public DateTimeOffset? LastReceiptAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public Actor? CancelledBy { get; init; }
+
+    /// <summary>The starter's role when they requested it: the authority every account change is decided with.</summary>
+    public OperatorRole? StarterRole { get; init; }
+
+    /// <summary>The privileged accounts (owner, security-admin) that made it wait for a second owner's approval.</summary>
+    public IReadOnlyList<string> ApprovalRequiredFor { get; init; } = [];
+
+    public Actor? ApprovedBy { get; init; }
+    public DateTimeOffset? ApprovedAt { get; init; }
     public long Version { get; set; }
+
+    public OffboardingAuthority Authority => new(StarterRole, RequestedBy);
 
     public int NextStep => Steps.Count(s => s.CompletedAt is not null) + 1;
 
@@ -86,6 +101,7 @@ public sealed record Offboarding
             RequestedAt = e.At,
             EffectiveAt = e.EffectiveAt,
             ReceiptDeadline = e.ReceiptDeadline,
+            StarterRole = e.StarterRole,
             Status = OffboardingStatus.Scheduled,
             Steps = Enumerable.Range(1, OffboardingSteps.Count)
                 .Select(n => new OffboardingStepState(n, OffboardingSteps.Name(n), OffboardingSteps.StepId(e.OffboardingId, n), null, [], []))
@@ -93,6 +109,8 @@ public sealed record Offboarding
         },
         _ when state is null => null,
         OffboardingCancelled e => state with { Status = OffboardingStatus.Cancelled, CancelledBy = e.By, CompletedAt = e.At },
+        OffboardingApprovalRequested e => state with { Status = OffboardingStatus.AwaitingApproval, ApprovalRequiredFor = e.Accounts, ApprovedBy = null, ApprovedAt = null },
+        OffboardingApproved e => state with { Status = OffboardingStatus.Scheduled, ApprovedBy = e.By, ApprovedAt = e.At },
         OffboardingStarted e => state with { Status = OffboardingStatus.Running, StartedAt = e.At },
         OffboardingStepProgressed e => state with
         {
@@ -129,6 +147,7 @@ public sealed record Offboarding
         OffboardingStatus.Completed => "completed",
         OffboardingStatus.CompletedWithPending => "completed-with-pending",
         OffboardingStatus.Cancelled => "cancelled",
+        OffboardingStatus.AwaitingApproval => "awaiting-approval",
         _ => status.ToString(),
     };
 }

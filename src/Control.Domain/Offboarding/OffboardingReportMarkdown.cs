@@ -16,6 +16,15 @@ public static class OffboardingReportMarkdown
         md.Append(CultureInfo.InvariantCulture, $"- Offboarding: `{o.Id}` (the correlation id of every event it appended)\n");
         md.Append(CultureInfo.InvariantCulture, $"- Status: **{o.Status}**, mode {o.Mode}\n");
         md.Append(CultureInfo.InvariantCulture, $"- Requested by {o.RequestedBy} at {T(o.RequestedAt)}: {o.Reason}\n");
+        if (o.Waiting is { } waiting)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"- Nothing changed yet: {waiting}\n");
+        }
+        else if (o.ApprovedBy is { } approver)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"- Approved by {approver} (privileged accounts: {string.Join(", ", o.ApprovalRequiredFor ?? [])})\n");
+        }
+
         md.Append(CultureInfo.InvariantCulture, $"- Started {T(o.StartedAt)}; all changes committed {T(o.ChangesCommittedAt)} ({report.SecondsToChangesCommitted?.ToString("0.000", CultureInfo.InvariantCulture) ?? "—"} s)\n");
         md.Append(CultureInfo.InvariantCulture, $"- Receipts: {o.ExpectedReceipts - o.PendingReceipts} of {o.ExpectedReceipts}; last at {T(o.LastReceiptAt)} ({report.SecondsToLastReceipt?.ToString("0.000", CultureInfo.InvariantCulture) ?? "—"} s after the start)\n\n");
         md.Append("## Steps\n\n");

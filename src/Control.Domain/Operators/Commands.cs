@@ -1,3 +1,5 @@
+using Control.Domain.Common;
+
 namespace Control.Domain.Operators;
 
 // Commands carry everything the decider needs; secrets arrive already hashed or protected by the caller,
@@ -14,11 +16,20 @@ public sealed record ActivateOperator(string ActivationCode, string NewPasswordH
 
 public sealed record ChangePassword(bool CurrentPasswordMatches, string NewPasswordHash);
 
-public sealed record ResetPassword(string ActivationCodeHash, DateTimeOffset ActivationExpiresAt);
+/// <param name="ActiveOwners">Active owner accounts of the organization now, the target included (counted under the owners' lock).</param>
+public sealed record ResetPassword(string ActivationCodeHash, DateTimeOffset ActivationExpiresAt, int ActiveOwners);
 
-public sealed record DisableOperator;
+/// <param name="ActiveOwners">Active owner accounts of the organization now, the target included (counted under the owners' lock).</param>
+public sealed record DisableOperator(int ActiveOwners);
 
 public sealed record EnableOperator;
+
+/// <summary>
+/// The authority an offboarding decides its account changes with: the role its starter had when they requested it (null
+/// for an offboarding requested before the role was recorded: it changes no account) and the starter, who is never
+/// allowed to change their own account through it.
+/// </summary>
+public sealed record OffboardingAuthority(OperatorRole? StarterRole, Actor Starter);
 
 public sealed record SignOutEverywhere;
 

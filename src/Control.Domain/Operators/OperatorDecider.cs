@@ -56,17 +56,36 @@ public static class OperatorDecider
     }
 
     public static Decision Decide(ResetPassword c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now) =>
-        Guard(state, actorRole, actor, allowSelf: false)
+        Reset(c, state, Guard(state, actorRole, actor, allowSelf: false), actor, now);
+
+    /// <summary>An offboarding's reset of a shared account: with its starter's authority, never an owner's.</summary>
+    public static Decision Decide(ResetPassword c, Operator state, OffboardingAuthority authority, Actor actor, DateTimeOffset now) =>
+        Reset(c, state, OffboardingGuard(state, authority), actor, now);
+
+    public static Decision Decide(DisableOperator c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now) =>
+        Disable(c, state, Guard(state, actorRole, actor, allowSelf: false), actor, now);
+
+    /// <summary>An offboarding's disable of a linked account: with its starter's authority, never an owner's.</summary>
+    public static Decision Decide(DisableOperator c, Operator state, OffboardingAuthority authority, Actor actor, DateTimeOffset now) =>
+        Disable(c, state, OffboardingGuard(state, authority), actor, now);
+
+    private static Decision Reset(ResetPassword c, Operator state, Refusal? guard, Actor actor, DateTimeOffset now) =>
+        guard ?? LastOwner(state, c.ActiveOwners)
         ?? Decision.Accept(new OperatorPasswordReset(state.Id, c.ActivationCodeHash, c.ActivationExpiresAt, actor, now));
 
-    public static Decision Decide(DisableOperator c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now)
+    private static Decision Disable(DisableOperator c, Operator state, Refusal? guard, Actor actor, DateTimeOffset now)
     {
-        if (Guard(state, actorRole, actor, allowSelf: false) is { } refusal)
+        if (guard is not null)
         {
-            return refusal;
+            return guard;
         }
 
-        return state.Status == OperatorStatus.Disabled ? Decision.NothingToDo : Decision.Accept(new OperatorDisabled(state.Id, actor, now));
+        if (state.Status == OperatorStatus.Disabled)
+        {
+            return Decision.NothingToDo;
+        }
+
+        return LastOwner(state, c.ActiveOwners) ?? Decision.Accept(new OperatorDisabled(state.Id, actor, now));
     }
 
     public static Decision Decide(EnableOperator c, Operator state, OperatorRole actorRole, Actor actor, DateTimeOffset now)
@@ -258,6 +277,37 @@ public static class OperatorDecider
     /// <summary>The roles an operator of <paramref name="actorRole"/> may invite (the invitation's own check, plus who may invite at all).</summary>
     public static IReadOnlyList<string> GrantableRoles(OperatorRole actorRole) =>
         actorRole.CanManageOperators() ? Enum.GetValues<OperatorRole>().Where(r => actorRole.CanManage(r)).Select(r => r.ToName()).ToList() : [];
+
+    /// <summary>
+    /// Why <paramref name="actor"/> may not manage <paramref name="target"/> (null: they may): the rule of disable, enable and
+    /// reset, also applied to linking the account to a person, since an offboarding of the person acts on it.
+    /// </summary>
+    public static Refusal? ManageRefusal(Operator target, OperatorRole actorRole, Actor actor) => Guard(target, actorRole, actor, allowSelf: false);
+
+    private static Refusal? OffboardingGuard(Operator target, OffboardingAuthority authority)
+    {
+        if (authority.StarterRole is not { } role || !role.CanOffboard(target.Role))
+        {
+            var who = authority.StarterRole is { } known ? $"{authority.Starter.Name} ({known.ToName()})" : authority.Starter.Name;
+            return new Refusal(RefusalKind.Forbidden, "offboarding.not_authorized",
+                $"skipped: the offboarding's starter {who} may not change {target.QualifiedName}; an operator who may manages it by hand.");
+        }
+
+        if (authority.Starter.OperatorId == target.Id)
+        {
+            return new Refusal(RefusalKind.Conflict, "operator.self",
+                $"skipped: {target.QualifiedName} started this offboarding; nobody changes their own account, ask another owner or security-admin.");
+        }
+
+        return null;
+    }
+
+    /// <summary>An organization always keeps an owner who can sign in: nobody, by any path, disables or resets the last one.</summary>
+    private static Refusal? LastOwner(Operator target, int activeOwners) =>
+        target is { Role: OperatorRole.Owner, Status: OperatorStatus.Active } && activeOwners <= 1
+            ? new Refusal(RefusalKind.Conflict, "operator.last_owner",
+                $"{target.QualifiedName} is the organization's last active owner; make another operator an owner first.")
+            : null;
 
     private static Refusal? Guard(Operator target, OperatorRole actorRole, Actor actor, bool allowSelf)
     {

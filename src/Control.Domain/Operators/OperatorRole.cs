@@ -51,6 +51,17 @@ public static class OperatorRoles
     /// <summary>Who may manage operator accounts at all.</summary>
     public static bool CanManageOperators(this OperatorRole role) => role is OperatorRole.Owner or OperatorRole.SecurityAdmin;
 
+    /// <summary>Owners and security-admins: an offboarding of a person linked to such an account waits for a second owner's approval.</summary>
+    public static bool IsPrivileged(this OperatorRole role) => role is OperatorRole.Owner or OperatorRole.SecurityAdmin;
+
+    /// <summary>
+    /// Whose accounts an offboarding started by <paramref name="starter"/> may disable or reset: the accounts the role manages
+    /// directly and, for hr (who manages no account directly and links none), the unprivileged accounts an admin linked to
+    /// the person. Never more than an owner or security-admin could do by hand.
+    /// </summary>
+    public static bool CanOffboard(this OperatorRole starter, OperatorRole target) =>
+        starter.CanManage(target) || (starter == OperatorRole.Hr && !target.IsPrivileged());
+
     /// <summary>Owners are managed only by owners, so a security-admin cannot lock the owners out or take over an owner account.</summary>
     public static bool CanManage(this OperatorRole actorRole, OperatorRole targetRole) =>
         actorRole == OperatorRole.Owner || (actorRole == OperatorRole.SecurityAdmin && targetRole != OperatorRole.Owner);

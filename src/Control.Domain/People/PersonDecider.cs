@@ -17,7 +17,8 @@ public sealed record StartOffboarding(Guid OffboardingId);
 
 public sealed record CancelOffboarding(Guid OffboardingId);
 
-public sealed record CompleteOffboarding(Guid OffboardingId);
+/// <param name="Kept">Aliases the offboarding had no authority over (accounts it could not change): they stay the person's and are not released.</param>
+public sealed record CompleteOffboarding(Guid OffboardingId, IReadOnlyCollection<string> Kept);
 
 /// <summary>The rules of the HR record. Links are idempotent (linking twice changes nothing); an offboarded person is closed.</summary>
 public static class PersonDecider
@@ -66,7 +67,7 @@ public static class PersonDecider
                 : Decision.NothingToDo,
             CompleteOffboarding c => person.Status == PersonStatus.Offboarded
                 ? Decision.NothingToDo
-                : Decision.Accept(new PersonOffboarded(person.Id, c.OffboardingId, person.AclIdentities(), actor, now)),
+                : Decision.Accept(new PersonOffboarded(person.Id, c.OffboardingId, person.AclIdentities().Except(c.Kept, StringComparer.Ordinal).ToList(), actor, now)),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown person command."),
         };
     }

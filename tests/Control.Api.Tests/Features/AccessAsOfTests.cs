@@ -89,7 +89,7 @@ public class AccessAsOfTests(ApiFixture api)
         await org.Change(door, "unattended-enable", new ClientChangeRequest("test"));
         var beforePerson = await Mark();
         var person = await hr.PostOk<PersonResponse>("/people", new AddPersonRequest("Bob Builder", "bob@example.com", "hired"));
-        await hr.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("bob", null, null, "account"));
+        await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("bob", null, null, "account"));
         await hr.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest(null, null, "bob-laptop", "their laptop"));
         var beforeSignIn = await Mark();
         await door.Report(new SessionAuthenticated(Guid.CreateVersion7(), door.Enrolment.ClientId, bob, ["certificate 01", "unattended password (SCRAM-SHA-256)"], null, DateTimeOffset.UtcNow));

@@ -43,7 +43,7 @@ public class OffboardingTests(ApiFixture api)
 
         var person = await hr.PostOk<PersonResponse>("/people", new AddPersonRequest("Bob Builder", "bob@example.com", "hired"));
         Assert.Equal(HttpStatusCode.Created, (await hr.Post("/people", new AddPersonRequest("Someone Else", null, "hired"))).StatusCode);
-        await hr.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("bob", null, null, "account"));
+        await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("bob", null, null, "account"));
         await hr.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest(null, null, "bob-laptop", "their laptop"));
         await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/knowledge", new RecordKnowledgeRequest("license-key", null, "had it in a note"));
         await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/knowledge", new RecordKnowledgeRequest("operator-password", "shared", "shared account"));
@@ -200,7 +200,7 @@ public class OffboardingTests(ApiFixture api)
         var (_, hr) = await org.Operator("hera", "hr");
         await org.Operator("dan", "technician");
         var person = await hr.PostOk<PersonResponse>("/people", new AddPersonRequest("Dan", null, "hired"));
-        await hr.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("dan", null, null, "account"));
+        await org.Owner.PostOk<PersonResponse>($"/people/{person.Id}/links", new LinkPersonRequest("dan", null, null, "account"));
 
         var scheduled = await Client.Read<OffboardingResponse>(
             await hr.Post("/offboardings", new StartOffboardingRequest("Dan", "leaving end of month", "full", DateTimeOffset.UtcNow.AddHours(1), null)), HttpStatusCode.Accepted);
@@ -224,7 +224,7 @@ public class OffboardingTests(ApiFixture api)
         // A scheduled one that is not cancelled starts by itself at its time (a Wolverine scheduled message in PostgreSQL).
         await org.Operator("gus", "technician");
         var gus = await hr.PostOk<PersonResponse>("/people", new AddPersonRequest("Gus", null, "hired"));
-        await hr.PostOk<PersonResponse>($"/people/{gus.Id}/links", new LinkPersonRequest("gus", null, null, "account"));
+        await org.Owner.PostOk<PersonResponse>($"/people/{gus.Id}/links", new LinkPersonRequest("gus", null, null, "account"));
         var at = DateTimeOffset.UtcNow.AddSeconds(3);
         var later = await Client.Read<OffboardingResponse>(
             await hr.Post("/offboardings", new StartOffboardingRequest("Gus", "leaves in a moment", null, at, null)), HttpStatusCode.Accepted);

@@ -31,14 +31,14 @@ public class OperatorDeciderTests
 
     public static TheoryData<string, object[], Func<Operator, Decision>, Type?, string?> AdminActions => new()
     {
-        { "disable an active operator", [Registered()], s => OperatorDecider.Decide(new DisableOperator(), s, OperatorRole.Owner, Owner, T0), typeof(OperatorDisabled), null },
-        { "disable twice is a no-op", [Registered(), new OperatorDisabled(TargetId, Owner, T0)], s => OperatorDecider.Decide(new DisableOperator(), s, OperatorRole.Owner, Owner, T0), null, null },
+        { "disable an active operator", [Registered()], s => OperatorDecider.Decide(new DisableOperator(2), s, OperatorRole.Owner, Owner, T0), typeof(OperatorDisabled), null },
+        { "disable twice is a no-op", [Registered(), new OperatorDisabled(TargetId, Owner, T0)], s => OperatorDecider.Decide(new DisableOperator(2), s, OperatorRole.Owner, Owner, T0), null, null },
         { "enable a disabled operator", [Registered(), new OperatorDisabled(TargetId, Owner, T0)], s => OperatorDecider.Decide(new EnableOperator(), s, OperatorRole.SecurityAdmin, Owner, T0), typeof(OperatorEnabled), null },
         { "enable an active operator is a no-op", [Registered()], s => OperatorDecider.Decide(new EnableOperator(), s, OperatorRole.Owner, Owner, T0), null, null },
-        { "security-admin cannot disable an owner", [Registered(OperatorRole.Owner)], s => OperatorDecider.Decide(new DisableOperator(), s, OperatorRole.SecurityAdmin, Owner, T0), null, "operator.not_manageable" },
-        { "auditor cannot disable anyone", [Registered()], s => OperatorDecider.Decide(new DisableOperator(), s, OperatorRole.Auditor, Owner, T0), null, "operator.not_manageable" },
-        { "nobody disables themselves", [Registered(OperatorRole.Owner)], s => OperatorDecider.Decide(new DisableOperator(), s, OperatorRole.Owner, Target, T0), null, "operator.self" },
-        { "reset password", [Registered()], s => OperatorDecider.Decide(new ResetPassword("codehash", T0.AddDays(1)), s, OperatorRole.Owner, Owner, T0), typeof(OperatorPasswordReset), null },
+        { "security-admin cannot disable an owner", [Registered(OperatorRole.Owner)], s => OperatorDecider.Decide(new DisableOperator(2), s, OperatorRole.SecurityAdmin, Owner, T0), null, "operator.not_manageable" },
+        { "auditor cannot disable anyone", [Registered()], s => OperatorDecider.Decide(new DisableOperator(2), s, OperatorRole.Auditor, Owner, T0), null, "operator.not_manageable" },
+        { "nobody disables themselves", [Registered(OperatorRole.Owner)], s => OperatorDecider.Decide(new DisableOperator(2), s, OperatorRole.Owner, Target, T0), null, "operator.self" },
+        { "reset password", [Registered()], s => OperatorDecider.Decide(new ResetPassword("codehash", T0.AddDays(1), 2), s, OperatorRole.Owner, Owner, T0), typeof(OperatorPasswordReset), null },
         { "reset 2FA of an enrolled operator", WithTwoFactor(), s => OperatorDecider.Decide(new ResetTwoFactor(), s, OperatorRole.SecurityAdmin, Owner, T0), typeof(TwoFactorReset), null },
         { "reset 2FA without 2FA is a no-op", [Registered()], s => OperatorDecider.Decide(new ResetTwoFactor(), s, OperatorRole.Owner, Owner, T0), null, null },
         { "enrol while enrolled is refused", WithTwoFactor(), s => OperatorDecider.Decide(new StartTwoFactorEnrollment("p"), s, Target, T0), null, "two_factor.already_enabled" },
@@ -60,7 +60,7 @@ public class OperatorDeciderTests
         var target = Given(Registered(targetRole));
 
         Assert.Equal(expected, OperatorDecider.MayManage(target, actorRole, Owner));
-        Assert.Equal(expected, OperatorDecider.Decide(new DisableOperator(), target, actorRole, Owner, T0).Refusal is null);
+        Assert.Equal(expected, OperatorDecider.Decide(new DisableOperator(2), target, actorRole, Owner, T0).Refusal is null);
         Assert.False(OperatorDecider.MayManage(target, OperatorRole.Owner, Target));
     }
 

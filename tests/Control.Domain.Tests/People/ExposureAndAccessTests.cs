@@ -126,9 +126,9 @@ public class ExposureAndAccessTests
         var offboardingId = Guid.NewGuid();
         var started = Person.Evolve(person, PersonDecider.Decide(new StartOffboarding(offboardingId), person, Owner, T0).Events.Single())!;
         Assert.Equal(RefusalKind.Conflict, PersonDecider.Decide(new StartOffboarding(Guid.NewGuid()), started, Owner, T0).Refusal!.Kind);
-        var done = Person.Evolve(started, PersonDecider.Decide(new CompleteOffboarding(offboardingId), started, Owner, T0).Events.Single())!;
+        var done = Person.Evolve(started, PersonDecider.Decide(new CompleteOffboarding(offboardingId, []), started, Owner, T0).Events.Single())!;
         Assert.Equal(["bob@acme"], done.ReleasedAliases);
         Assert.Equal("person.offboarded", PersonDecider.Decide(new StartOffboarding(Guid.NewGuid()), done, Owner, T0).Refusal!.Code);
-        Assert.Empty(PersonDecider.Decide(new CompleteOffboarding(offboardingId), done, Owner, T0).Events);
+        Assert.Empty(PersonDecider.Decide(new CompleteOffboarding(offboardingId, []), done, Owner, T0).Events);
     }
 }

@@ -85,20 +85,23 @@ public static class StartOffboardingEndpoint
         session.RecordAs(actor, request.Reason, http);
         session.CorrelationId = id.ToString();
         person.AppendMany(decision.Events.ToArray());
-        var requested = new OffboardingRequested(id, found.Id, found.Name, mode, request.Reason!.Trim(), effectiveAt, deadline, actor, now);
-        session.Events.StartStream<Offboarding>(id, requested);
-        session.Store(new OffboardingSaga { Id = id, Status = "scheduled" });
+        var requested = new OffboardingRequested(id, found.Id, found.Name, mode, request.Reason!.Trim(), effectiveAt, deadline, actor, now, http.User.OperatorRole());
+        var offboarding = Offboarding.Evolve(null, requested)!;
+        var approval = await OffboardingApprovals.Request(session, offboarding, person.Aggregate!, now, cancellation);
+        session.Events.StartStream<Offboarding>(id, [requested, .. approval.Events]);
+        offboarding = approval.Events.Aggregate(offboarding, (o, e) => Offboarding.Evolve(o, e)!);
+        session.Store(new OffboardingSaga { Id = id, Status = Offboarding.StatusName(offboarding.Status) });
+        // Also while it awaits approval: the step finds it waiting and does nothing; the approval sends the step again.
         await bus.PublishAsync(new RunOffboardingStep(id, 1), new DeliveryOptions { TenantId = session.TenantId, ScheduledTime = effectiveAt });
 
-        var offboarding = Offboarding.Evolve(null, requested)!;
-        offboarding.Version = 1;
+        offboarding.Version = 1 + approval.Events.Count;
         return Results.Accepted($"/offboardings/{id}", OffboardingViews.Response(offboarding, []));
     }
 }
 
 public static class CancelOffboardingEndpoint
 {
-    /// <summary>Cancels a scheduled offboarding. Once its first step has begun it runs to the end (a half-done offboarding protects no one).</summary>
+    /// <summary>Cancels a scheduled offboarding (or one awaiting approval). Once its first step has begun it runs to the end (a half-done offboarding protects no one).</summary>
     [Authorize(Policy = Policies.Offboard)]
     [WolverinePost("/offboardings/{id}/cancel")]
     public static async Task<IResult> Post(Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
@@ -114,10 +117,10 @@ public static class CancelOffboardingEndpoint
             return Problems.NotFound("offboarding").ToResult();
         }
 
-        if (offboarding.Status != OffboardingStatus.Scheduled)
+        if (offboarding.Status is not (OffboardingStatus.Scheduled or OffboardingStatus.AwaitingApproval))
         {
             return Problems.From(new Domain.Common.Refusal(Domain.Common.RefusalKind.Conflict, "offboarding.not_scheduled",
-                $"The offboarding is {Offboarding.StatusName(offboarding.Status)}; only a scheduled one can be cancelled.")).ToResult();
+                $"The offboarding is {Offboarding.StatusName(offboarding.Status)}; only a scheduled one (or one awaiting approval) can be cancelled.")).ToResult();
         }
 
         var actor = http.User.Actor();

@@ -44,6 +44,12 @@ public sealed class OffboardingSaga : Saga
             return null;
         }
 
+        if (offboarding.Status == OffboardingStatus.AwaitingApproval)
+        {
+            logger.LogInformation("Offboarding {Id}: waits for a second owner's approval; step {Step} not run", Id, message.Step);
+            return null;
+        }
+
         if (message.Step != offboarding.NextStep || message.Step > OffboardingSteps.Count + 1)
         {
             logger.LogInformation("Offboarding {Id}: step {Step} already done, ignored (a redelivery)", Id, message.Step);
@@ -54,6 +60,16 @@ public sealed class OffboardingSaga : Saga
         OffboardingStepRunner.RecordAs(session, offboarding);
         if (offboarding.Status == OffboardingStatus.Scheduled)
         {
+            // A privileged account linked since the request needs the approval too: it waits instead of starting.
+            var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation);
+            var approval = await OffboardingApprovals.Request(session, offboarding, person!, now, cancellation);
+            if (approval.Events.Count > 0)
+            {
+                stream.AppendMany(approval.Events.ToArray());
+                Status = "awaiting-approval";
+                return null;
+            }
+
             stream.AppendOne(new OffboardingStarted(Id, now));
             Status = "running";
         }
@@ -86,7 +102,7 @@ public sealed class OffboardingSaga : Saga
     {
         // An ACL step committed by an earlier version of Control left the record open: close it here (nothing to do otherwise).
         var person = await session.Events.FetchForWriting<Person>(offboarding.PersonId, cancellation);
-        person.AppendMany(PersonDecider.Decide(new CompleteOffboarding(Id), person.Aggregate!, OffboardingStepRunner.Actor, now).Events.ToArray());
+        person.AppendMany(PersonDecider.Decide(new CompleteOffboarding(Id, []), person.Aggregate!, OffboardingStepRunner.Actor, now).Events.ToArray());
 
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
         var changed = offboarding.Steps.SelectMany(s => s.Changes).ToList();

@@ -1,5 +1,6 @@
 using Control.Api.Features.Access;
 using Control.Api.Features.Clients;
+using Control.Api.Features.Operators;
 using Control.Api.Features.Organizations;
 using Control.Api.Hosting;
 using Control.Api.Infrastructure;
@@ -52,6 +53,12 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
         session.UseIdentityMapFor<Client>();
         var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
             ?? throw new InvalidOperationException($"The person {offboarding.PersonId} of offboarding {offboarding.Id} is gone.");
+        IReadOnlyCollection<string> kept = [];
+        if (step == 7)
+        {
+            (person, kept) = await WithinAuthority(session, person, offboarding, now, cancellation);
+        }
+
         var last = true;
         List<Guid>? batch = null;
         List<Guid>? lastClients = null;
@@ -146,7 +153,7 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
                     notes.AddRange(person.Clients.Where(c => !state.Clients.Any(x => x.Id == c.ClientId)).Select(c => $"{c.Label} was removed before"));
                     break;
                 case 2:
-                    await DisableAccounts(session, state, person, known, now, changes, notes, cancellation);
+                    await DisableAccounts(session, state, person, offboarding, known, now, changes, notes, cancellation);
                     break;
                 case 3:
                     var knowsKey = known.Any(k => k.Secret == SecretKind.LicenseKey);
@@ -191,7 +198,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
                         // records. A batch that failed fails this transaction too, and the saga's retry finds what is left.
                         await sideBySide;
                         await FoldBatches(session, offboarding, step, cancellation);
-                        await ClosePerson(session, person, offboarding, now, changes, cancellation);
+                        notes.AddRange(kept.Select(alias => $"{alias}: left in every access control list and not released: the offboarding could not change the account"));
+                        await ClosePerson(session, person, offboarding, kept, now, changes, cancellation);
                     }
 
                     break;
@@ -245,10 +253,11 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
     /// when the step is; what follows only waits for receipts.
     /// </summary>
     private static async Task ClosePerson(
-        IDocumentSession session, Person person, Offboarding offboarding, DateTimeOffset now, List<OffboardingChange> changes, CancellationToken cancellation)
+        IDocumentSession session, Person person, Offboarding offboarding, IReadOnlyCollection<string> kept, DateTimeOffset now, List<OffboardingChange> changes,
+        CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<Person>(person.Id, cancellation);
-        var decision = PersonDecider.Decide(new CompleteOffboarding(offboarding.Id), stream.Aggregate!, Actor, now);
+        var decision = PersonDecider.Decide(new CompleteOffboarding(offboarding.Id, kept), stream.Aggregate!, Actor, now);
         Record(stream, "person", person.Id, person.Name, decision, "record closed; aliases released (a wildcard matches them no more)", changes);
     }
 
@@ -303,44 +312,78 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
         }
     }
 
+    /// <summary>
+    /// Every account change is decided with the starter's authority (never an owner's): a refused one is a note of the step,
+    /// and the account's certificates stay. The last active owner is counted under the owners' lock.
+    /// </summary>
     private static async Task DisableAccounts(
-        IDocumentSession session, AccessState state, Person person, List<SecretKnowledge> known, DateTimeOffset now,
+        IDocumentSession session, AccessState state, Person person, Offboarding offboarding, List<SecretKnowledge> known, DateTimeOffset now,
         List<OffboardingChange> changes, List<string> notes, CancellationToken cancellation)
     {
         var organizationStream = await session.Events.FetchForWriting<Organization>(state.Organization.Id, cancellation);
         var organization = organizationStream.Aggregate!;
         var theirs = person.Operators.Select(o => o.OperatorId).ToHashSet();
-        foreach (var account in state.Operators.Where(o => theirs.Contains(o.Id)))
+        var accounts = state.Operators.Where(o => theirs.Contains(o.Id)).ToList();
+        // Shared portal credentials: accounts of others whose password the person knows.
+        var shared = known.Where(k => k.Secret == SecretKind.OperatorPassword && !theirs.Contains(k.SubjectId))
+            .Select(k => state.Operators.FirstOrDefault(o => o.Id == k.SubjectId))
+            .OfType<Operator>().Where(o => o.Status != OperatorStatus.Disabled).DistinctBy(o => o.Id).ToList();
+        var owners = await ActiveOwners.Count(session, [.. accounts, .. shared], cancellation);
+        foreach (var account in accounts)
         {
             var stream = await session.Events.FetchForWriting<Operator>(account.Id, cancellation);
-            var decision = OperatorDecider.Decide(new DisableOperator(), account, OperatorRole.Owner, Actor, now);
+            var decision = OperatorDecider.Decide(new DisableOperator(owners), stream.Aggregate!, offboarding.Authority, Actor, now);
             Record(stream, "operator", account.Id, account.QualifiedName, decision, "disabled: every token dies at once", changes);
             if (decision.IsRefused)
             {
                 notes.Add($"{account.QualifiedName}: {decision.Refusal!.Message}");
+                continue;
             }
 
+            owners -= ActiveOwners.IsActiveOwner(stream.Aggregate!) && decision.Events.Count > 0 ? 1 : 0;
             // Its certificates die with it: one revocation on the organization's stream, in every client's next policy.
             var revocation = OperatorDecider.Decide(new RevokeViewerCertificates(), account, organization, Actor, now);
             Record(organizationStream, "organization", organization.Id, organization.Slug, revocation, $"viewer certificates of {account.QualifiedName} revoked", changes);
             organization = revocation.Events.Aggregate(organization, (o, e) => Organization.Evolve(o, e)!);
         }
 
-        // Shared portal credentials: accounts of others whose password the person knows.
-        foreach (var shared in known.Where(k => k.Secret == SecretKind.OperatorPassword && !theirs.Contains(k.SubjectId)))
+        foreach (var account in shared)
         {
-            var account = state.Operators.FirstOrDefault(o => o.Id == shared.SubjectId);
-            if (account is null || account.Status == OperatorStatus.Disabled)
-            {
-                continue;
-            }
-
             // Nobody learns the new activation code: an admin resets the account again to hand it to its owner.
             var code = Secrets.NewCode();
             var stream = await session.Events.FetchForWriting<Operator>(account.Id, cancellation);
-            var decision = OperatorDecider.Decide(new ResetPassword(Secrets.HashCode(code), now), account, OperatorRole.Owner, Actor, now);
+            var decision = OperatorDecider.Decide(new ResetPassword(Secrets.HashCode(code), now, owners), stream.Aggregate!, offboarding.Authority, Actor, now);
             Record(stream, "operator", account.Id, account.QualifiedName, decision, "shared password reset: its tokens die; an admin resets it again to hand out a new one", changes);
+            if (decision.IsRefused)
+            {
+                notes.Add($"{account.QualifiedName} (shared password): {decision.Refusal!.Message}");
+                continue;
+            }
+
+            // A reset owner cannot sign in until someone hands over a code nobody holds: no longer counted.
+            owners -= ActiveOwners.IsActiveOwner(stream.Aggregate!) ? 1 : 0;
         }
+    }
+
+    /// <summary>
+    /// The person as the ACL step may treat them: without the aliases of operator accounts the offboarding could not change
+    /// (no authority, or the last active owner), which stay in every ACL and are not released (<c>kept</c>).
+    /// </summary>
+    private static async Task<(Person Person, IReadOnlyCollection<string> Kept)> WithinAuthority(
+        IDocumentSession session, Person person, Offboarding offboarding, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var aliases = person.AclIdentities().ToHashSet(StringComparer.Ordinal);
+        var linked = person.Operators.Select(o => o.OperatorId).ToHashSet();
+        var operators = await session.Query<Operator>().ToListAsync(cancellation);
+        var named = operators.Where(o => linked.Contains(o.Id) || aliases.Contains(o.QualifiedName)).ToList();
+        var owners = operators.Count(ActiveOwners.IsActiveOwner);
+        var kept = named
+            .Where(o => OperatorDecider.Decide(new DisableOperator(owners), o, offboarding.Authority, Actor, now).IsRefused)
+            .Select(o => o.QualifiedName)
+            .ToHashSet(StringComparer.Ordinal);
+        return kept.Count == 0
+            ? (person, kept)
+            : (person with { Operators = [.. person.Operators.Where(o => !kept.Contains(o.Alias))], Identities = [.. person.Identities.Where(i => !kept.Contains(i))] }, kept);
     }
 
     private static void Record<T>(

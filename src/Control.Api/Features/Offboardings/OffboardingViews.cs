@@ -32,6 +32,7 @@ public static class OffboardingViews
                 !r.Pending ? "received" : o.Status == OffboardingStatus.CompletedWithPending ? "offline" : "pending",
                 r.ReceivedVersion, r.ReceivedAt, r.ReceivedAt is { } at ? Math.Round(Math.Max(0, (at - r.ChangedAt).TotalMilliseconds), 1) : null,
                 r.Signature)).ToList(),
-            o.Version);
+            o.Version,
+            o.ApprovalRequiredFor, o.ApprovedBy?.Name, OffboardingApproval.Waiting(o));
     }
 }

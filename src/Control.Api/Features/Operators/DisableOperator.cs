@@ -24,7 +24,8 @@ public static class DisableOperatorEndpoint
         }
 
         var now = clock.GetUtcNow();
-        var decision = OperatorDecider.Decide(new DisableOperator(), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
+        var owners = await ActiveOwners.Count(session, [stream.Aggregate!], cancellation);
+        var decision = OperatorDecider.Decide(new DisableOperator(owners), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
         await ViewerCertificateRevocation.Append(session, stream.Aggregate!, decision, http.User.Actor(), now, cancellation);
         return OperatorAction.Apply(session, stream, decision, request, http);
     }

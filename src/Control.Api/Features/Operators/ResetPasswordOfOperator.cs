@@ -31,8 +31,9 @@ public static class ResetPasswordOfOperatorEndpoint
         var now = clock.GetUtcNow();
         var code = Secrets.NewCode();
         var expires = now + options.Value.ActivationCodeLifetime;
+        var owners = await ActiveOwners.Count(session, [stream.Aggregate!], cancellation);
         var decision = OperatorDecider.Decide(
-            new ResetPassword(Secrets.HashCode(code), expires), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
+            new ResetPassword(Secrets.HashCode(code), expires, owners), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
         await ViewerCertificateRevocation.Append(session, stream.Aggregate!, decision, http.User.Actor(), now, cancellation);
         return OperatorAction.Apply(session, stream, decision, request, http, (state, version) => new PasswordResetResponse(state.Id, code, expires, version));
     }

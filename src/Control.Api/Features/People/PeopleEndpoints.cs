@@ -99,6 +99,12 @@ public static class LinkPersonEndpoint
                 return Problems.NotFound("operator").ToResult();
             }
 
+            // An offboarding of the person disables the account and releases its alias: linking it needs the authority to manage it.
+            if (OperatorDecider.ManageRefusal(account, http.User.OperatorRole(), http.User.Actor()) is { } forbidden)
+            {
+                return Problems.From(forbidden).ToResult();
+            }
+
             var owner = await session.Query<Person>().FirstOrDefaultAsync(p => p.Id != person.Id && p.Operators.Any(o => o.OperatorId == account.Id), cancellation);
             if (owner is not null)
             {
@@ -119,6 +125,15 @@ public static class LinkPersonEndpoint
         }
         else
         {
+            // An operator's own alias linked as an identity is released by an offboarding just as a linked account is.
+            var alias = request.Identity!.Trim().ToLowerInvariant();
+            var aliasUser = alias.EndsWith("@" + session.TenantId, StringComparison.Ordinal) ? alias[..alias.LastIndexOf('@')] : null;
+            var named = aliasUser is null ? null : await session.Query<Operator>().FirstOrDefaultAsync(o => o.Username == aliasUser, cancellation);
+            if (named is not null && OperatorDecider.ManageRefusal(named, http.User.OperatorRole(), http.User.Actor()) is { } forbidden)
+            {
+                return Problems.From(forbidden).ToResult();
+            }
+
             command = new LinkIdentity(request.Identity!);
         }
 

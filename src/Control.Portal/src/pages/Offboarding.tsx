@@ -33,6 +33,8 @@ export interface OffboardingView {
   requestedBy: string;
   requestedAt: string;
   effectiveAt: string | null;
+  /** Why it waits (awaiting-approval: a second owner must approve it). */
+  waiting?: string | null;
   completedAt: string | null;
   expectedReceipts: number;
   pendingReceipts: number;
@@ -192,7 +194,8 @@ export function OffboardingProgress(props: { id: string; session: PortalSession 
       <p role="status" data-testid="offboarding-status">Status: <strong>{view.status}</strong>
         {view.expectedReceipts > 0 && `; ${view.expectedReceipts - view.pendingReceipts} of ${view.expectedReceipts} agents confirmed`}</p>
       <p>Mode {view.mode}, requested {time(view.requestedAt)} by {view.requestedBy}: {view.reason}</p>
-      {view.status === "scheduled" && <CancelOffboarding view={view} onCancelled={setView} />}
+      {view.waiting && <p role="note" data-testid="offboarding-waiting">Nothing changes yet: {view.waiting}. An owner approves it with <code>control offboard approve {view.id} --reason ...</code>.</p>}
+      {(view.status === "scheduled" || view.status === "awaiting-approval") && <CancelOffboarding view={view} onCancelled={setView} />}
       <ol class="steps">
         {view.steps.map((s) => (
           <li key={s.step}>

@@ -9,7 +9,7 @@ namespace Control.Viewer.Commands.Offboarding;
 
 /// <summary>
 /// <c>control offboard PERSON --reason ...</c> starts an offboarding (HR's one command); <c>status</c>, <c>report</c>,
-/// <c>cancel</c> and <c>list</c> follow it.
+/// <c>cancel</c>, <c>approve</c> (the second owner of the two-person rule) and <c>list</c> follow it.
 /// </summary>
 internal static class OffboardCommands
 {
@@ -37,7 +37,8 @@ internal static class OffboardCommands
         var json = GlobalOptions.Json();
         var command = new Command("offboard", "Offboard a person: the seven steps of revocation, as one durable workflow, then the agents' receipts")
         {
-            person, reason, mode, at, deadline, watch, json, Status(context, globals), Report(context, globals), Cancel(context, globals), List(context, globals),
+            person, reason, mode, at, deadline, watch, json, Status(context, globals), Report(context, globals), Cancel(context, globals), Approve(context, globals),
+            List(context, globals),
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -50,7 +51,9 @@ internal static class OffboardCommands
                 return Cli.Success;
             }
 
-            await context.Out.WriteLineAsync(started.EffectiveAt is { } when
+            await context.Out.WriteLineAsync(started.Waiting is { } waiting
+                ? $"Offboarding {started.Id} of {started.Person} changes nothing yet: {waiting} (control offboard approve {started.Id} --reason ...)."
+                : started.EffectiveAt is { } when
                 ? $"Offboarding {started.Id} of {started.Person} is scheduled for {Output.Time(when)} (cancel: control offboard cancel {started.Id} --reason ...)."
                 : $"Offboarding {started.Id} of {started.Person} started ({started.Mode} mode).");
             return parse.GetValue(watch) ? await Watch(context, api, started.Id, parse.GetValue(json), cancellation) : Cli.Success;
@@ -109,16 +112,28 @@ internal static class OffboardCommands
         return command;
     }
 
-    private static Command Cancel(CliContext context, GlobalOptions globals)
+    private static Command Cancel(CliContext context, GlobalOptions globals) =>
+        WithReason(context, globals, "cancel", "Cancel a scheduled offboarding or one awaiting approval (one that has started runs to the end)", "cancel it",
+            cancelled => $"Offboarding {cancelled.Id} of {cancelled.Person} is cancelled; nothing was changed.");
+
+    private static Command Approve(CliContext context, GlobalOptions globals) =>
+        WithReason(context, globals, "approve", "Approve, as an owner other than its starter, the offboarding of a person with owner or security-admin accounts", "approve it",
+            approved => approved.EffectiveAt is { } when && when > context.Clock.GetUtcNow()
+                ? $"Approved: the offboarding {approved.Id} of {approved.Person} starts at {Output.Time(when)}."
+                : $"Approved: the offboarding {approved.Id} of {approved.Person} starts now (control offboard status {approved.Id} --watch).");
+
+    /// <summary>A verb that posts a reason to <c>offboardings/ID/VERB</c> and says what became of it.</summary>
+    private static Command WithReason(
+        CliContext context, GlobalOptions globals, string verb, string description, string reasonFor, Func<OffboardingResponse, string> outcome)
     {
         var id = Id();
-        var reason = GlobalOptions.Reason("cancel it");
-        var command = new Command("cancel", "Cancel a scheduled offboarding (one that has started runs to the end)") { id, reason };
+        var reason = GlobalOptions.Reason(reasonFor);
+        var command = new Command(verb, description) { id, reason };
         command.SetAction(async (parse, cancellation) =>
         {
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            var cancelled = await api.PostAsync<OffboardingResponse>($"offboardings/{parse.GetValue(id)}/cancel", new ReasonRequest(parse.GetValue(reason)), cancellation, Fields);
-            await context.Out.WriteLineAsync($"Offboarding {cancelled.Id} of {cancelled.Person} is cancelled; nothing was changed.");
+            var answer = await api.PostAsync<OffboardingResponse>($"offboardings/{parse.GetValue(id)}/{verb}", new ReasonRequest(parse.GetValue(reason)), cancellation, Fields);
+            await context.Out.WriteLineAsync(outcome(answer));
             return Cli.Success;
         });
         return command;
@@ -173,7 +188,7 @@ internal static class OffboardCommands
 
                 if (o.Status != status)
                 {
-                    await context.Out.WriteLineAsync($"status: {o.Status}");
+                    await context.Out.WriteLineAsync(o.Waiting is { } waiting ? $"status: {o.Status} ({waiting})" : $"status: {o.Status}");
                     status = o.Status;
                 }
             }
@@ -204,6 +219,15 @@ internal static class OffboardCommands
     private static async Task Describe(CliContext context, OffboardingResponse o)
     {
         await context.Out.WriteLineAsync($"Offboarding {o.Id} of {o.Person}: {o.Status} ({o.Mode} mode), requested by {o.RequestedBy} at {Output.Time(o.RequestedAt)}");
+        if (o.Waiting is { } waiting)
+        {
+            await context.Out.WriteLineAsync($"  {waiting}: an owner runs control offboard approve {o.Id} --reason ...");
+        }
+        else if (o.ApprovedBy is { } approver)
+        {
+            await context.Out.WriteLineAsync($"  approved by {approver} (privileged accounts: {string.Join(", ", o.ApprovalRequiredFor ?? [])})");
+        }
+
         foreach (var step in o.Steps)
         {
             await context.Out.WriteLineAsync($"  [{step.Step}/7] {step.Status,-9} {step.Name}: {(step.Status == "done" ? Summary(step) : "-")}");
