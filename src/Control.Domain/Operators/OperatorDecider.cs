@@ -147,9 +147,18 @@ public static class OperatorDecider
         return hasAnything ? Decision.Accept(new TwoFactorReset(state.Id, actor, now)) : Decision.NothingToDo;
     }
 
-    /// <summary>Only an active account gets a viewer identity; the certificate names it as <c>username@namespace</c>.</summary>
+    /// <summary>
+    /// Only an active account of a role that opens sessions gets a viewer identity; the certificate names it as
+    /// <c>username@namespace</c>.
+    /// </summary>
     public static Decision Decide(IssueViewerCertificate c, Operator state, Actor actor, DateTimeOffset now)
     {
+        if (!state.Role.OpensSessions())
+        {
+            return Decision.Refuse(RefusalKind.Forbidden, "viewer_certificate.role_opens_no_sessions",
+                $"Viewer certificates are issued only to roles that open sessions ({OperatorRoles.SessionRoleNames}); the role {state.Role.ToName()} opens none.");
+        }
+
         if (state.Status != OperatorStatus.Active)
         {
             return Decision.Refuse(RefusalKind.Forbidden, "viewer_certificate.account_inactive", "Only an active operator account gets a viewer certificate.");
