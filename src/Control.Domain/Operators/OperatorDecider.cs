@@ -113,6 +113,11 @@ public static class OperatorDecider
             return Decision.Refuse(RefusalKind.Conflict, "two_factor.not_started", "Start the enrolment first (control 2fa enroll).");
         }
 
+        if (LockedOut(state, c.Source, now) is { } locked)
+        {
+            return locked;
+        }
+
         if (!TotpRules.TryAccept(c.PendingSecret, c.Code, now, state.TwoFactor.LastAcceptedStep, out var step))
         {
             return InvalidCode;
@@ -126,6 +131,11 @@ public static class OperatorDecider
         if (!state.TwoFactor.Enabled)
         {
             return Decision.Refuse(RefusalKind.Conflict, "two_factor.not_enabled", "Two-factor authentication is not on.");
+        }
+
+        if (LockedOut(state, c.Source, now) is { } locked)
+        {
+            return locked;
         }
 
         if (!TotpRules.TryAccept(c.Secret, c.Code, now, state.TwoFactor.LastAcceptedStep, out var step))
@@ -198,9 +208,9 @@ public static class OperatorDecider
 
     public static SignInResult Decide(SignIn c, Operator state, DateTimeOffset now)
     {
-        // Disabled, not yet activated and locked accounts answer exactly like a wrong password (no enumeration),
-        // and attempts against a locked account are not counted, so the lock cannot be extended by a stranger forever.
-        if (state.Status != OperatorStatus.Active || state.PasswordHash is null || state.IsLockedOut(now))
+        // Disabled, not yet activated and locked accounts answer exactly like a wrong password (no enumeration), and
+        // attempts from a locked address are not counted: a stranger's lock extends neither itself nor anyone else's.
+        if (state.Status != OperatorStatus.Active || state.PasswordHash is null || state.IsLockedOut(c.Source, now))
         {
             return SignInResult.Reject(SignInRejection.InvalidCredentials);
         }
@@ -236,11 +246,26 @@ public static class OperatorDecider
         return SignInResult.Reject(SignInRejection.InvalidSecondFactor, Failed(state, c.Source, SignInFailureCause.SecondFactor, now));
     }
 
+    /// <summary>
+    /// The failure to record when a code given to a signed-in endpoint (<see cref="ConfirmTwoFactor"/>,
+    /// <see cref="RegenerateRecoveryCodes"/>) was refused as wrong: it counts towards the lockout like a failed sign-in, so
+    /// those endpoints are no oracle for a stolen token to guess codes with. Null for any other refusal.
+    /// </summary>
+    public static OperatorSignInFailed? FailedAttempt(Operator state, Refusal refusal, string source, DateTimeOffset now) =>
+        refusal.Code == InvalidCodeCode ? Failed(state, source, SignInFailureCause.SecondFactor, now) : null;
+
     private static OperatorSignInFailed Failed(Operator state, string source, SignInFailureCause cause, DateTimeOffset now)
     {
         var failures = state.ConsecutiveFailures + 1;
-        return new OperatorSignInFailed(state.Id, source, cause, failures, Lockout.LockedUntil(failures, now), now);
+        var until = Lockout.Later(Lockout.LockedUntil(state.FailuresFrom(source) + 1, now), Lockout.AccountHeldUntil(failures, now));
+        return new OperatorSignInFailed(state.Id, source, cause, failures, until, now);
     }
+
+    private static Refusal? LockedOut(Operator state, string source, DateTimeOffset now) =>
+        state.LockedUntil(source, now) is { } until
+            ? new Refusal(RefusalKind.TooManyAttempts, "two_factor.locked",
+                $"Too many wrong codes lately; try again after {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.")
+            : null;
 
     private static int IndexOfUnusedRecoveryCode(IReadOnlyList<RecoveryCode> codes, string presented)
     {
@@ -289,8 +314,10 @@ public static class OperatorDecider
     private static readonly Decision InvalidActivation =
         Decision.Refuse(RefusalKind.Invalid, "operator.activation_invalid", "The activation code is not valid (wrong, used or expired).");
 
+    private const string InvalidCodeCode = "two_factor.code_invalid";
+
     private static readonly Decision InvalidCode =
-        Decision.Refuse(RefusalKind.Invalid, "two_factor.code_invalid", "The code is not valid (wrong, expired or already used).");
+        Decision.Refuse(RefusalKind.Invalid, InvalidCodeCode, "The code is not valid (wrong, expired or already used).");
 }
 
 public enum SignInRejection
