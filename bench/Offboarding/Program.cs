@@ -119,7 +119,7 @@ async Task Poll(Agent agent, int index)
             lastChange[index] = Stopwatch.GetElapsedTime(startTicks).TotalMilliseconds;
         }
 
-        receipt = agent.Receipt(signed.Policy.Version);
+        receipt = agent.Receipt();
     }
 }
 

@@ -72,10 +72,9 @@ async Task Poll(Agent agent)
     while (!stop.IsCancellationRequested)
     {
         PolicyAcknowledgement? receipt = null;
-        if (unacknowledged is { } version)
+        if (unacknowledged is not null)
         {
-            var (signature, _) = await agentCpu.Run(() => Sign(agent, version));
-            receipt = new PolicyAcknowledgement(version, Convert.ToBase64String(signature));
+            (receipt, _) = await agentCpu.Run(agent.Receipt);
             if (counts)
             {
                 // Sent with this request: the API has it as soon as the request arrives (it answers when the next change comes).
@@ -134,9 +133,6 @@ async Task Poll(Agent agent)
     }
 }
 
-static byte[] Sign(Agent agent, long version) => agent.Key.SignData(
-    Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, version)), HashAlgorithmName.SHA256,
-    DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
 // Open the long polls in batches: the listen backlog is finite.
 var pollers = new List<Task>();

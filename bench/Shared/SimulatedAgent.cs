@@ -68,10 +68,8 @@ sealed class Agent(ECDsa key, EnrollResponse enrolment)
         return true;
     }
 
-    /// <summary>The signed receipt for a policy version, as the real agent sends it.</summary>
-    public PolicyAcknowledgement Receipt(long version) => new(version, Convert.ToBase64String(Key.SignData(
-        Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(Enrolment.ClientId, version)), HashAlgorithmName.SHA256,
-        DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+    /// <summary>The signed receipt for the policy verified last (<see cref="Verified"/>), as the real agent sends it.</summary>
+    public PolicyAcknowledgement Receipt() => PolicyReceipts.Sign(Key, Enrolment.ClientId, Verified!);
 }
 
 static class ApiProcess

@@ -64,6 +64,8 @@ internal static class Cli
             ShellCommand.Create(context, globals),
             CopyCommand.Create(context, globals),
         };
+        root.Options.Add(globals.AllowInsecureHttp);
+        globals.RefusePlainHttpToAnotherMachine(root);
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Control.Domain.Security;
 using Control.Viewer.Infrastructure;
 
 namespace Control.Viewer;
@@ -9,11 +10,46 @@ internal sealed class GlobalOptions
 {
     public Option<Uri?> Server { get; } = new("--server")
     {
-        Description = "URL of the Control API, e.g. http://127.0.0.1:8080 (after login it is remembered; this overrides it)",
+        Description = "URL of the Control API, e.g. https://control.example.com or http://127.0.0.1:8080 (after login it is remembered; this overrides it)",
         HelpName = "URL",
         Recursive = true,
         CustomParser = ParseServer,
     };
+
+    public Option<bool> AllowInsecureHttp { get; } = new("--allow-insecure-http")
+    {
+        Description = "Allow a plain http:// --server on another machine: your password, codes and tokens cross the network unencrypted",
+        Recursive = true,
+    };
+
+    /// <summary>
+    /// Refuses a plain http <c>--server</c> on another machine unless <see cref="AllowInsecureHttp"/> is given (exit 2, nothing
+    /// sent). The check sits on every command that runs (the innermost one parsed), where the recursive options' values are.
+    /// A server stored by a login that was allowed it is used as it is, as the agent uses the server it enrolled with.
+    /// </summary>
+    public void RefusePlainHttpToAnotherMachine(Command root)
+    {
+        if (root.Subcommands.Count > 0)
+        {
+            foreach (var command in root.Subcommands)
+            {
+                RefusePlainHttpToAnotherMachine(command);
+            }
+
+            return;
+        }
+
+        root.Validators.Add(result =>
+        {
+            // The token's text, not the value: a malformed URL is reported by the option's own parser, once.
+            var text = result.GetResult(Server) is { Tokens.Count: > 0 } given ? given.Tokens[0].Value : null;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var server) && PlainHttp.ToAnotherMachine(server) && !result.GetValue(AllowInsecureHttp))
+            {
+                result.AddError($"'{server}' is plain http to another machine: your password, codes and tokens would cross the network "
+                    + "unencrypted; use https (or --allow-insecure-http on a network you trust).");
+            }
+        });
+    }
 
     public static Option<bool> Json() => new("--json")
     {

@@ -27,16 +27,18 @@ public sealed class PolicyFollowingTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(["*@acme", "alice@acme"], cached.Policy.Acl.Entries.Order(StringComparer.Ordinal));
         Assert.Equal(PrivateMode, File.GetUnixFileMode(_harness.PolicyFile));
 
-        // The receipt is signed by the key the agent enrolled with, over the text the API checks.
+        // The receipt is signed by the key the agent enrolled with, over both parts' digests as the agent verified them.
         var receipt = Assert.Single(_harness.Api.Acks);
         using var agentKey = ECDsa.Create();
         agentKey.ImportSubjectPublicKeyInfo(Convert.FromBase64String(_harness.Api.EnrolledPublicKey!), out _);
-        Assert.True(agentKey.VerifyData(
-            Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(_harness.Api.ClientId, 12)), Convert.FromBase64String(receipt.Signature),
-            HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), "the receipt's signature does not verify with the enrolled key");
-        Assert.False(agentKey.VerifyData(
-            Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(_harness.Api.ClientId, 11)), Convert.FromBase64String(receipt.Signature),
-            HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), "the receipt must be bound to its version");
+        Assert.Equal(
+            (cached.Client.Policy.Revision, cached.Organization.Policy.Revision),
+            (receipt.ClientRevision, receipt.OrganizationRevision));
+        Assert.Equal(PolicyReceipts.Digest(PolicySignature.CanonicalBytes(cached.Client.Policy)), receipt.ClientDigest);
+        Assert.Equal(PolicyReceipts.Digest(PolicySignature.CanonicalBytes(cached.Organization.Policy)), receipt.OrganizationDigest);
+        Assert.True(PolicyReceipts.Verify(agentKey, _harness.Api.ClientId, receipt), "the receipt's signature does not verify with the enrolled key");
+        Assert.False(PolicyReceipts.Verify(agentKey, _harness.Api.ClientId, receipt with { OrganizationDigest = new string('0', 64) }),
+            "the receipt must be bound to the parts' content");
 
         var status = await _harness.StatusAsync();
         Assert.Equal(12, status.GetProperty("policy").GetProperty("version").GetInt64());

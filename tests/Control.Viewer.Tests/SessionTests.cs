@@ -103,6 +103,32 @@ public sealed class SessionTests
         Assert.NotNull(new CredentialStore(console.ConfigDirectory).Load());
     }
 
+    [Theory]
+    [InlineData("auditor")]
+    [InlineData("hr")]
+    public async Task Login_AsRoleThatOpensNoSessions_SignsInWithoutAskingForACertificate(string role)
+    {
+        using var console = new TestConsole("correct horse battery") { Now = Now };
+        console.Server.On("POST /auth/login", HttpStatusCode.OK, Tokens("a", "r", role: role));
+
+        Assert.Equal(0, await console.RunAsync("login", "--server", "http://127.0.0.1:8080", "--org", "acme", "--user", "alice"));
+
+        Assert.Equal(["POST /auth/login"], console.Server.Requests.Select(r => r.Route));
+        Assert.DoesNotContain("warning", console.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(console.ConfigDirectory, "viewer.crt")));
+    }
+
+    [Fact]
+    public async Task Exec_AsAuditor_Exits1SayingWhichRolesOpenSessionsWithoutAskingTheApi()
+    {
+        using var console = TestConsole.SignedIn(Now, "audrey", "auditor");
+
+        Assert.Equal(1, await console.RunAsync("exec", "desk", "--", "true"));
+
+        Assert.Contains("your role (auditor) opens no sessions: only technician, security-admin or owner", console.Error, StringComparison.Ordinal);
+        Assert.Empty(console.Server.Requests);
+    }
+
     [Fact]
     public async Task Login_WrongPassword_Exits1WithTheServersReasonAndStoresNothing()
     {

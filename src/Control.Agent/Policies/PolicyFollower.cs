@@ -89,8 +89,8 @@ internal sealed class PolicyFollower(
     private async Task<TimeSpan> StepAsync(CancellationToken stop)
     {
         // The receipt for the version in force rides on this request; the server has it when the request is answered.
-        var receipt = _unacknowledged is { } version
-            ? new PolicyAcknowledgement(version, AgentKey.SignAcknowledgement(agentKey, enrolment.ClientId, version))
+        var receipt = _unacknowledged is { } version && _inForce?.Policy.Version == version
+            ? AgentKey.SignAcknowledgement(agentKey, enrolment.ClientId, _inForce)
             : null;
         var answer = await api.GetPolicyAsync(_inForce?.Policy.Version, AgentApi.PolicyWaitSeconds, receipt, stop);
         if (receipt is not null)

@@ -1,3 +1,5 @@
+using Control.Domain.Security;
+
 namespace Control.Agent.Server;
 
 /// <summary>The API's base URL as the agent accepts it.</summary>
@@ -19,7 +21,7 @@ internal static class ServerAddress
             return "the server URL must not carry a query, fragment or user name";
         }
 
-        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback && !allowInsecureHttp)
+        if (PlainHttp.ToAnotherMachine(uri) && !allowInsecureHttp)
         {
             return $"'{text}' is plain http to another machine: the license key and the agent's credential would cross the network "
                 + "unencrypted; use https (or --allow-insecure-http on a network you trust)";

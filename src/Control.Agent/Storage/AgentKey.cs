@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Control.Domain.Contracts;
 using Control.Domain.Security;
 
 namespace Control.Agent.Storage;
@@ -68,10 +69,7 @@ internal static class AgentKey
         }
     }
 
-    /// <summary>The revocation receipt: ECDSA P-256 / SHA-256, IEEE P1363, over "ack:{client id}:{version}".</summary>
-    public static string SignAcknowledgement(ECDsa key, Guid clientId, long version) =>
-        Convert.ToBase64String(key.SignData(
-            Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(clientId, version)),
-            HashAlgorithmName.SHA256,
-            DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    /// <summary>The receipt for the policy in force, bound to both parts' content (see <see cref="PolicyReceipts"/>).</summary>
+    public static PolicyAcknowledgement SignAcknowledgement(ECDsa key, Guid clientId, SignedPolicy enforced) =>
+        PolicyReceipts.Sign(key, clientId, enforced);
 }

@@ -60,7 +60,7 @@ public static class Policies
         options.AddPolicy(EndSessions, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ManageSessionSettings, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
         options.AddPolicy(ManageLicense, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));
-        options.AddPolicy(UseDirectory, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Technician));
+        options.AddPolicy(UseDirectory, p => Roles(p, [.. OperatorRoles.SessionRoles]));
         options.AddPolicy(ManagePeople, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Hr));
         options.AddPolicy(ReadPeople, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Hr));
         options.AddPolicy(RecordKnowledge, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin));

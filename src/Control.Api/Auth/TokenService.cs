@@ -58,7 +58,7 @@ public sealed class TokenService(KeyRing keys, IOptions<ControlOptions> options,
     {
         var now = clock.GetUtcNow();
         var secret = Secrets.NewToken();
-        refresh.PreviousSecretHash = refresh.SecretHash;
+        refresh.EarlierSecretHashes.Add(refresh.SecretHash);
         refresh.SecretHash = Secrets.HashToken(secret);
         session.Update(refresh);
         return Response(account, now, RefreshToken(account.OrganizationSlug, refresh.Id, secret), refresh.ExpiresAt);

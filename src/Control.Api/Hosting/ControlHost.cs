@@ -64,6 +64,7 @@ public static class ControlHost
         services.AddSingleton<Features.Viewers.ViewerCertificateAuthority>();
         services.AddSingleton<Features.Clients.ClientChanges>();
         services.AddSingleton<Features.Access.AccessEventLog>();
+        services.AddSingleton<Features.Agents.ServedPolicyParts>();
         services.AddSingleton<Features.Agents.PolicyService>();
         services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PolicyChangeNotifier>());

@@ -71,6 +71,7 @@ public static class Problems
             RefusalKind.Conflict => StatusCodes.Status409Conflict,
             RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
             RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.TooManyAttempts => StatusCodes.Status429TooManyRequests,
             _ => StatusCodes.Status400BadRequest,
         };
         var problem = new ProblemDetails
@@ -81,6 +82,7 @@ public static class Problems
                 RefusalKind.Conflict => "The request conflicts with the current state.",
                 RefusalKind.Forbidden => "Not allowed.",
                 RefusalKind.NotFound => "Not found.",
+                RefusalKind.TooManyAttempts => "Too many attempts.",
                 _ => "The request is not valid.",
             },
             Detail = refusal.Message,

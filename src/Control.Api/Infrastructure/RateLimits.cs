@@ -29,7 +29,7 @@ public static class RateLimits
                 {
                     Status = StatusCodes.Status429TooManyRequests,
                     Title = "Too many attempts.",
-                    Detail = "Too many sign-in attempts from your address. Wait a minute and try again.",
+                    Detail = "Too many sign-in or code attempts from your address. Wait a minute and try again.",
                 },
                 options: null, contentType: "application/problem+json", cancellationToken: cancellation);
         };

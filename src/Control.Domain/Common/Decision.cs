@@ -11,6 +11,8 @@ public enum RefusalKind
     Forbidden,
     /// <summary>The target does not exist (404).</summary>
     NotFound,
+    /// <summary>Too many failed attempts from the caller lately: try again later (429).</summary>
+    TooManyAttempts,
 }
 
 /// <summary>A typed "no" from a decider. Codes are stable and documented; messages are for humans.</summary>

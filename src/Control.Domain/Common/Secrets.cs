@@ -20,6 +20,19 @@ public static class Secrets
 
     public static bool TokenMatches(string presented, string expectedHash) => HashesEqual(HashToken(presented), expectedHash);
 
+    /// <summary>Whether the token matches any of the hashes; every hash is compared, so timing does not tell which one did.</summary>
+    public static bool TokenMatchesAny(string presented, IEnumerable<string> expectedHashes)
+    {
+        var hash = HashToken(presented);
+        var found = false;
+        foreach (var expected in expectedHashes)
+        {
+            found |= HashesEqual(hash, expected);
+        }
+
+        return found;
+    }
+
     public static bool CodeMatches(string presented, string expectedHash) => HashesEqual(HashCode(presented), expectedHash);
 
     public static bool HashesEqual(string a, string b) =>

@@ -129,36 +129,50 @@ public sealed record EnrollRequest(string? Token, string? PublicKey, string? Ali
 public sealed record EnrollResponse(
     Guid ClientId, string ClientNumber, string Organization, string? Alias, string Credential, string PolicyPublicKey, string KeyFingerprint);
 
-/// <summary>The agent reports the policy version it now enforces, signed with its enrolment key over "ack:{clientId}:{version}".</summary>
-public sealed record PolicyAcknowledgement(long Version, string Signature)
+/// <summary>
+/// The agent's receipt for the policy it now enforces: the two parts' revisions and SHA-256 digests (of their canonical JSON),
+/// signed with its enrolment key (see Control.Domain.Security.PolicyReceipts).
+/// </summary>
+/// <param name="Version">The policy's version: the sum of the two revisions.</param>
+public sealed record PolicyAcknowledgement(
+    long Version, long ClientRevision, long OrganizationRevision, string ClientDigest, string OrganizationDigest, string Signature)
 {
     /// <summary>
     /// The receipt rides on the agent's next policy request, which it makes at once anyway: header
-    /// <c>Control-Receipt: VERSION SIGNATURE</c>. No request of its own, so a fleet's receipts cost the API nothing
-    /// extra in the second it hands a change to every agent.
+    /// <c>Control-Receipt: VERSION CLIENT-REVISION ORGANIZATION-REVISION CLIENT-SHA256 ORGANIZATION-SHA256 SIGNATURE</c>. No
+    /// request of its own, so a fleet's receipts cost the API nothing extra in the second it hands a change to every agent.
     /// </summary>
     public const string Header = "Control-Receipt";
 
-    public string HeaderValue => $"{Version.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Signature}";
+    public string HeaderValue => FormattableString.Invariant(
+        $"{Version} {ClientRevision} {OrganizationRevision} {ClientDigest} {OrganizationDigest} {Signature}");
 
-    /// <summary>Reads a <see cref="Header"/> value: a positive version, one space, a base64 signature of 64 bytes (P1363).</summary>
+    /// <summary>
+    /// Reads a <see cref="Header"/> value: three non-negative numbers of which the first is the sum of the others, two
+    /// lowercase hex SHA-256 digests, a base64 signature of 64 bytes (P1363), one space apart.
+    /// </summary>
     public static bool TryParseHeader(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PolicyAcknowledgement? receipt)
     {
         receipt = null;
         var parts = value?.Split(' ') ?? [];
-        if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
-            || version <= 0 || parts[1].Length != 88)
+        if (parts.Length != 6 || !Number(parts[0], out var version) || version <= 0 || !Number(parts[1], out var client) || !Number(parts[2], out var organization)
+            || client + organization != version || !IsDigest(parts[3]) || !IsDigest(parts[4]) || parts[5].Length != 88)
         {
             return false;
         }
 
         Span<byte> signature = stackalloc byte[66];
-        if (!Convert.TryFromBase64String(parts[1], signature, out var length) || length != 64)
+        if (!Convert.TryFromBase64String(parts[5], signature, out var length) || length != 64)
         {
             return false;
         }
 
-        receipt = new PolicyAcknowledgement(version, parts[1]);
+        receipt = new PolicyAcknowledgement(version, client, organization, parts[3], parts[4], parts[5]);
         return true;
     }
+
+    private static bool Number(string text, out long value) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value < long.MaxValue / 2;
+
+    private static bool IsDigest(string text) => text.Length == 64 && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 }

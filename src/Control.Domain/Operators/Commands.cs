@@ -36,9 +36,11 @@ public sealed record SignOutEverywhere;
 public sealed record StartTwoFactorEnrollment(string ProtectedSecret);
 
 /// <summary>Confirm enrolment with a first code, computed against the decrypted pending secret.</summary>
-public sealed record ConfirmTwoFactor(byte[] PendingSecret, string Code, IReadOnlyList<string> RecoveryCodeHashes);
+/// <param name="Source">The caller's address: a wrong code counts towards its lockout as a failed sign-in does.</param>
+public sealed record ConfirmTwoFactor(byte[] PendingSecret, string Code, IReadOnlyList<string> RecoveryCodeHashes, string Source);
 
-public sealed record RegenerateRecoveryCodes(byte[] Secret, string Code, IReadOnlyList<string> RecoveryCodeHashes);
+/// <param name="Source">The caller's address: a wrong code counts towards its lockout as a failed sign-in does.</param>
+public sealed record RegenerateRecoveryCodes(byte[] Secret, string Code, IReadOnlyList<string> RecoveryCodeHashes, string Source);
 
 public sealed record ResetTwoFactor;
 

@@ -62,7 +62,12 @@ public enum SignInFailureCause
     SecondFactor,
 }
 
-/// <summary>A failed sign-in with the operator's name; <see cref="LockedUntil"/> is set when the failures reached the lockout threshold.</summary>
+/// <summary>
+/// A failed proof of the operator's credential (a sign-in, or a code given to a signed-in endpoint) from <see cref="Source"/>.
+/// <see cref="ConsecutiveFailures"/> counts the account's failures from every address since its last success;
+/// <see cref="LockedUntil"/> is set when this address is not heard again before then (its own lock or the account's hold, see
+/// <see cref="Lockout"/>).
+/// </summary>
 public sealed record OperatorSignInFailed(
     Guid OperatorId, string Source, SignInFailureCause Cause, int ConsecutiveFailures, DateTimeOffset? LockedUntil, DateTimeOffset At);
 

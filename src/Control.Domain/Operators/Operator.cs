@@ -4,6 +4,9 @@ public sealed record RecoveryCode(string Hash, bool Used);
 
 public sealed record PendingActivation(string CodeHash, DateTimeOffset ExpiresAt);
 
+/// <summary>Consecutive failed proofs of a credential from one source address (see <see cref="Lockout"/>).</summary>
+public sealed record SourceFailures(string Source, int Failures, DateTimeOffset LastFailedAt, DateTimeOffset? LockedUntil);
+
 /// <summary>A viewer certificate issued to the operator, remembered until it expires so that it can be revoked.</summary>
 public sealed record IssuedViewerCertificate(string Serial, DateTimeOffset NotAfter);
 
@@ -37,8 +40,14 @@ public sealed record Operator
     public PendingActivation? Activation { get; init; }
     public int SecurityStamp { get; init; }
     public TwoFactorState TwoFactor { get; init; } = TwoFactorState.Off;
+    /// <summary>Failures since the last success, from every address together.</summary>
     public int ConsecutiveFailures { get; init; }
-    public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>Set once <see cref="ConsecutiveFailures"/> reaches <see cref="Lockout.AccountFreeAttempts"/>: no address is heard before.</summary>
+    public DateTimeOffset? AccountHeldUntil { get; init; }
+
+    /// <summary>The addresses that failed lately, each with its own count and lock (at most <see cref="Lockout.RememberedSources"/>).</summary>
+    public IReadOnlyList<SourceFailures> FailedSources { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? LastSignInAt { get; init; }
 
@@ -80,7 +89,8 @@ public sealed record Operator
         PasswordHash = e.PasswordHash,
         Activation = null,
         ConsecutiveFailures = 0,
-        LockedUntil = null,
+        AccountHeldUntil = null,
+        FailedSources = [],
     };
 
     public Operator When(OperatorPasswordChanged e) => this with { PasswordHash = e.PasswordHash, SecurityStamp = SecurityStamp + 1 };
@@ -100,7 +110,8 @@ public sealed record Operator
     {
         Status = PasswordHash is null ? OperatorStatus.Invited : OperatorStatus.Active,
         ConsecutiveFailures = 0,
-        LockedUntil = null,
+        AccountHeldUntil = null,
+        FailedSources = [],
     };
 
     public Operator When(TwoFactorEnrollmentStarted e) => this with { TwoFactor = TwoFactor with { PendingProtectedSecret = e.ProtectedSecret } };
@@ -117,10 +128,12 @@ public sealed record Operator
 
     public Operator When(TwoFactorReset e) => this with { TwoFactor = TwoFactorState.Off, SecurityStamp = SecurityStamp + 1 };
 
+    // Only the address that proved the credential is cleared: a stranger's lock elsewhere stays.
     public Operator When(OperatorSignedIn e) => this with
     {
         ConsecutiveFailures = 0,
-        LockedUntil = null,
+        AccountHeldUntil = null,
+        FailedSources = FailedSources.Where(f => f.Source != e.Source).ToList(),
         LastSignInAt = e.At,
         TwoFactor = TwoFactor with
         {
@@ -136,7 +149,19 @@ public sealed record Operator
         ViewerCertificates = [.. ViewerCertificates.Where(c => c.NotAfter > e.At), new IssuedViewerCertificate(e.Serial, e.NotAfter)],
     };
 
-    public Operator When(OperatorSignInFailed e) => this with { ConsecutiveFailures = e.ConsecutiveFailures, LockedUntil = e.LockedUntil };
+    // The source's count and lock are folded from the events' sources, not read from the event, so that events recorded
+    // when the lock was per account alone fold into the same per-source state.
+    public Operator When(OperatorSignInFailed e)
+    {
+        var failures = FailuresFrom(e.Source) + 1;
+        var others = FailedSources.Where(f => f.Source != e.Source).OrderByDescending(f => f.LastFailedAt).Take(Lockout.RememberedSources - 1);
+        return this with
+        {
+            ConsecutiveFailures = e.ConsecutiveFailures,
+            AccountHeldUntil = Lockout.AccountHeldUntil(e.ConsecutiveFailures, e.At),
+            FailedSources = [new SourceFailures(e.Source, failures, e.At, Lockout.LockedUntil(failures, e.At)), .. others],
+        };
+    }
 
     /// <summary>The one fold over the stream: the event store's projection and the API's in-flight responses both use it.</summary>
     public static Operator? Evolve(Operator? state, object @event) => @event switch
@@ -160,7 +185,16 @@ public sealed record Operator
         _ => state,
     };
 
-    public bool IsLockedOut(DateTimeOffset now) => LockedUntil is { } until && now < until;
+    public int FailuresFrom(string source) => FailedSources.FirstOrDefault(f => f.Source == source)?.Failures ?? 0;
+
+    /// <summary>Until when attempts from this address are not heard (its own lock, or the account's hold), or null.</summary>
+    public DateTimeOffset? LockedUntil(string source, DateTimeOffset now)
+    {
+        var until = Lockout.Later(FailedSources.FirstOrDefault(f => f.Source == source)?.LockedUntil, AccountHeldUntil);
+        return until > now ? until : null;
+    }
+
+    public bool IsLockedOut(string source, DateTimeOffset now) => LockedUntil(source, now) is not null;
 
     private static List<RecoveryCode> NewCodes(IReadOnlyList<string> hashes) => hashes.Select(h => new RecoveryCode(h, false)).ToList();
 }

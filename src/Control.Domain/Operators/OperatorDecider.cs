@@ -3,7 +3,7 @@ using Control.Domain.Common;
 namespace Control.Domain.Operators;
 
 /// <summary>Pure decisions about operator accounts: given the current state and a command, the events or a refusal.</summary>
-public static class OperatorDecider
+public static partial class OperatorDecider
 {
     public static Decision Decide(RegisterOperator c, bool usernameTaken, Actor actor, DateTimeOffset now)
     {
@@ -132,6 +132,11 @@ public static class OperatorDecider
             return Decision.Refuse(RefusalKind.Conflict, "two_factor.not_started", "Start the enrolment first (control 2fa enroll).");
         }
 
+        if (LockedOut(state, c.Source, now) is { } locked)
+        {
+            return locked;
+        }
+
         if (!TotpRules.TryAccept(c.PendingSecret, c.Code, now, state.TwoFactor.LastAcceptedStep, out var step))
         {
             return InvalidCode;
@@ -145,6 +150,11 @@ public static class OperatorDecider
         if (!state.TwoFactor.Enabled)
         {
             return Decision.Refuse(RefusalKind.Conflict, "two_factor.not_enabled", "Two-factor authentication is not on.");
+        }
+
+        if (LockedOut(state, c.Source, now) is { } locked)
+        {
+            return locked;
         }
 
         if (!TotpRules.TryAccept(c.Secret, c.Code, now, state.TwoFactor.LastAcceptedStep, out var step))
@@ -166,9 +176,18 @@ public static class OperatorDecider
         return hasAnything ? Decision.Accept(new TwoFactorReset(state.Id, actor, now)) : Decision.NothingToDo;
     }
 
-    /// <summary>Only an active account gets a viewer identity; the certificate names it as <c>username@namespace</c>.</summary>
+    /// <summary>
+    /// Only an active account of a role that opens sessions gets a viewer identity; the certificate names it as
+    /// <c>username@namespace</c>.
+    /// </summary>
     public static Decision Decide(IssueViewerCertificate c, Operator state, Actor actor, DateTimeOffset now)
     {
+        if (!state.Role.OpensSessions())
+        {
+            return Decision.Refuse(RefusalKind.Forbidden, "viewer_certificate.role_opens_no_sessions",
+                $"Viewer certificates are issued only to roles that open sessions ({OperatorRoles.SessionRoleNames}); the role {state.Role.ToName()} opens none.");
+        }
+
         if (state.Status != OperatorStatus.Active)
         {
             return Decision.Refuse(RefusalKind.Forbidden, "viewer_certificate.account_inactive", "Only an active operator account gets a viewer certificate.");
@@ -204,68 +223,6 @@ public static class OperatorDecider
         return certificates.Count == 0
             ? Decision.NothingToDo
             : Decision.Accept(new Organizations.ViewerCertificatesRevoked(organization.Id, state.Id, certificates, actor, now));
-    }
-
-    public static SignInResult Decide(SignIn c, Operator state, DateTimeOffset now)
-    {
-        // Disabled, not yet activated and locked accounts answer exactly like a wrong password (no enumeration),
-        // and attempts against a locked account are not counted, so the lock cannot be extended by a stranger forever.
-        if (state.Status != OperatorStatus.Active || state.PasswordHash is null || state.IsLockedOut(now))
-        {
-            return SignInResult.Reject(SignInRejection.InvalidCredentials);
-        }
-
-        if (!c.PasswordMatches)
-        {
-            return SignInResult.Reject(SignInRejection.InvalidCredentials, Failed(state, c.Source, SignInFailureCause.Password, now));
-        }
-
-        if (!state.TwoFactor.Enabled)
-        {
-            return SignInResult.Accept(new OperatorSignedIn(state.Id, c.Source, SecondFactor.None, null, null, now));
-        }
-
-        if (string.IsNullOrWhiteSpace(c.TotpCode) && string.IsNullOrWhiteSpace(c.RecoveryCode))
-        {
-            return SignInResult.Reject(SignInRejection.SecondFactorRequired);
-        }
-
-        if (!string.IsNullOrWhiteSpace(c.RecoveryCode))
-        {
-            var index = IndexOfUnusedRecoveryCode(state.TwoFactor.RecoveryCodes, c.RecoveryCode);
-            return index >= 0
-                ? SignInResult.Accept(new OperatorSignedIn(state.Id, c.Source, SecondFactor.RecoveryCode, null, index, now))
-                : SignInResult.Reject(SignInRejection.InvalidSecondFactor, Failed(state, c.Source, SignInFailureCause.SecondFactor, now));
-        }
-
-        if (c.Secret is not null && TotpRules.TryAccept(c.Secret, c.TotpCode, now, state.TwoFactor.LastAcceptedStep, out var step))
-        {
-            return SignInResult.Accept(new OperatorSignedIn(state.Id, c.Source, SecondFactor.Totp, step, null, now));
-        }
-
-        return SignInResult.Reject(SignInRejection.InvalidSecondFactor, Failed(state, c.Source, SignInFailureCause.SecondFactor, now));
-    }
-
-    private static OperatorSignInFailed Failed(Operator state, string source, SignInFailureCause cause, DateTimeOffset now)
-    {
-        var failures = state.ConsecutiveFailures + 1;
-        return new OperatorSignInFailed(state.Id, source, cause, failures, Lockout.LockedUntil(failures, now), now);
-    }
-
-    private static int IndexOfUnusedRecoveryCode(IReadOnlyList<RecoveryCode> codes, string presented)
-    {
-        // Compare against every code, used or not, so timing does not reveal which one matched.
-        var hash = Secrets.HashCode(presented);
-        var found = -1;
-        for (var i = 0; i < codes.Count; i++)
-        {
-            if (Secrets.HashesEqual(hash, codes[i].Hash) && !codes[i].Used)
-            {
-                found = i;
-            }
-        }
-
-        return found;
     }
 
     /// <summary>
@@ -330,23 +287,8 @@ public static class OperatorDecider
     private static readonly Decision InvalidActivation =
         Decision.Refuse(RefusalKind.Invalid, "operator.activation_invalid", "The activation code is not valid (wrong, used or expired).");
 
+    private const string InvalidCodeCode = "two_factor.code_invalid";
+
     private static readonly Decision InvalidCode =
-        Decision.Refuse(RefusalKind.Invalid, "two_factor.code_invalid", "The code is not valid (wrong, expired or already used).");
-}
-
-public enum SignInRejection
-{
-    /// <summary>Unknown user, wrong password, disabled, not activated or locked: all the same to the caller.</summary>
-    InvalidCredentials,
-    SecondFactorRequired,
-    InvalidSecondFactor,
-}
-
-public sealed record SignInResult(IReadOnlyList<object> Events, SignInRejection? Rejection)
-{
-    public bool Succeeded => Rejection is null;
-
-    public static SignInResult Accept(OperatorSignedIn e) => new([e], null);
-
-    public static SignInResult Reject(SignInRejection why, params object[] events) => new(events, why);
+        Decision.Refuse(RefusalKind.Invalid, InvalidCodeCode, "The code is not valid (wrong, expired or already used).");
 }

@@ -48,6 +48,18 @@ public static class OperatorRoles
         return false;
     }
 
+    /// <summary>
+    /// The roles that open sessions to clients, and so the only ones that get a viewer certificate: a certificate is what an
+    /// agent checks, so one in an auditor's or HR's hands would pass any ACL entry (a wildcard such as <c>*@acme</c>) that
+    /// happens to match their alias, whatever the stock CLI refuses to do with it.
+    /// </summary>
+    public static IReadOnlyList<OperatorRole> SessionRoles { get; } = [OperatorRole.Technician, OperatorRole.SecurityAdmin, OperatorRole.Owner];
+
+    public static bool OpensSessions(this OperatorRole role) => SessionRoles.Contains(role);
+
+    /// <summary>"technician, security-admin or owner", for messages that say who may.</summary>
+    public static string SessionRoleNames => string.Join(", ", SessionRoles.Take(SessionRoles.Count - 1).Select(ToName)) + " or " + SessionRoles[^1].ToName();
+
     /// <summary>Who may manage operator accounts at all.</summary>
     public static bool CanManageOperators(this OperatorRole role) => role is OperatorRole.Owner or OperatorRole.SecurityAdmin;
 

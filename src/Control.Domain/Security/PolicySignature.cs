@@ -165,20 +165,4 @@ public static class PolicySignature
             return false;
         }
     }
-
-    public static string AcknowledgementText(Guid clientId, long version) => $"ack:{clientId:N}:{version}";
-
-    /// <summary>Whether a receipt is signed by the client's enrolment key and bound to its version.</summary>
-    public static bool VerifyAcknowledgement(ECDsa clientKey, Guid clientId, PolicyAcknowledgement receipt)
-    {
-        try
-        {
-            return clientKey.VerifyData(System.Text.Encoding.UTF8.GetBytes(AcknowledgementText(clientId, receipt.Version)),
-                Convert.FromBase64String(receipt.Signature ?? ""), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 }

@@ -20,6 +20,11 @@ internal static class AgentDirectory
 
     public static async Task<ViewerSession> ConnectAsync(CliContext context, SignedInApi api, string target, CancellationToken cancellation)
     {
+        if (!Commands.Session.SessionRoles.Opens(api.Credentials.Role))
+        {
+            throw Commands.Session.SessionRoles.NotForRole(api.Credentials.Role);
+        }
+
         var known = KnownClients.Find(context, api.Credentials, target);
         CliException? savedEntryFailed = null;
         if (known is not null && context.Clock.GetUtcNow() - known.SavedAt < FreshFor && ViewerIdentity.Current(context, api.Credentials) is { } current)

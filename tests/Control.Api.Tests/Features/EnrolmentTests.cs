@@ -84,7 +84,7 @@ public class EnrolmentTests(ApiFixture api)
         Assert.False(tombstone.Policy.Permissions.Shell);
 
         // Its receipt for the tombstone is accepted: it proves the removal took effect on the machine.
-        Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(tombstone.Policy.Version))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(tombstone))).StatusCode);
         var again = await Client.Problem(await org.Owner.Post($"/clients/{agent.Enrolment.ClientId}/acl-enable", new ClientChangeRequest("x")), HttpStatusCode.Conflict);
         Assert.Equal("client.removed", again.GetProperty("code").GetString());
         Assert.Empty(await org.Owner.GetOk<List<ClientSummary>>("/clients"));

@@ -75,7 +75,7 @@ public class OffboardingTests(ApiFixture api)
         foreach (var agent in agents)
         {
             var policy = await agent.Policy();
-            Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(policy.Policy.Version))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(policy))).StatusCode);
         }
 
         var done = await hr.Until(started.Id, o => o.Status == "completed");
@@ -296,14 +296,14 @@ public class OffboardingTests(ApiFixture api)
             await org.Owner.Post("/offboardings", new StartOffboardingRequest("Eve", "left", null, null, 2)), HttpStatusCode.Accepted);
         await org.Owner.Until(started.Id, o => o.Status == "awaiting-receipts");
         var policy = await online.Policy();
-        await online.Http.Post("/agent/ack", online.Receipt(policy.Policy.Version));
+        await online.Http.Post("/agent/ack", online.Receipt(policy));
 
         var pending = await org.Owner.Until(started.Id, o => o.Status == "completed-with-pending");
         Assert.Equal(1, pending.PendingReceipts);
         Assert.Equal("offline", pending.Receipts.Single(r => r.ClientId == offline.Enrolment.ClientId).Status);
 
         var late = await offline.Policy();
-        await offline.Http.Post("/agent/ack", offline.Receipt(late.Policy.Version));
+        await offline.Http.Post("/agent/ack", offline.Receipt(late));
         var whole = await org.Owner.Until(started.Id, o => o.Status == "completed");
         Assert.All(whole.Receipts, r => Assert.Equal("received", r.Status));
     }

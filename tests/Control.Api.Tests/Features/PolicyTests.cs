@@ -210,9 +210,10 @@ public class PolicyTests(ApiFixture api)
     {
         var org = await api.NewOrganization();
         using var agent = await org.Agent();
-        var policy = (await agent.Policy()).Policy;
-        await Client.Problem(await agent.Http.Post("/agent/ack", new PolicyAcknowledgement(policy.Version, Convert.ToBase64String(new byte[64]))), HttpStatusCode.BadRequest);
-        Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(policy.Version))).StatusCode);
+        var signed = await agent.Policy();
+        var policy = signed.Policy;
+        await Client.Problem(await agent.Http.Post("/agent/ack", agent.Receipt(signed) with { Signature = Convert.ToBase64String(new byte[64]) }), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(signed))).StatusCode);
 
         // Receipts are written in batches (about every second).
         ClientSummary listed;
@@ -234,27 +235,32 @@ public class PolicyTests(ApiFixture api)
         var org = await api.NewOrganization();
         using var agent = await org.Agent();
         using var other = await org.Agent();
-        var policy = (await agent.Policy()).Policy;
+        var signed = await agent.Policy();
+        var policy = signed.Policy;
         var etag = policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var receipt = agent.Receipt(signed);
 
         // Malformed: a clear 400 naming the header, and the poll does not happen.
-        foreach (var malformed in new[] { "x", $"{policy.Version}", $"-1 {agent.Receipt(1).Signature}", $"{policy.Version} {Convert.ToBase64String(new byte[10])}" })
+        foreach (var malformed in new[]
+        {
+            "x", $"{policy.Version}", $"{policy.Version} {receipt.Signature}", receipt.HeaderValue.Replace($"{policy.Version} ", "-1 ", StringComparison.Ordinal),
+            (receipt with { Version = receipt.Version + 1 }).HeaderValue, (receipt with { ClientDigest = "xyz" }).HeaderValue,
+            receipt.HeaderValue.Replace(receipt.Signature, Convert.ToBase64String(new byte[10]), StringComparison.Ordinal),
+        })
         {
             var problem = await Client.Problem(await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, malformed)), HttpStatusCode.BadRequest);
             Assert.True(problem.GetProperty("errors").TryGetProperty(PolicyAcknowledgement.Header, out _), problem.ToString());
         }
 
         // Well-formed but signed by another client's key: answered (the poll goes on), never recorded.
-        var forgedFor = new PolicyAcknowledgement(policy.Version, Convert.ToBase64String(other.Key.SignData(
-            System.Text.Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(agent.Enrolment.ClientId, policy.Version)),
-            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+        var forgedFor = PolicyReceipts.Sign(other.Key, agent.Enrolment.ClientId, signed);
         Assert.Equal(HttpStatusCode.NotModified, (await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, forgedFor.HeaderValue))).StatusCode);
         await Task.Delay(2500);
         var clients = await org.Owner.GetOk<List<ClientSummary>>("/clients");
         Assert.Null(clients.Single(c => c.Id == agent.Enrolment.ClientId).EnforcedPolicyVersion);
 
         // The agent's own receipt, on its next poll: recorded within the next batch (about a second).
-        Assert.Equal(HttpStatusCode.NotModified, (await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, agent.Receipt(policy.Version).HeaderValue))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, receipt.HeaderValue))).StatusCode);
         ClientSummary listed;
         var waited = System.Diagnostics.Stopwatch.StartNew();
         do

@@ -31,9 +31,8 @@ public sealed class TestAgent : IDisposable
         return signed;
     }
 
-    public PolicyAcknowledgement Receipt(long version) => new(version, Convert.ToBase64String(
-        Key.SignData(Encoding.UTF8.GetBytes(PolicySignature.AcknowledgementText(Enrolment.ClientId, version)), HashAlgorithmName.SHA256,
-            DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+    /// <summary>The signed receipt for a policy this agent received, as the real agent builds it.</summary>
+    public PolicyAcknowledgement Receipt(SignedPolicy policy) => PolicyReceipts.Sign(Key, Enrolment.ClientId, policy);
 
     public byte[] DecryptTotpSeed(string encrypted)
     {

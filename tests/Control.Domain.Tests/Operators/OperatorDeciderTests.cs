@@ -42,7 +42,7 @@ public class OperatorDeciderTests
         { "reset 2FA of an enrolled operator", WithTwoFactor(), s => OperatorDecider.Decide(new ResetTwoFactor(), s, OperatorRole.SecurityAdmin, Owner, T0), typeof(TwoFactorReset), null },
         { "reset 2FA without 2FA is a no-op", [Registered()], s => OperatorDecider.Decide(new ResetTwoFactor(), s, OperatorRole.Owner, Owner, T0), null, null },
         { "enrol while enrolled is refused", WithTwoFactor(), s => OperatorDecider.Decide(new StartTwoFactorEnrollment("p"), s, Target, T0), null, "two_factor.already_enabled" },
-        { "confirm without enrolment is refused", [Registered()], s => OperatorDecider.Decide(new ConfirmTwoFactor(Seed, "123456", []), s, Target, T0), null, "two_factor.not_started" },
+        { "confirm without enrolment is refused", [Registered()], s => OperatorDecider.Decide(new ConfirmTwoFactor(Seed, "123456", [], "203.0.113.7"), s, Target, T0), null, "two_factor.not_started" },
         { "sign out everywhere", [Registered()], s => OperatorDecider.Decide(new SignOutEverywhere(), s, Target, T0), typeof(OperatorSignedOutEverywhere), null },
         { "nobody signs another out everywhere", [Registered()], s => OperatorDecider.Decide(new SignOutEverywhere(), s, Owner, T0), null, "operator.not_self" },
         { "a disabled account has nothing to sign out", [Registered(), new OperatorDisabled(TargetId, Owner, T0)], s => OperatorDecider.Decide(new SignOutEverywhere(), s, Target, T0), null, null },

@@ -18,8 +18,10 @@ public class SignInTests
         .When(new TwoFactorEnrollmentStarted(Id, "p", Owner, T0))
         .When(new TwoFactorEnrolled(Id, lastStep, [Secrets.HashCode("AAAA-BBBB-CCCC-DDDD")], Owner, T0));
 
-    private static SignInResult Attempt(Operator state, bool password, DateTimeOffset at, string? totp = null, string? recovery = null) =>
-        OperatorDecider.Decide(new SignIn(password, totp, recovery, state.TwoFactor.Enabled ? Seed : null, "203.0.113.7"), state, at);
+    private const string Source = "203.0.113.7";
+
+    private static SignInResult Attempt(Operator state, bool password, DateTimeOffset at, string? totp = null, string? recovery = null, string source = Source) =>
+        OperatorDecider.Decide(new SignIn(password, totp, recovery, state.TwoFactor.Enabled ? Seed : null, source), state, at);
 
     private static Operator Fold(Operator state, SignInResult result) => result.Events.Aggregate(state, (s, e) => Operator.Evolve(s, e)!);
 
@@ -43,7 +45,7 @@ public class SignInTests
             state = Fold(state, failed);
         }
 
-        Assert.Equal(T0.AddSeconds(4 + 30), state.LockedUntil);
+        Assert.Equal(T0.AddSeconds(4 + 30), state.LockedUntil(Source, T0.AddSeconds(4)));
 
         // The right password during the lock: same answer as a wrong one, and no event (the lock is not extended).
         var locked = Attempt(state, true, T0.AddSeconds(10));
@@ -53,7 +55,52 @@ public class SignInTests
         // After the lock, the right password works and resets the counter.
         var after = Fold(state, Attempt(state, true, T0.AddSeconds(35)));
         Assert.Equal(0, after.ConsecutiveFailures);
-        Assert.Null(after.LockedUntil);
+        Assert.Null(after.LockedUntil(Source, T0.AddSeconds(35)));
+    }
+
+    [Fact]
+    public void A_locked_address_locks_out_only_itself_and_the_operators_success_elsewhere_leaves_it_locked()
+    {
+        var state = Active();
+        for (var i = 0; i < Lockout.FreeAttempts; i++)
+        {
+            state = Fold(state, Attempt(state, false, T0.AddSeconds(i)));
+        }
+
+        var elsewhere = Attempt(state, true, T0.AddSeconds(10), source: "198.51.100.9");
+        Assert.True(elsewhere.Succeeded);
+        state = Fold(state, elsewhere);
+        Assert.Equal(0, state.ConsecutiveFailures);
+        Assert.Equal(SignInRejection.InvalidCredentials, Attempt(state, true, T0.AddSeconds(11)).Rejection);
+    }
+
+    [Fact]
+    public void Failures_from_many_addresses_hold_the_account_for_a_bounded_time()
+    {
+        var state = Active();
+        for (var i = 0; i < Lockout.AccountFreeAttempts + 10; i++)
+        {
+            var failed = Attempt(state, false, T0.AddMinutes(i), source: $"192.0.2.{i}");
+            Assert.Single(failed.Events);
+            state = Fold(state, failed);
+        }
+
+        var last = T0.AddMinutes(Lockout.AccountFreeAttempts + 9);
+        Assert.Equal(last + Lockout.LongestAccountHold, state.AccountHeldUntil);
+        Assert.Equal(SignInRejection.InvalidCredentials, Attempt(state, true, last.AddSeconds(59), source: "198.51.100.9").Rejection);
+        Assert.True(Attempt(state, true, last.AddSeconds(60), source: "198.51.100.9").Succeeded);
+    }
+
+    [Fact]
+    public void An_account_remembers_a_bounded_number_of_failing_addresses()
+    {
+        var state = Active();
+        for (var i = 0; i < Lockout.RememberedSources + 5; i++)
+        {
+            state = Fold(state, Attempt(state, false, T0.AddMinutes(i), source: $"192.0.2.{i}"));
+        }
+
+        Assert.Equal(Lockout.RememberedSources, state.FailedSources.Count);
     }
 
     [Theory]

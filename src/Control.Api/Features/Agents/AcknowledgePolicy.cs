@@ -1,6 +1,5 @@
 using Control.Api.Auth;
 using Control.Domain.Contracts;
-using Control.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
@@ -17,14 +16,18 @@ public static class AcknowledgePolicyEndpoint
     // A removed client may still acknowledge: its receipt for the tombstone proves the removal took effect there.
     [Authorize(Policy = Policies.Agent)]
     [WolverinePost("/agent/ack")]
-    public static async Task<IResult> Post(PolicyAcknowledgement request, PolicyService policies, PresenceTracker presence, HttpContext http)
+    public static async Task<IResult> Post(
+        PolicyAcknowledgement request, PolicyService policies, ServedPolicyParts served, PresenceTracker presence, HttpContext http)
     {
         var clientId = http.User.OperatorId();
         var organization = http.User.OrganizationSlug();
         var client = await policies.Client(organization, clientId);
-        if (client is null || request is null || !PolicySignature.VerifyAcknowledgement(policies.PublicKey(client), clientId, request))
+        if (client is null || request is null || !served.Acknowledges(client, policies.PublicKey(client), request))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["signature"] = ["The receipt is not signed by this client's key."] });
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["signature"] = ["The receipt is not signed by this client's key, or does not name the parts of a policy served to it."],
+            });
         }
 
         // Thousands of receipts arrive together after an organization-wide change: they are batched, not written one by one.

@@ -33,7 +33,7 @@ public static class GetPolicyEndpoint
         {
             return Results.ValidationProblem(new Dictionary<string, string[]>
             {
-                [PolicyAcknowledgement.Header] = ["The receipt is 'VERSION SIGNATURE': a positive version and the base64 P1363 signature of 'ack:{client}:{version}'."],
+                [PolicyAcknowledgement.Header] = ["The receipt is 'VERSION CLIENT-REVISION ORGANIZATION-REVISION CLIENT-SHA256 ORGANIZATION-SHA256 SIGNATURE' (see PolicyReceipts)."],
             });
         }
 

@@ -28,12 +28,14 @@ public sealed class PolicyService
     private readonly IDocumentStore store;
     private readonly SecretProtector protector;
     private readonly TimeProvider clock;
+    private readonly ServedPolicyParts served;
 
-    public PolicyService(IDocumentStore store, SecretProtector protector, TimeProvider clock, PolicyInvalidations invalidations)
+    public PolicyService(IDocumentStore store, SecretProtector protector, TimeProvider clock, PolicyInvalidations invalidations, ServedPolicyParts served)
     {
         this.store = store;
         this.protector = protector;
         this.clock = clock;
+        this.served = served;
         invalidations.Changed += Invalidate;
         for (var i = 0; i < 2; i++)
         {
@@ -191,7 +193,9 @@ public sealed class PolicyService
         }
 
         var part = PolicyComposer.ComposeClientPart(client, organization.Slug, encryptedTotp, clock.GetUtcNow());
-        return SignedPolicyDocument.Part(part, PolicySignature.CanonicalBytes(part), organization, this);
+        var canonical = PolicySignature.CanonicalBytes(part);
+        served.Record(client.Id, part.Revision, canonical);
+        return SignedPolicyDocument.Part(part, canonical, organization, this);
     }
 
     private byte[] SignOrganizationPart(Organization organization)
@@ -202,7 +206,9 @@ public sealed class PolicyService
             organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, organization.ViewerCa?.Certificate,
             organization.RevokedViewerSerials(now), organization.SessionSettings);
         var part = PolicyComposer.ComposeOrganizationPart(context, now);
-        return SignedPolicyDocument.Part(part, PolicySignature.CanonicalBytes(part), organization, this);
+        var canonical = PolicySignature.CanonicalBytes(part);
+        served.Record(organization.Id, part.Revision, canonical);
+        return SignedPolicyDocument.Part(part, canonical, organization, this);
     }
 
     private sealed record SignedPart(long Revision, Lazy<byte[]> Json);

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
-using Control.Domain.Security;
 
 namespace Control.Api.Features.Agents;
 
 /// <summary>
-/// Checks the receipts that came with policy requests against each client's enrolment key, on one thread of the lowest
+/// Checks the receipts that came with policy requests against each client's enrolment key and the parts served to it
+/// (<see cref="ServedPolicyParts"/>), on one thread of the lowest
 /// priority (nice 19): after a change, the fleet's receipts arrive with the polls that follow its delivery, and their
 /// signatures (a P-256 verification each) must not slow down the policies still on their way. A receipt that verifies is
 /// handed on with the time it arrived; one that does not is dropped and logged.
@@ -15,11 +15,13 @@ public sealed class ReceiptVerifier : IDisposable
 {
     private readonly BlockingCollection<(string Organization, Guid Client, PolicyAcknowledgement Receipt, DateTimeOffset At)> _queue = new();
     private readonly PolicyService policies;
+    private readonly ServedPolicyParts served;
     private readonly ILogger<ReceiptVerifier> logger;
 
-    public ReceiptVerifier(PolicyService policies, ILogger<ReceiptVerifier> logger)
+    public ReceiptVerifier(PolicyService policies, ServedPolicyParts served, ILogger<ReceiptVerifier> logger)
     {
         this.policies = policies;
+        this.served = served;
         this.logger = logger;
         LowPriorityThread.Start("receipt verifier", Run);
     }
@@ -38,13 +40,15 @@ public sealed class ReceiptVerifier : IDisposable
             {
                 // Client snapshots are cached; a miss joins the batched load (a blocking wait on this thread alone).
                 var client = policies.Client(organization, clientId).GetAwaiter().GetResult();
-                if (client is not null && PolicySignature.VerifyAcknowledgement(policies.PublicKey(client), clientId, receipt))
+                if (client is not null && served.Acknowledges(client, policies.PublicKey(client), receipt))
                 {
                     Verified?.Invoke(organization, clientId, receipt, at);
                 }
                 else
                 {
-                    logger.LogWarning("A policy receipt from client {Client} for v{Version} does not verify with its enrolment key; ignored", clientId, receipt.Version);
+                    logger.LogWarning(
+                        "A policy receipt from client {Client} for v{Version} does not verify with its enrolment key or names parts this API did not serve; ignored",
+                        clientId, receipt.Version);
                 }
             }
             catch (Exception e)

@@ -1,4 +1,5 @@
 using Control.Api.Auth;
+using Control.Api.Features.Operators;
 using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
@@ -11,7 +12,10 @@ using Wolverine.Http;
 
 namespace Control.Api.Features.Auth;
 
-/// <summary>Self-service password change; every token of the operator (including this one) dies, so they sign in again.</summary>
+/// <summary>
+/// Self-service password change; every token of the operator (including this one) dies, so they sign in again, and their
+/// viewer certificates are revoked.
+/// </summary>
 public static class ChangePasswordEndpoint
 {
     public sealed class Validator : AbstractValidator<ChangePasswordRequest>
@@ -39,9 +43,10 @@ public static class ChangePasswordEndpoint
     {
         var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
         var account = stream.Aggregate!;
+        var now = clock.GetUtcNow();
         var decision = OperatorDecider.Decide(
             new ChangePassword(passwords.Verify(account.PasswordHash, request.CurrentPassword!), passwords.Hash(request.NewPassword!)),
-            account, http.User.Actor(), clock.GetUtcNow());
+            account, http.User.Actor(), now);
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal).ToResult();
@@ -49,6 +54,8 @@ public static class ChangePasswordEndpoint
 
         session.RecordAs(http.User.Actor(), request.Reason ?? "password change", http);
         stream.AppendMany(decision.Events.ToArray());
+        // Whoever made the operator change their password may hold their viewer key and certificate as well.
+        await ViewerCertificateRevocation.Append(session, account, decision, http.User.Actor(), now, cancellation);
         return Results.NoContent();
     }
 }

@@ -32,9 +32,9 @@ public static class RefreshEndpoint
 
         if (!Secrets.TokenMatches(secret, refresh.SecretHash))
         {
-            if (refresh.PreviousSecretHash is { } previous && Secrets.TokenMatches(secret, previous))
+            if (Secrets.TokenMatchesAny(secret, refresh.EarlierSecretHashes))
             {
-                // An already-rotated secret came back: someone holds a copy. Kill the session for both parties.
+                // An already-rotated secret came back: someone holds a copy. Kill the family for both parties.
                 refresh.RevokedAt = now;
                 refresh.RevokedBecause = "reuse-detected";
                 session.Update(refresh);

@@ -9,7 +9,7 @@ public sealed class ClientPresence
     public long? EnforcedVersion { get; set; }
     public DateTimeOffset? EnforcedAt { get; set; }
 
-    /// <summary>The receipt's signature (base64, P-256 over <c>PolicySignature.AcknowledgementText</c>) with the client's enrolment key.</summary>
+    /// <summary>The receipt's signature (base64, P-256 over <c>PolicyReceipts.Text</c>) with the client's enrolment key.</summary>
     public string? EnforcedSignature { get; set; }
 
     /// <summary>

@@ -6,7 +6,8 @@ using Marten;
 namespace Control.Api.Features.Operators;
 
 /// <summary>
-/// When an operator loses their account (disabled) or a credential (password or second factor reset by an admin), the
+/// When an operator loses their account (disabled) or a credential (password or second factor reset by an admin, or
+/// their own password change), the
 /// viewer certificates they hold die with it, in the same transaction: one revocation on the organization's stream, which
 /// wakes every client to fetch a policy listing the serials.
 /// </summary>

@@ -7,6 +7,7 @@ using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace Control.Api.Features.TwoFactor;
@@ -25,22 +26,25 @@ public static class ConfirmTwoFactorEndpoint
 
     public static ProblemDetails Validate(TwoFactorCodeRequest request) => Problems.Validate(Rules, request);
 
+    // Rate-limited like sign-in, and a wrong code counts towards the lockout: a stolen token must not become a code oracle.
     [Authorize(Policy = Policies.AnyOperator)]
+    [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/confirm")]
     public static async Task<IResult> Post(
         TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
         CancellationToken cancellation)
     {
         var operatorId = http.User.OperatorId();
+        var now = clock.GetUtcNow();
         var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var pending = account.TwoFactor.PendingProtectedSecret is { } p ? protector.Unprotect(p, TwoFactorSecrets.Purpose(operatorId)) : [];
         var codes = NewRecoveryCodes();
         var decision = OperatorDecider.Decide(
-            new ConfirmTwoFactor(pending, request.Code!, codes.Select(Secrets.HashCode).ToList()), account, http.User.Actor(), clock.GetUtcNow());
+            new ConfirmTwoFactor(pending, request.Code!, codes.Select(Secrets.HashCode).ToList(), AuditMetadata.SourceAddress(http)), account, http.User.Actor(), now);
         if (decision.Refusal is { } refusal)
         {
-            return Problems.From(refusal).ToResult();
+            return TwoFactorAttempts.Refused(session, stream, refusal, now, http);
         }
 
         session.RecordAs(http.User.Actor(), request.Reason ?? "two-factor enrolment confirmed", http);

@@ -6,6 +6,7 @@ using Control.Domain.Operators;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace Control.Api.Features.TwoFactor;
@@ -17,22 +18,25 @@ public static class RegenerateRecoveryCodesEndpoint
 
     public static ProblemDetails Validate(TwoFactorCodeRequest request) => Problems.Validate(Rules, request);
 
+    // Rate-limited like sign-in, and a wrong code counts towards the lockout: a stolen token must not become a code oracle.
     [Authorize(Policy = Policies.AnyOperator)]
+    [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/recovery-codes")]
     public static async Task<IResult> Post(
         TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
         CancellationToken cancellation)
     {
         var operatorId = http.User.OperatorId();
+        var now = clock.GetUtcNow();
         var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var secret = account.TwoFactor.ProtectedSecret is { } p ? protector.Unprotect(p, TwoFactorSecrets.Purpose(operatorId)) : [];
         var codes = ConfirmTwoFactorEndpoint.NewRecoveryCodes();
         var decision = OperatorDecider.Decide(
-            new RegenerateRecoveryCodes(secret, request.Code!, codes.Select(Secrets.HashCode).ToList()), account, http.User.Actor(), clock.GetUtcNow());
+            new RegenerateRecoveryCodes(secret, request.Code!, codes.Select(Secrets.HashCode).ToList(), AuditMetadata.SourceAddress(http)), account, http.User.Actor(), now);
         if (decision.Refusal is { } refusal)
         {
-            return Problems.From(refusal).ToResult();
+            return TwoFactorAttempts.Refused(session, stream, refusal, now, http);
         }
 
         session.RecordAs(http.User.Actor(), request.Reason ?? "recovery codes regenerated", http);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Control.Domain.Contracts;
+using Control.Domain.Operators;
 using Control.Viewer.Infrastructure;
 using Control.Viewer.Sessions;
 
@@ -56,20 +57,18 @@ internal static class LoginCommand
             var tokens = result.Require(Fields);
             store.Save(SignedInApi.FromTokens(server, tokens));
 
-            // The identity for sessions: this viewer's key (created once, 0600) and a fresh short-lived certificate.
-            try
+            // The identity for sessions: this viewer's key (created once, 0600) and a fresh short-lived certificate, for the
+            // roles that open sessions (the API refuses one to the others).
+            var me = tokens.Operator;
+            if (SessionRoles.Opens(me.Role))
             {
-                using var signedIn = SignedInApi.Open(context, server);
-                using var certificate = await ViewerIdentity.EnsureAsync(context, signedIn, renew: true, cancellation);
+                await ObtainViewerCertificate(context, server, cancellation);
             }
-            catch (CliException e) when (e.Kind != CliFailureKind.NotSignedIn)
+            else
             {
                 ViewerIdentity.Forget(context);
-                await context.Error.WriteLineAsync(
-                    $"warning: signed in, but got no viewer certificate ({e.Message.Replace("error: ", "", StringComparison.Ordinal)}); sessions (connect, exec) will not work until it is renewed");
             }
 
-            var me = tokens.Operator;
             var notes = parse.GetValue(json) ? context.Error : context.Out;
             if (parse.GetValue(json))
             {
@@ -94,6 +93,32 @@ internal static class LoginCommand
         });
         return command;
     }
+
+    /// <summary>A sign-in that cannot get a certificate still succeeds: only sessions need one, and they say so.</summary>
+    private static async Task ObtainViewerCertificate(CliContext context, Uri server, CancellationToken cancellation)
+    {
+        try
+        {
+            using var signedIn = SignedInApi.Open(context, server);
+            using var certificate = await ViewerIdentity.EnsureAsync(context, signedIn, renew: true, cancellation);
+        }
+        catch (CliException e) when (e.Kind != CliFailureKind.NotSignedIn)
+        {
+            ViewerIdentity.Forget(context);
+            await context.Error.WriteLineAsync(
+                $"warning: signed in, but got no viewer certificate ({e.Message.Replace("error: ", "", StringComparison.Ordinal)}); sessions (connect, exec) will not work until it is renewed");
+        }
+    }
+}
+
+/// <summary>Which roles open sessions: only they get a viewer certificate, so only they can connect to a client.</summary>
+internal static class SessionRoles
+{
+    public static bool Opens(string role) => OperatorRoles.TryParse(role, out var parsed) && parsed.OpensSessions();
+
+    /// <summary>The refusal of a session command for an account whose role opens none (before any request is made).</summary>
+    public static CliException NotForRole(string role) => CliException.Failure(
+        $"your role ({role}) opens no sessions: only {OperatorRoles.SessionRoleNames} get the viewer certificate a session needs");
 }
 
 /// <summary>What the person typed at the second-factor prompt: six digits are a TOTP code, anything else a recovery code.</summary>

@@ -15,12 +15,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Control.Api.Features.Agents.PolicyService _policyService;
         private readonly Control.Api.Features.Agents.PresenceTracker _presenceTracker;
+        private readonly Control.Api.Features.Agents.ServedPolicyParts _servedPolicyParts;
 
-        public POST_agent_ack(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Agents.PolicyService policyService, Control.Api.Features.Agents.PresenceTracker presenceTracker) : base(wolverineHttpOptions)
+        public POST_agent_ack(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Agents.PolicyService policyService, Control.Api.Features.Agents.PresenceTracker presenceTracker, Control.Api.Features.Agents.ServedPolicyParts servedPolicyParts) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _policyService = policyService;
             _presenceTracker = presenceTracker;
+            _servedPolicyParts = servedPolicyParts;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -34,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Agents.AcknowledgePolicyEndpoint.Post(request, _policyService, _presenceTracker, httpContext).ConfigureAwait(false);
+            var result = await Control.Api.Features.Agents.AcknowledgePolicyEndpoint.Post(request, _policyService, _servedPolicyParts, _presenceTracker, httpContext).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
