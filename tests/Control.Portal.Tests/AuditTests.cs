@@ -134,11 +134,11 @@ public sealed class AuditTests(PortalFixture portal)
             new SessionChannelOpened(session, client.ClientId, "shell", "/bin/bash", null, at.AddSeconds(2)),
             new SessionClosed(session, client.ClientId, "viewer", null, 10_000, 100, 2000, at.AddSeconds(12)),
         ];
-        await portal.ReportSession(client, events);
         var cast = "{\"version\":2,\"width\":80,\"height\":24}\n[0.2,\"o\",\"$ whoami\\r\\n\"]\n[0.5,\"o\",\"\\u001b[1;32mroot-of-the-kiosk\\u001b[0m\\r\\n\"]\n";
+        await portal.ReportSession(client, [.. events, SessionRecordingPart.Of(session, client.ClientId, 0, 0, Encoding.UTF8.GetBytes(cast), true, at.AddSeconds(12))]);
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(cast));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-asciicast");
-        await portal.CallAsAgent<JsonElement?>(HttpMethod.Put, $"/agent/sessions/{session}/recording", content, client.Credential);
+        await portal.CallAsAgent<JsonElement?>(HttpMethod.Put, $"/agent/sessions/{session}/recording/parts/0", content, client.Credential);
         var page = await portal.NewPage();
         await SignInTests.SignIn(page, auditor);
         return (page, alias);

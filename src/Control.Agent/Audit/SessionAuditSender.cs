@@ -71,7 +71,7 @@ internal sealed class SessionAuditSender(SessionEventQueue queue, AgentApi api, 
 
         foreach (var recording in queue.PendingRecordings())
         {
-            var answer = await api.PutRecordingAsync(recording.SessionId, recording.Path, stop);
+            var answer = await api.PutRecordingPartAsync(recording.SessionId, recording.Index, recording.Path, stop);
             if (Unavailable(answer.Status))
             {
                 throw new ServerUnavailableException($"the API answers HTTP {(int)answer.Status} to a recording upload");

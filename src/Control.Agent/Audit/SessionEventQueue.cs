@@ -140,12 +140,13 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
         Signal();
     }
 
-    public void RecordingFinished(Guid sessionId, string path)
+    public void RecordingPartSealed(Guid sessionId, int index, string path)
     {
-        PrivateFile.WriteJson(
-            Path.Combine(_recordings, $"{sessionId}.json"), new PendingRecording(sessionId, Path.GetFullPath(path)), AgentJsonLine);
+        PrivateFile.WriteJson(MarkerOf(sessionId, index), new PendingRecording(sessionId, index, Path.GetFullPath(path)), AgentJsonLine);
         Signal();
     }
+
+    private string MarkerOf(Guid sessionId, int index) => Path.Combine(_recordings, $"{sessionId}.{index:D6}.json");
 
     /// <summary>
     /// Up to <paramref name="max"/> unacknowledged events, oldest first, from the sealed segments. Lines that do not
@@ -275,17 +276,17 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
         return pending;
     }
 
-    /// <summary>The API stored the recording: the local copy goes first, then its marker (a kill in between leaves a stale marker, dropped later).</summary>
+    /// <summary>The API stored the part: the local copy goes first, then its marker (a kill in between leaves a stale marker, dropped later).</summary>
     public void RecordingUploaded(PendingRecording recording)
     {
         File.Delete(recording.Path);
-        File.Delete(Path.Combine(_recordings, $"{recording.SessionId}.json"));
+        File.Delete(MarkerOf(recording.SessionId, recording.Index));
     }
 
-    /// <summary>The API refused the recording for good: its marker is renamed (kept, no longer retried); the recording stays on disk.</summary>
+    /// <summary>The API refused the part for good: its marker is renamed (kept, no longer retried); the part stays on disk.</summary>
     public void RecordingRefused(PendingRecording recording)
     {
-        var marker = Path.Combine(_recordings, $"{recording.SessionId}.json");
+        var marker = MarkerOf(recording.SessionId, recording.Index);
         File.Move(marker, marker + ".refused", overwrite: true);
     }
 
@@ -389,7 +390,8 @@ internal sealed record QueueBatch(IReadOnlyList<AgentSessionEvent> Events, IRead
 /// <param name="Complete">Every line of the (sealed) segment is consumed: it can be deleted.</param>
 internal sealed record SegmentProgress(string Path, long Offset, bool Complete);
 
-internal sealed record PendingRecording(Guid SessionId, string Path);
+/// <summary>A sealed recording part waiting for its upload (parts of a session go up in order: their markers sort so).</summary>
+internal sealed record PendingRecording(Guid SessionId, int Index, string Path);
 
 /// <summary>A session admitted and not yet closed: what a restart needs to report its end.</summary>
 internal sealed record OpenSession(Guid SessionId, Guid ClientId, string ViewerAlias, DateTimeOffset AuthenticatedAt);

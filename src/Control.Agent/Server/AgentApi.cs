@@ -120,10 +120,10 @@ internal sealed class AgentApi : IDisposable
     }
 
     /// <summary><c>PUT /agent/sessions/{id}/recording</c> with the asciicast file as the body (streamed from disk, with its length).</summary>
-    public async Task<ApiAnswer<object>> PutRecordingAsync(Guid sessionId, string path, CancellationToken cancellation)
+    public async Task<ApiAnswer<object>> PutRecordingPartAsync(Guid sessionId, int index, string path, CancellationToken cancellation)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"agent/sessions/{sessionId}/recording") { Content = new StreamContent(file) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"agent/sessions/{sessionId}/recording/parts/{index}") { Content = new StreamContent(file) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-asciicast");
         request.Content.Headers.ContentLength = file.Length;
         return await SendAsync(request, cancellation);

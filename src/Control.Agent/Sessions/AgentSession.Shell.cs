@@ -38,14 +38,14 @@ internal sealed partial class AgentSession
         }
 
         _recording = recorded
-            ? new ShellRecording(Path.Combine(services.Recordings, $"{Id}.cast"), request.Columns, request.Rows, term, services.Clock.GetUtcNow())
+            ? new ShellRecording(services.Recordings, Id, services.ClientId, request.Columns, request.Rows, term, services.Audit, services.Clock)
             : null;
         lock (_open)
         {
             _open.Add(SessionChannel.Shell);
         }
 
-        services.Log($"session {Id}: shell {program} as {account.Name} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, {(_recording is { } r ? "recorded to " + r.Path : "not recorded")}");
+        services.Log($"session {Id}: shell {program} as {account.Name} on a pseudo-terminal ({request.Columns}x{request.Rows}), pid {_terminal.ProcessId}, {(_recording is not null ? "recorded in parts to " + services.Recordings : "not recorded")}");
         var terminal = _terminal;
         var recording = _recording;
         return Task.Run(async () =>
@@ -93,11 +93,8 @@ internal sealed partial class AgentSession
                     _open.Remove(SessionChannel.Shell);
                 }
 
-                if (recording is not null)
-                {
-                    recording.Dispose();
-                    services.Audit.RecordingFinished(Id, recording.Path);
-                }
+                // The last part is sealed (final) and queued: the API then knows the recording is whole.
+                recording?.Dispose();
 
                 terminal.Dispose();
                 _terminal = null;

@@ -11,6 +11,9 @@ internal interface ISessionAudit
     /// <summary>Makes the event durable, then returns. Thread-safe. Throws <see cref="IOException"/> when the disk refuses it.</summary>
     void Record(SessionEvent sessionEvent);
 
-    /// <summary>A shell session's recording at <paramref name="path"/> is complete: upload it (durably, retrying) and delete it once stored.</summary>
-    void RecordingFinished(Guid sessionId, string path);
+    /// <summary>
+    /// A sealed part of a shell session's recording at <paramref name="path"/> (its hash already recorded as a session
+    /// event): upload it (durably, retrying, after the events) and delete it once stored.
+    /// </summary>
+    void RecordingPartSealed(Guid sessionId, int index, string path);
 }

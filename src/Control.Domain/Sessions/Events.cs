@@ -33,6 +33,20 @@ public sealed record SessionChannelOpened(Guid SessionId, Guid ClientId, string 
 public sealed record SessionFileTransferred(
     Guid SessionId, Guid ClientId, string Direction, string Path, long Size, string Sha256, DateTimeOffset At) : SessionEvent(SessionId, ClientId, At);
 
+/// <summary>
+/// A part of a shell session's recording (asciicast v2), sealed by the agent while the session runs (every few seconds
+/// and at the end): where it sits in the recording and its SHA-256. The audit chain covers the hash, so the part the API
+/// stores must be exactly this one, and a recording is evidence from its first part on, not only after the session.
+/// </summary>
+/// <param name="Final">The session's last part: the recording is complete once every part up to this one is stored.</param>
+public sealed record SessionRecordingPart(
+    Guid SessionId, Guid ClientId, int Index, long Offset, long Length, string Sha256, bool Final, DateTimeOffset At) : SessionEvent(SessionId, ClientId, At)
+{
+    /// <summary>The event for a part whose bytes are all at hand.</summary>
+    public static SessionRecordingPart Of(Guid sessionId, Guid clientId, int index, long offset, byte[] content, bool final, DateTimeOffset at) =>
+        new(sessionId, clientId, index, offset, content.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), final, at);
+}
+
 /// <summary>The session is over: who ended it (viewer, agent, policy, operator) and why, how long it lasted, bytes each way.</summary>
 public sealed record SessionClosed(
     Guid SessionId, Guid ClientId, string EndedBy, string? Reason, long DurationMilliseconds, long BytesFromViewer, long BytesToViewer, DateTimeOffset At)

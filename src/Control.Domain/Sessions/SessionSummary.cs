@@ -1,5 +1,8 @@
 namespace Control.Domain.Sessions;
 
+/// <summary>A sealed part of the session's recording, as the agent audited it.</summary>
+public sealed record SessionRecordingPartSummary(int Index, long Offset, long Length, string Sha256, bool Final);
+
 /// <summary>A file that crossed a session.</summary>
 public sealed record SessionFile(string Direction, string Path, long Size, string Sha256, DateTimeOffset At);
 
@@ -28,6 +31,9 @@ public sealed record SessionSummary
     public string? Login { get; init; }
     public IReadOnlyList<string> Channels { get; init; } = [];
     public IReadOnlyList<SessionFile> Files { get; init; } = [];
+
+    /// <summary>The recording's parts the agent sealed, in order; the API stores only bytes matching these hashes.</summary>
+    public IReadOnlyList<SessionRecordingPartSummary> RecordingParts { get; init; } = [];
     public string? EndedBy { get; init; }
     public string? EndReason { get; init; }
     public long BytesFromViewer { get; init; }
@@ -58,6 +64,10 @@ public sealed record SessionSummary
             },
             SessionAuthenticated a => current with { ViewerAlias = current.ViewerAlias ?? a.ViewerAlias, AuthenticatedAt = a.At, Methods = a.Methods, Login = a.Login },
             SessionChannelOpened c when c.RefusedBecause is null => current with { Channels = [.. current.Channels, c.Channel] },
+            SessionRecordingPart p when current.RecordingParts.All(x => x.Index != p.Index) => current with
+            {
+                RecordingParts = [.. current.RecordingParts, new SessionRecordingPartSummary(p.Index, p.Offset, p.Length, p.Sha256, p.Final)],
+            },
             SessionFileTransferred f => current with { Files = [.. current.Files, new SessionFile(f.Direction, f.Path, f.Size, f.Sha256, f.At)] },
             SessionClosed c => current with
             {

@@ -201,16 +201,16 @@ public sealed class SessionAuditTests : IDisposable
     }
 
     [Fact]
-    public async Task Sender_FinishedRecording_IsUploadedAfterRetriesAndTheLocalCopyDeleted()
+    public async Task Sender_SealedRecordingPart_IsUploadedAfterRetriesAndTheLocalCopyDeleted()
     {
         using var api = new FakeControlApi(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         api.FailSessionEventPosts = 2;
         using var queue = NewQueue();
         var session = Guid.CreateVersion7();
-        var cast = Path.Combine(Directory.CreateDirectory(Path.Combine(_root, "recordings")).FullName, $"{session}.cast");
+        var cast = Path.Combine(Directory.CreateDirectory(Path.Combine(_root, "recordings")).FullName, $"{session}.000000.cast-part");
         var content = Encoding.UTF8.GetBytes("{\"version\":2,\"width\":80,\"height\":24}\n[0.1,\"o\",\"hello\\r\\n\"]\n");
         File.WriteAllBytes(cast, content);
-        queue.RecordingFinished(session, cast);
+        queue.RecordingPartSealed(session, 0, cast);
 
         using var client = new AgentApi(new Uri(api.Url + "/"), api.Credential);
         using var stop = new CancellationTokenSource();
@@ -219,7 +219,7 @@ public sealed class SessionAuditTests : IDisposable
         await stop.CancelAsync();
         await sender.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(content, api.Recordings[session]);
+        Assert.Equal(content, api.Recordings[(session, 0)]);
         Assert.Empty(Directory.GetFiles(Recordings));
     }
 

@@ -75,8 +75,8 @@ internal sealed class FakeControlApi : IDisposable
     /// <summary>How many of the next session-event posts get a 503 (the API is "down" for them).</summary>
     public int FailSessionEventPosts { get => Volatile.Read(ref _failSessionEventPosts); set => Volatile.Write(ref _failSessionEventPosts, value); }
 
-    /// <summary>Recordings uploaded, by session id.</summary>
-    public ConcurrentDictionary<Guid, byte[]> Recordings { get; } = new();
+    /// <summary>Recording parts uploaded, by session id and part index.</summary>
+    public ConcurrentDictionary<(Guid Session, int Index), byte[]> Recordings { get; } = new();
 
     public int ParkedPolls => Volatile.Read(ref _parked);
 
@@ -249,8 +249,8 @@ internal sealed class FakeControlApi : IDisposable
                 case ("POST", "/agent/session-events"):
                     await SessionEventsAsync(context);
                     break;
-                case ("PUT", _) when path.StartsWith("/agent/sessions/", StringComparison.Ordinal) && path.EndsWith("/recording", StringComparison.Ordinal):
-                    await RecordingAsync(context, Guid.Parse(path.Split('/')[3]));
+                case ("PUT", _) when path.StartsWith("/agent/sessions/", StringComparison.Ordinal) && path.Contains("/recording/parts/", StringComparison.Ordinal):
+                    await RecordingAsync(context, Guid.Parse(path.Split('/')[3]), int.Parse(path.Split('/')[6], System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 default:
                     await WriteJsonAsync(context, HttpStatusCode.NotFound, new { title = "Not found." });
@@ -367,7 +367,7 @@ internal sealed class FakeControlApi : IDisposable
         await WriteJsonAsync(context, HttpStatusCode.OK, new AgentSessionEventsAccepted([.. batch.Events!.Select(e => e.Id)]));
     }
 
-    private async Task RecordingAsync(HttpListenerContext context, Guid sessionId)
+    private async Task RecordingAsync(HttpListenerContext context, Guid sessionId, int index)
     {
         using var body = new MemoryStream();
         await context.Request.InputStream.CopyToAsync(body);
@@ -379,7 +379,7 @@ internal sealed class FakeControlApi : IDisposable
         }
 
         Interlocked.Exchange(ref _failSessionEventPosts, 0);
-        Recordings[sessionId] = body.ToArray();
+        Recordings[(sessionId, index)] = body.ToArray();
         await WriteAsync(context, HttpStatusCode.OK, []);
     }
 

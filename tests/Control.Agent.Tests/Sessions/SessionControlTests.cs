@@ -140,18 +140,24 @@ public sealed class SessionControlTests
         var output = await ReadOutputUntilExit(socket);
 
         Assert.Contains("marker-42", output, StringComparison.Ordinal);
-        var cast = Path.Combine(rig.Services.Recordings, $"{accepted.SessionId}.cast");
         var opened = rig.Audit.Events.OfType<SessionChannelOpened>().Single(c => c.Channel == "shell");
         if (record)
         {
-            await WaitFor(() => rig.Audit.Recordings.Count == 1, rig);
-            Assert.Contains("marker-42", await File.ReadAllTextAsync(cast), StringComparison.Ordinal);
+            // Sealed in parts, the last one final, each part's hash audited before the part is queued for upload.
+            await WaitFor(() => rig.Audit.Events.OfType<SessionRecordingPart>().Any(p => p.Final), rig);
+            var parts = rig.Audit.Events.OfType<SessionRecordingPart>().OrderBy(p => p.Index).ToList();
+            Assert.Equal(Enumerable.Range(0, parts.Count), parts.Select(p => p.Index));
+            var bytes = parts.Select(p => File.ReadAllBytes(rig.Audit.Recordings.Single(r => r.Index == p.Index).Path)).ToList();
+            Assert.All(parts.Zip(bytes), pair => Assert.Equal(pair.First.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pair.Second))));
+            Assert.Equal(parts.Select(p => p.Offset), parts.Select((p, i) => bytes.Take(i).Sum(b => (long)b.Length)));
+            Assert.Contains("marker-42", Encoding.UTF8.GetString([.. bytes.SelectMany(b => b)]), StringComparison.Ordinal);
             Assert.EndsWith(", recorded", opened.Detail, StringComparison.Ordinal);
         }
         else
         {
             await WaitFor(() => rig.LogText.Contains("shell exited", StringComparison.Ordinal), rig);
-            Assert.False(Directory.Exists(rig.Services.Recordings) && Directory.EnumerateFiles(rig.Services.Recordings, "*.cast").Any(), "a recording was written");
+            Assert.False(Directory.Exists(rig.Services.Recordings) && Directory.EnumerateFiles(rig.Services.Recordings).Any(), "a recording was written");
+            Assert.Empty(rig.Audit.Events.OfType<SessionRecordingPart>());
             Assert.Empty(rig.Audit.Recordings);
             Assert.EndsWith(", not recorded", opened.Detail, StringComparison.Ordinal);
         }

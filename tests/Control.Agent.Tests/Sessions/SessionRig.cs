@@ -199,7 +199,8 @@ internal sealed class RecordedAudit : ISessionAudit
         }
     }
 
-    public List<(Guid Session, string Path)> Recordings { get; } = [];
+    /// <summary>Sealed recording parts, in the order they were sealed.</summary>
+    public List<(Guid Session, int Index, string Path)> Recordings { get; } = [];
 
     public void Record(Control.Domain.Sessions.SessionEvent sessionEvent)
     {
@@ -209,11 +210,11 @@ internal sealed class RecordedAudit : ISessionAudit
         }
     }
 
-    public void RecordingFinished(Guid sessionId, string path)
+    public void RecordingPartSealed(Guid sessionId, int index, string path)
     {
         lock (Recordings)
         {
-            Recordings.Add((sessionId, path));
+            Recordings.Add((sessionId, index, path));
         }
     }
 }

@@ -104,7 +104,8 @@ public class AuditQueriesTests(ApiFixture api)
         await Report(desk, Denied(denied, desk.Enrolment.ClientId, "alice@" + org.Slug, TrickyReason, T0.AddHours(1)));
         await Report(desk, Full(other, desk.Enrolment.ClientId, "tina@" + org.Slug, T0.AddHours(2)));
         var cast = Encoding.UTF8.GetBytes("{\"version\":2,\"width\":80,\"height\":24}\n");
-        Assert.Equal(HttpStatusCode.OK, (await door.Http.Put($"/agent/sessions/{closed}/recording", new ByteArrayContent(cast))).StatusCode);
+        await Report(door, [SessionRecordingPart.Of(closed, door.Enrolment.ClientId, 0, 0, cast, true, T0.AddMinutes(1))]);
+        Assert.Equal(HttpStatusCode.OK, (await door.Http.Put($"/agent/sessions/{closed}/recording/parts/0", new ByteArrayContent(cast))).StatusCode);
         var (_, audrey) = await org.Operator("audrey", "auditor");
 
         Assert.Equal([other, denied, closed], await SessionIds(audrey, ""));

@@ -170,26 +170,34 @@ public class SessionAuditTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Recording_UploadedOnce_ReadableByAuditorsOnly()
+    public async Task Recording_PartsMatchingTheirAuditedHashes_ReadableByAuditorsOnly()
     {
         var org = await api.NewOrganization();
         using var agent = await org.Agent();
         using var intruder = await org.Agent();
         var session = Guid.CreateVersion7();
-        await agent.Http.PostOk<AgentSessionEventsAccepted>("/agent/session-events", Batch(Full(session, agent.Enrolment.ClientId, "alice@" + org.Slug)));
-        var cast = Encoding.UTF8.GetBytes("{\"version\":2,\"width\":80,\"height\":24}\n[0.5,\"o\",\"$ whoami\\r\\nroot\\r\\n\"]\n");
+        var first = Encoding.UTF8.GetBytes("{\"version\":2,\"width\":80,\"height\":24}\n[0.5,\"o\",\"$ whoami\\r\\n\"]\n");
+        var last = Encoding.UTF8.GetBytes("[0.7,\"o\",\"root\\r\\n\"]\n");
+        var client = agent.Enrolment.ClientId;
+        await agent.Http.PostOk<AgentSessionEventsAccepted>("/agent/session-events", Batch([
+            .. Full(session, client, "alice@" + org.Slug),
+            SessionRecordingPart.Of(session, client, 0, 0, first, false, DateTimeOffset.UtcNow),
+            SessionRecordingPart.Of(session, client, 1, first.Length, last, true, DateTimeOffset.UtcNow)]));
 
-        Assert.Equal(HttpStatusCode.NotFound, (await agent.Http.Put($"/agent/sessions/{Guid.CreateVersion7()}/recording", Cast(cast))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await intruder.Http.Put($"/agent/sessions/{session}/recording", Cast(cast))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording", Cast(cast))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording", Cast(cast))).StatusCode);
-        await Client.Problem(await agent.Http.Put($"/agent/sessions/{session}/recording", Cast([.. cast, (byte)'x'])), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NotFound, (await agent.Http.Put($"/agent/sessions/{Guid.CreateVersion7()}/recording/parts/0", Cast(first))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await intruder.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(first))).StatusCode);
+        await Client.Problem(await agent.Http.Put($"/agent/sessions/{session}/recording/parts/2", Cast(first)), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(first))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(first))).StatusCode);
 
         var (_, audrey) = await org.Operator("audrey", "auditor");
+        // While the last part is on its way, the recording reads as far as it is stored.
+        Assert.Equal(first, await (await audrey.Get($"/sessions/{session}/recording")).Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording/parts/1", Cast(last))).StatusCode);
         var download = await audrey.Get($"/sessions/{session}/recording");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("application/x-asciicast", download.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(cast, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal(first.Concat(last).ToArray(), await download.Content.ReadAsByteArrayAsync());
         Assert.True((await audrey.GetOk<SessionSummaryView>($"/sessions/{session}")).HasRecording);
 
         var (_, tina) = await org.Operator("tina", "technician");
@@ -201,14 +209,16 @@ public class SessionAuditTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Recording_LargerThan50MB_Is413()
+    public async Task Recording_PartLargerThanTheLimit_Is413()
     {
         var org = await api.NewOrganization();
         using var agent = await org.Agent();
         var session = Guid.CreateVersion7();
-        await agent.Http.PostOk<AgentSessionEventsAccepted>("/agent/session-events", Batch([Requested(session, agent.Enrolment.ClientId)]));
+        var huge = new byte[(1024 * 1024) + 1];
+        await agent.Http.PostOk<AgentSessionEventsAccepted>("/agent/session-events", Batch([
+            Requested(session, agent.Enrolment.ClientId), SessionRecordingPart.Of(session, agent.Enrolment.ClientId, 0, 0, huge, true, DateTimeOffset.UtcNow)]));
 
-        var response = await agent.Http.Put($"/agent/sessions/{session}/recording", Cast(new byte[(50 * 1024 * 1024) + 1]));
+        var response = await agent.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(huge));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var (_, audrey) = await org.Operator("audrey", "auditor");

@@ -116,7 +116,7 @@ public static class SessionHistoryQuery
                    s.data -> 'files', c.data ->> 'alias', c.data ->> 'number', r.session_id is not null
             from {schema}.mt_doc_sessionsummary s
             left join {schema}.mt_doc_client c on c.tenant_id = s.tenant_id and c.id = s.client_id
-            left join {SessionRecordingsTable(schema)} r on r.tenant_id = s.tenant_id and r.session_id = s.id
+            left join {SessionRecordingsTable(schema)} r on r.tenant_id = s.tenant_id and r.session_id = s.id and r.part_index = 0
             where s.tenant_id = $1
             """);
         var command = connection?.CreateCommand() ?? database.CreateCommand();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Control.Api.Auth;
 using Control.Api.Hosting;
 using Control.Api.Infrastructure;
@@ -16,15 +17,21 @@ using Wolverine.Http;
 namespace Control.Api.Features.Sessions;
 
 /// <summary>
-/// Shell-session recordings (asciicast v2) in a bytea table rather than a JSON document: a recording is tens of
-/// megabytes of bytes, which as base64 inside jsonb would cost a third more and be parsed on every read. Write-once: the
-/// agent may upload again (it retries until it sees a 2xx), identical bytes are a no-op, different bytes a conflict.
+/// Shell-session recordings (asciicast v2), stored as the parts the agent seals while the session runs, in a bytea table
+/// rather than JSON documents (base64 inside jsonb would cost a third more and be parsed on every read). A part is taken
+/// only when its bytes have the SHA-256 its <see cref="SessionRecordingPart"/> event put in the audit trail, so what the
+/// API keeps is exactly what the agent recorded. Write-once: the agent may upload a part again (it retries until it sees
+/// a 2xx), identical bytes are a no-op; bytes that do not match the audited hash are refused.
 /// </summary>
 public static class SessionRecordings
 {
     public const string ContentType = "application/x-asciicast";
     public const long MaxBytes = 50L * 1024 * 1024;
-    private const string TableName = "control_session_recordings";
+
+    /// <summary>The agent seals a part at 256 KiB; one output line may end past that.</summary>
+    public const long MaxPartBytes = 1024 * 1024;
+
+    private const string TableName = "control_session_recording_parts";
 
     /// <summary>Part of the schema Marten creates or migrates (and <c>db-apply</c> applies).</summary>
     public static Table Table(string schema)
@@ -32,6 +39,7 @@ public static class SessionRecordings
         var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
         table.AddColumn("tenant_id", "text").AsPrimaryKey();
         table.AddColumn("session_id", "uuid").AsPrimaryKey();
+        table.AddColumn("part_index", "integer").AsPrimaryKey();
         table.AddColumn("client_id", "uuid").NotNull();
         table.AddColumn("sha256", "text").NotNull();
         table.AddColumn("size", "bigint").NotNull();
@@ -43,9 +51,9 @@ public static class SessionRecordings
     internal static string Name(string schema) => $"{schema}.{TableName}";
 
     [Authorize(Policy = Policies.Agent)]
-    [WolverinePut("/agent/sessions/{id}/recording")]
+    [WolverinePut("/agent/sessions/{id}/recording/parts/{index}")]
     public static async Task<IResult> Put(
-        Guid id, HttpContext http, IQuerySession session, NpgsqlRecordings recordings, TimeProvider clock, CancellationToken cancellation)
+        Guid id, int index, HttpContext http, IQuerySession session, NpgsqlRecordings recordings, TimeProvider clock, CancellationToken cancellation)
     {
         var clientId = http.User.OperatorId();
         var summary = await session.LoadAsync<SessionSummary>(id, cancellation);
@@ -59,43 +67,45 @@ public static class SessionRecordings
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.", detail: "The session belongs to another client.");
         }
 
-        if (http.Request.ContentLength > MaxBytes)
+        if (summary.RecordingParts.FirstOrDefault(p => p.Index == index) is not { } audited)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status409Conflict, title: "The request conflicts with the current state.",
+                detail: $"No SessionRecordingPart event with index {index} was reported for this session: send the session events first.");
+        }
+
+        var stored = await recordings.StoredBytes(session.TenantId, id, cancellation);
+        if (http.Request.ContentLength > MaxPartBytes || stored + (http.Request.ContentLength ?? 0) > MaxBytes)
         {
             return TooLarge();
         }
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = MaxBytes + 1;
+            limit.MaxRequestBodySize = MaxPartBytes + 1;
         }
 
         using var body = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, cancellation)) > 0)
-        {
-            if (body.Length + read > MaxBytes)
-            {
-                return TooLarge();
-            }
-
-            body.Write(buffer, 0, read);
-        }
-
+        await http.Request.Body.CopyToAsync(body, cancellation);
         var content = body.ToArray();
-        if (content.Length == 0)
+        if (content.Length > MaxPartBytes || stored + content.Length > MaxBytes)
         {
-            return Problems.BadRequest("The body is the recording (asciicast v2); it is empty.").ToResult();
+            return TooLarge();
         }
 
-        var stored = await recordings.Store(session.TenantId, id, clientId, content, clock.GetUtcNow(), cancellation);
-        return stored
-            ? Results.Ok()
-            : Results.Problem(
-                statusCode: StatusCodes.Status409Conflict, title: "The request conflicts with the current state.",
-                detail: "A different recording of this session is already stored; recordings never change once stored.");
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (content.Length != audited.Length || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(sha256), Encoding.ASCII.GetBytes(audited.Sha256)))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "The part is not the one in the audit trail.",
+                detail: $"Part {index} of this recording was audited with {audited.Length} bytes and SHA-256 {audited.Sha256}; these bytes are not it.");
+        }
+
+        await recordings.Store(session.TenantId, id, index, clientId, content, sha256, clock.GetUtcNow(), cancellation);
+        return Results.Ok();
     }
 
+    /// <summary>The recording as far as its parts are stored, in order: the whole of it once the final part is in, and what there is so far while the session runs.</summary>
     [Authorize(Policy = Policies.ReadAudit)]
     [WolverineGet("/sessions/{id}/recording")]
     public static async Task<IResult> Get(Guid id, IQuerySession session, NpgsqlRecordings recordings, CancellationToken cancellation)
@@ -106,7 +116,7 @@ public static class SessionRecordings
 
     private static IResult TooLarge() => Results.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge, title: "The recording is too large.",
-        detail: $"A recording is at most {MaxBytes / (1024 * 1024)} MB.");
+        detail: $"A recording is at most {MaxBytes / (1024 * 1024)} MB, a part of it at most {MaxPartBytes / 1024} KiB.");
 }
 
 /// <summary>Reads and writes <see cref="SessionRecordings"/>' table, always within one tenant.</summary>
@@ -114,36 +124,47 @@ public sealed class NpgsqlRecordings(NpgsqlDataSource database, IOptions<Control
 {
     private readonly string _table = SessionRecordings.Name(options.Value.DatabaseSchema);
 
-    /// <summary>True when stored now or already stored with the same bytes; false when different bytes are stored.</summary>
-    public async Task<bool> Store(string tenant, Guid sessionId, Guid clientId, byte[] content, DateTimeOffset at, CancellationToken cancellation)
+    /// <summary>Stores a part whose bytes were checked against the audited hash; a part stored already is left as it is (the same bytes, by that check).</summary>
+    public async Task Store(string tenant, Guid sessionId, int index, Guid clientId, byte[] content, string sha256, DateTimeOffset at, CancellationToken cancellation)
     {
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         await using var insert = database.CreateCommand(
-            $"insert into {_table} (tenant_id, session_id, client_id, sha256, size, content, uploaded_at) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing");
+            $"insert into {_table} (tenant_id, session_id, part_index, client_id, sha256, size, content, uploaded_at) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing");
         insert.Parameters.Add(new NpgsqlParameter { Value = tenant });
         insert.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = index });
         insert.Parameters.Add(new NpgsqlParameter { Value = clientId });
         insert.Parameters.Add(new NpgsqlParameter { Value = sha256 });
         insert.Parameters.Add(new NpgsqlParameter { Value = (long)content.Length });
         insert.Parameters.Add(new NpgsqlParameter { Value = content, NpgsqlDbType = NpgsqlDbType.Bytea });
         insert.Parameters.Add(new NpgsqlParameter { Value = at.ToUniversalTime() });
-        if (await insert.ExecuteNonQueryAsync(cancellation) == 1)
-        {
-            return true;
-        }
-
-        await using var existing = database.CreateCommand($"select sha256 from {_table} where tenant_id = $1 and session_id = $2");
-        existing.Parameters.Add(new NpgsqlParameter { Value = tenant });
-        existing.Parameters.Add(new NpgsqlParameter { Value = sessionId });
-        return await existing.ExecuteScalarAsync(cancellation) as string == sha256;
+        await insert.ExecuteNonQueryAsync(cancellation);
     }
 
-    public async Task<byte[]?> Read(string tenant, Guid sessionId, CancellationToken cancellation)
+    /// <summary>How many bytes of this session's recording are stored (for its size limit).</summary>
+    public async Task<long> StoredBytes(string tenant, Guid sessionId, CancellationToken cancellation)
     {
-        await using var command = database.CreateCommand($"select content from {_table} where tenant_id = $1 and session_id = $2");
+        await using var command = database.CreateCommand($"select coalesce(sum(size), 0)::bigint from {_table} where tenant_id = $1 and session_id = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
-        return await command.ExecuteScalarAsync(cancellation) as byte[];
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
+    /// <summary>The stored parts, joined in order up to the first one missing; null when not even the first is stored.</summary>
+    public async Task<byte[]?> Read(string tenant, Guid sessionId, CancellationToken cancellation)
+    {
+        await using var command = database.CreateCommand($"select part_index, content from {_table} where tenant_id = $1 and session_id = $2 order by part_index");
+        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        using var joined = new MemoryStream();
+        var expected = 0;
+        while (await reader.ReadAsync(cancellation) && reader.GetInt32(0) == expected)
+        {
+            joined.Write(reader.GetFieldValue<byte[]>(1));
+            expected++;
+        }
+
+        return expected == 0 ? null : joined.ToArray();
     }
 
     public async Task<HashSet<Guid>> Recorded(string tenant, IReadOnlyList<Guid> sessionIds, CancellationToken cancellation)
@@ -154,7 +175,7 @@ public sealed class NpgsqlRecordings(NpgsqlDataSource database, IOptions<Control
             return found;
         }
 
-        await using var command = database.CreateCommand($"select session_id from {_table} where tenant_id = $1 and session_id = any($2)");
+        await using var command = database.CreateCommand($"select session_id from {_table} where tenant_id = $1 and session_id = any($2) and part_index = 0");
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
         command.Parameters.Add(new NpgsqlParameter { Value = sessionIds.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellation);

@@ -10,9 +10,9 @@ using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
-    // START: PUT_agent_sessions_id_recording
+    // START: PUT_agent_sessions_id_recording_parts_index
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
-    public sealed class PUT_agent_sessions_id_recording : Wolverine.Http.HttpHandler
+    public sealed class PUT_agent_sessions_id_recording_parts_index : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Control.Api.Features.Sessions.NpgsqlRecordings _npgsqlRecordings;
@@ -20,7 +20,7 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public PUT_agent_sessions_id_recording(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Sessions.NpgsqlRecordings npgsqlRecordings, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public PUT_agent_sessions_id_recording_parts_index(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Sessions.NpgsqlRecordings npgsqlRecordings, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _npgsqlRecordings = npgsqlRecordings;
@@ -38,7 +38,7 @@ namespace Internal.Generated.WolverineHandlers
             messageContext.TenantId = tenantId;
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Sessions.SessionRecordings").SetTag("http.route", "/agent/sessions/{id}/recording").SetTag("http.request.method", "PUT");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Sessions.SessionRecordings").SetTag("http.route", "/agent/sessions/{id}/recording/parts/{index}").SetTag("http.request.method", "PUT");
             string id_rawValue = (string?)httpContext.GetRouteValue("id");
             System.Guid id = default;
 
@@ -51,15 +51,27 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            string index_rawValue = (string?)httpContext.GetRouteValue("index");
+            int index = default;
+
+            if (index_rawValue != null && int.TryParse(index_rawValue, System.Globalization.CultureInfo.InvariantCulture, out index))
+            {
+            }
+            else
+            {
+                httpContext.Response.StatusCode = 404;
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Sessions.SessionRecordings.Put(id, httpContext, ((Marten.IQuerySession)documentSession), _npgsqlRecordings, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Control.Api.Features.Sessions.SessionRecordings.Put(id, index, httpContext, ((Marten.IQuerySession)documentSession), _npgsqlRecordings, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
-    // END: PUT_agent_sessions_id_recording
+    // END: PUT_agent_sessions_id_recording_parts_index
     
     
 }
