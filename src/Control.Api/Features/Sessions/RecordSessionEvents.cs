@@ -36,7 +36,7 @@ public static class RecordSessionEventsEndpoint
     private static readonly Dictionary<string, Type> Known = new[]
     {
         typeof(SessionRequested), typeof(SessionDenied), typeof(SessionAuthenticated), typeof(RememberTokenIssued),
-        typeof(SessionChannelOpened), typeof(SessionFileTransferred), typeof(SessionClosed),
+        typeof(SessionChannelOpened), typeof(SessionFileTransferred), typeof(SessionClosed), typeof(SessionHandshakesRefused),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     // Nullability is enforced: a SessionRequested without its viewer alias is malformed, not a row full of nulls.
