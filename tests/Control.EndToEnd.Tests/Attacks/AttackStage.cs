@@ -40,5 +40,11 @@ internal sealed class AttackStage(ApiProcess api, AgentDaemon agent, ControlCli 
 
     public Task WaitFor(Func<bool> condition, string what) => Eventually.Until(condition, what, Bounded, () => Logs, TimeSpan.FromMilliseconds(100));
 
-    public Task WaitFor(Func<Task<bool>> condition, string what) => Eventually.Until(condition, what, Bounded, () => Logs, TimeSpan.FromMilliseconds(250));
+    public Task WaitFor(Func<Task<bool>> condition, string what, TimeSpan? within = null) =>
+        Eventually.Until(condition, what, within ?? Bounded, () => Logs, TimeSpan.FromMilliseconds(500));
+
+    /// <summary>The port the agent listens on, from the line it prints at start.</summary>
+    public int SessionPort => int.Parse(
+        System.Text.RegularExpressions.Regex.Match(string.Join('\n', Agent.Output), @"sessions: listening on 127\.0\.0\.1:(\d+)").Groups[1].Value,
+        System.Globalization.CultureInfo.InvariantCulture);
 }
