@@ -57,10 +57,10 @@ internal static class AttendedCommands
             var answer = await LocalControl.AskAsync(state.ControlSocket, new LocalCommand(accept ? "accept" : "deny", parse.GetValue(id)!.Trim()));
             if (!answer.Ok)
             {
-                throw AgentFailure.Error(answer.Message ?? "refused");
+                throw AgentFailure.Error(UntrustedText.Inert(answer.Message) ?? "refused");
             }
 
-            Console.WriteLine(answer.Message);
+            Console.WriteLine(UntrustedText.Inert(answer.Message));
             return ExitCodes.Ok;
         });
         return command;
