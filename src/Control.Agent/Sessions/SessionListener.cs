@@ -66,9 +66,9 @@ internal sealed class SessionListener : IDisposable
             var source = address?.ToString() ?? "unknown";
             if (!_services.Audit.AcceptsNewSessions)
             {
-                // Fail closed: a session that could not be audited is not opened.
+                // Fail closed: a session that could not be audited is not opened (counted like any refusal: one log line a minute per source).
                 tcp.Dispose();
-                _services.Log($"session from {source} refused: the session audit queue is full (the API has not taken it for a long time)");
+                _refusals.Add(source, "the session audit queue is full (the API has not taken it for a long time)");
                 continue;
             }
 
@@ -139,7 +139,7 @@ internal sealed class SessionListener : IDisposable
                     {
                         // The certificate check ran and refused: an access attempt worth auditing, counted per source and
                         // minute. Connections that fail before it (scanners, probes offering old protocols) are only logged.
-                        _refusals.Add(source, "TLS handshake: " + certificateRefusal);
+                        _refusals.Add(source, certificateRefusal);
                     }
                     else
                     {
