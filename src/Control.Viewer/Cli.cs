@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Control.Domain.Common;
 using Control.Viewer.Commands.Account;
 using Control.Viewer.Commands.Acl;
 using Control.Viewer.Commands.Audit;
@@ -91,7 +92,8 @@ internal static class Cli
         }
         catch (CliException e)
         {
-            await context.Error.WriteLineAsync(e.Message);
+            // Messages quote what agents and the API relay (why a session ended, a problem's detail): line by line, inert.
+            await context.Error.WriteLineAsync(string.Join('\n', e.Message.Split('\n').Select(line => UntrustedText.Inert(line.TrimEnd('\r')))));
             return e.ExitCode;
         }
         catch (OperationCanceledException)

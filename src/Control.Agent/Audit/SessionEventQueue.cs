@@ -22,7 +22,7 @@ namespace Control.Agent.Audit;
 /// batch is sent again and the API, which appends each id once, just answers "known"; a segment deleted but its offset
 /// file not yet is a stray offset file, removed at the next start. A process never appends to a segment of an earlier
 /// process: a half-written last line there (killed mid-write) stays a lone torn tail that the reader skips, instead of
-/// being glued to the next record.
+/// being glued to the next record. The bytes waiting are bounded (<see cref="QueueCapacity"/>).
 /// </remarks>
 internal sealed class SessionEventQueue : ISessionAudit, IDisposable
 {
@@ -35,11 +35,13 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
     private readonly Action<string> _log;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0, 1);
+    private readonly QueueCapacity _capacity;
     private FileStream? _segment;
     private long _nextSegment;
 
-    public SessionEventQueue(string directory, string pendingRecordings, string openSessions, Action<string> log)
+    public SessionEventQueue(string directory, string pendingRecordings, string openSessions, Action<string> log, long maxBytes = QueueCapacity.DefaultMaxBytes)
     {
+        _capacity = new QueueCapacity(maxBytes);
         _directory = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         _recordings = pendingRecordings;
         _open = openSessions;
@@ -47,8 +49,9 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
         CreatePrivateDirectory(directory);
         CreatePrivateDirectory(pendingRecordings);
         CreatePrivateDirectory(openSessions);
-        var numbers = Segments().Select(s => s.Number).ToList();
-        _nextSegment = numbers.Count == 0 ? 1 : numbers.Max() + 1;
+        var segments = Segments().ToList();
+        _nextSegment = segments.Count == 0 ? 1 : segments.Max(s => s.Number) + 1;
+        _capacity.Added(segments.Sum(s => SizeOf(s.Path) - ReadAcked(s.Path)));
         foreach (var acked in Directory.EnumerateFiles(directory, "*" + AckedExtension))
         {
             if (!File.Exists(Path.ChangeExtension(acked, SegmentExtension)))
@@ -62,6 +65,8 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
         new(state.SessionEventsDirectory, state.PendingRecordingsDirectory, state.OpenSessionsDirectory, log);
 
     public void Record(SessionEvent sessionEvent) => Record(sessionEvent, Guid.CreateVersion7());
+
+    public bool AcceptsNewSessions => _capacity.AcceptsNewSessions;
 
     /// <summary>
     /// Closes, as ended by the agent, every session a previous run admitted and never closed (the process was killed, crashed
@@ -97,6 +102,15 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
     private void Record(SessionEvent sessionEvent, Guid id)
     {
         ArgumentNullException.ThrowIfNull(sessionEvent);
+        switch (_capacity.Admit(sessionEvent))
+        {
+            case QueueVerdict.Drop:
+                _log($"session audit: {_capacity.Bytes} bytes wait for the API (bound {_capacity.MaxBytes}); a {sessionEvent.GetType().Name} report was dropped");
+                return;
+            case QueueVerdict.RefuseNewSession:
+                throw new QueueFullException(_capacity.Bytes);
+        }
+
         var marker = Path.Combine(_open, $"{sessionEvent.SessionId}.json");
 
         // The marker goes first: a kill after it but before the event is a session closed at restart that had only been
@@ -117,6 +131,7 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
                 _segment.Write(line);
                 _segment.WriteByte((byte)'\n');
                 _segment.Flush(flushToDisk: true);
+                _capacity.Added(line.Length + 1);
             }
             catch
             {
@@ -227,14 +242,17 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
             }
 
             var acked = Path.ChangeExtension(segment.Path, AckedExtension);
+            var before = ReadAcked(segment.Path);
             if (segment.Complete)
             {
+                _capacity.Removed(SizeOf(segment.Path) - before);
                 File.Delete(segment.Path);
                 File.Delete(acked);
             }
             else
             {
                 PrivateFile.WriteAtomically(acked, Encoding.ASCII.GetBytes(segment.Offset.ToString(CultureInfo.InvariantCulture)));
+                _capacity.Removed(segment.Offset - before);
             }
         }
     }
@@ -345,6 +363,8 @@ internal sealed class SessionEventQueue : ISessionAudit, IDisposable
             }
         }
     }
+
+    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     private static long ReadAcked(string segment)
     {

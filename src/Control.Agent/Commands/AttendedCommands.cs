@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Control.Agent.Sessions;
 using Control.Agent.Storage;
+using Control.Domain.Common;
 
 namespace Control.Agent.Commands;
 
@@ -35,8 +36,9 @@ internal static class AttendedCommands
             foreach (var request in pending)
             {
                 var left = Math.Max(0, (request.ExpiresAt - DateTimeOffset.UtcNow).TotalSeconds);
+                // The person at the machine reads what a remote viewer typed: nothing in it may act on their terminal.
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{request.Id,-8}{request.ViewerAlias,-28}{request.Source,-18}{left,-12:0}{request.Justification ?? "-"}"));
+                    $"{UntrustedText.Inert(request.Id),-8}{UntrustedText.Inert(request.ViewerAlias),-28}{UntrustedText.Inert(request.Source),-18}{left,-12:0}{UntrustedText.Inert(request.Justification) ?? "-"}"));
             }
 
             return ExitCodes.Ok;
@@ -60,10 +62,10 @@ internal static class AttendedCommands
             var answer = await LocalControl.AskAsync(state.ControlSocket, new LocalCommand(accept ? "accept" : "deny", parse.GetValue(id)!.Trim()));
             if (!answer.Ok)
             {
-                throw AgentFailure.Error(answer.Message ?? "refused");
+                throw AgentFailure.Error(UntrustedText.Inert(answer.Message) ?? "refused");
             }
 
-            Console.WriteLine(answer.Message);
+            Console.WriteLine(UntrustedText.Inert(answer.Message));
             return ExitCodes.Ok;
         });
         return command;

@@ -4,6 +4,7 @@ using Control.Agent.Policies;
 using Control.Agent.Server;
 using Control.Agent.Sessions;
 using Control.Agent.Storage;
+using Control.Domain.Common;
 
 namespace Control.Agent.Commands;
 
@@ -80,7 +81,7 @@ internal static class RunCommand
 
             // Session facts and recordings: durable on disk first (Record returns after the fsync), sent in the background.
             var errorOutput = TextWriter.Synchronized(Console.Error);
-            using var auditQueue = SessionEventQueue.In(state, line => errorOutput.WriteLine(line));
+            using var auditQueue = SessionEventQueue.In(state, line => errorOutput.WriteLine(UntrustedText.Inert(line)));
 
             // Sessions a previous run admitted and never closed ended with it (the state lock above says it is gone).
             auditQueue.CloseInterruptedSessions(DateTimeOffset.UtcNow);
@@ -91,9 +92,13 @@ internal static class RunCommand
             if (listenAt is not null)
             {
                 var output = TextWriter.Synchronized(Console.Out);
+
+                // Session log lines carry what viewers chose (commands, paths, aliases, reasons): each message stays one
+                // line with nothing a terminal acts on, so that no viewer can forge a line of the agent's log.
+                void Log(string line) => output.WriteLine(UntrustedText.Inert(line));
                 var services = new SessionServices(
                     enrolment.ClientId, inForce, new RememberTokens(state), new TotpCheck(state, key, TimeProvider.System), new FailureLimiter(TimeProvider.System),
-                    TimeProvider.System, line => output.WriteLine(line), state.RecordingsDirectory, new AttendedRequests(TimeProvider.System), audit);
+                    TimeProvider.System, Log, state.RecordingsDirectory, new AttendedRequests(TimeProvider.System), audit);
                 listener = new SessionListener(listenAt, AgentCertificate.Create(key, enrolment, DateTimeOffset.UtcNow), services);
                 try
                 {
@@ -110,7 +115,7 @@ internal static class RunCommand
                 sessions = Task.WhenAll(
                     listener.RunAsync(stop.Token),
                     SessionEndpoint.RegisterAsync(api, endpoint, output, Console.Error, stop.Token),
-                    LocalControl.ServeAsync(state.ControlSocket, services.Attended, trusted, line => output.WriteLine(line), stop.Token));
+                    LocalControl.ServeAsync(state.ControlSocket, services.Attended, trusted, Log, stop.Token));
             }
 
             try

@@ -11,6 +11,9 @@ internal interface ISessionAudit
     /// <summary>Makes the event durable, then returns. Thread-safe. Throws <see cref="IOException"/> when the disk refuses it.</summary>
     void Record(SessionEvent sessionEvent);
 
+    /// <summary>False while the audit queue is full: new sessions are refused (at the door) rather than admitted unaudited.</summary>
+    bool AcceptsNewSessions => true;
+
     /// <summary>
     /// A sealed part of a shell session's recording at <paramref name="path"/> (its hash already recorded as a session
     /// event): upload it (durably, retrying, after the events) and delete it once stored.

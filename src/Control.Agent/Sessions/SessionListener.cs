@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Control.Agent.Audit;
 using Control.Domain.Contracts;
 using Control.Domain.Sessions;
 
@@ -11,25 +12,26 @@ namespace Control.Agent.Sessions;
 /// <summary>
 /// Accepts viewer sessions on a TCP port: mutual TLS (see <see cref="SessionTransport"/>), then the session protocol
 /// (<see cref="AgentSession"/>). Every new policy re-checks every live session; one that no longer qualifies ends.
+/// Before authentication a connection is bounded (<see cref="SourceLimits"/>: beyond them it is closed at once) and its
+/// refusal only counted (<see cref="HandshakeRefusals"/>: one audit event per source and minute).
 /// </summary>
 internal sealed class SessionListener : IDisposable
 {
-    /// <summary>More concurrent connections than this are refused at once (a flood must not exhaust the machine).</summary>
-    public const int MaxConcurrentConnections = 64;
-
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly TcpListener _listener;
     private readonly SessionServices _services;
     private readonly SslStreamCertificateContext _certificate;
     private readonly ConcurrentDictionary<Guid, AgentSession> _live = new();
-    private int _connections;
+    private readonly SourceLimits _limits = new();
+    private readonly HandshakeRefusals _refusals;
 
     public SessionListener(IPEndPoint endpoint, X509Certificate2 certificate, SessionServices services)
     {
         _listener = new TcpListener(endpoint);
         _certificate = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
         _services = services;
+        _refusals = new HandshakeRefusals(services.ClientId, services.Audit, services.Clock, services.Log);
         services.Policy.Changed += Recheck;
     }
 
@@ -41,6 +43,7 @@ internal sealed class SessionListener : IDisposable
 
     public async Task RunAsync(CancellationToken stop)
     {
+        var reporting = _refusals.RunAsync(stop);
         using var stopping = stop.Register(_listener.Stop);
         while (!stop.IsCancellationRequested)
         {
@@ -59,25 +62,37 @@ internal sealed class SessionListener : IDisposable
                 continue;
             }
 
-            if (Interlocked.Increment(ref _connections) > MaxConcurrentConnections)
+            var address = (tcp.Client.RemoteEndPoint as IPEndPoint)?.Address;
+            var source = address?.ToString() ?? "unknown";
+            if (!_services.Audit.AcceptsNewSessions)
             {
-                Interlocked.Decrement(ref _connections);
+                // Fail closed: a session that could not be audited is not opened (counted like any refusal: one log line a minute per source).
                 tcp.Dispose();
+                _refusals.Add(source, "the session audit queue is full (the API has not taken it for a long time)");
                 continue;
             }
 
-            _ = Task.Run(() => ServeAsync(tcp, stop), CancellationToken.None);
+            if (_limits.TryOpen(address, out var refusal) is not { } slot)
+            {
+                // Closed before TLS: no handshake work for whoever floods the port.
+                tcp.Dispose();
+                _refusals.Add(source, refusal!);
+                continue;
+            }
+
+            _ = Task.Run(() => ServeAsync(tcp, source, slot, stop), CancellationToken.None);
         }
 
         foreach (var session in _live.Values)
         {
             session.End("the agent is stopping");
         }
+
+        await reporting;
     }
 
-    private async Task ServeAsync(TcpClient tcp, CancellationToken stop)
+    private async Task ServeAsync(TcpClient tcp, string source, SourceLimits.Slot slot, CancellationToken stop)
     {
-        var source = (tcp.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
         try
         {
             tcp.NoDelay = true;
@@ -120,18 +135,22 @@ internal sealed class SessionListener : IDisposable
                 }
                 catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
                 {
-                    var reason = certificateRefusal ?? Describe(e);
-                    _services.Log($"session from {source} refused in the TLS handshake: {reason}");
                     if (certificateRefusal is not null)
                     {
-                        // The certificate check ran and refused: an access attempt worth auditing. Connections that fail
-                        // before it (scanners, probes offering old protocols) are only logged.
-                        _services.Audit.Record(new SessionDenied(Guid.CreateVersion7(), _services.ClientId, null, source, "TLS handshake: " + reason, _services.Clock.GetUtcNow()));
+                        // The certificate check ran and refused: an access attempt worth auditing, counted per source and
+                        // minute. Connections that fail before it (scanners, probes offering old protocols) are only logged.
+                        _refusals.Add(source, certificateRefusal);
+                    }
+                    else
+                    {
+                        _services.Log($"session from {source} refused in the TLS handshake: {Describe(e)}");
                     }
 
                     return;
                 }
             }
+
+            slot.HandshakeDone();
 
             using var remote = ssl.RemoteCertificate is { } c ? new X509Certificate2(c) : null;
             // Belt and braces: the handshake options allow nothing else, but what was negotiated is what counts. The
@@ -164,7 +183,7 @@ internal sealed class SessionListener : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _connections);
+            slot.Dispose();
             tcp.Dispose();
         }
     }

@@ -11,7 +11,8 @@ namespace Control.Api.Auth;
 /// <summary>
 /// Agents authenticate with the credential issued at enrolment: <c>Authorization: ControlAgent ctl-agent.{org}.{client id}.{secret}</c>.
 /// Only the SHA-256 of the secret is stored. A removed client still authenticates, to learn from its signed tombstone
-/// policy that it was removed and to acknowledge it (the proof that the removal took effect on the machine).
+/// policy that it was removed and to acknowledge it (the proof that the removal took effect on the machine), and carries
+/// <see cref="RemovedClaim"/> so that <see cref="Policies.ActiveAgent"/> endpoints (session facts, recordings) refuse it.
 /// </summary>
 public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Features.Agents.PolicyService policies)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -19,6 +20,9 @@ public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
     public const string SchemeName = "ControlAgent";
     public const string CredentialPrefix = "ctl-agent.";
     public const string AgentRole = "agent";
+
+    /// <summary>Present (value "true") when the client was removed: its credential then speaks only about its removal.</summary>
+    public const string RemovedClaim = "client_removed";
 
     public static string NewCredential(string organization, Guid clientId) => $"{CredentialPrefix}{organization}.{clientId:N}.{Secrets.NewToken()}";
 
@@ -51,6 +55,11 @@ public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
             new(ControlClaims.Organization, parts[0]),
             new(ControlClaims.Role, AgentRole),
         };
+        if (client.Status == ClientStatus.Removed)
+        {
+            claims.Add(new Claim(RemovedClaim, "true"));
+        }
+
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
@@ -59,6 +68,18 @@ public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Response.WriteAsJsonAsync(
             new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Title = "Agent not recognized.", Detail = "The agent credential is missing, malformed or revoked; enrol again." },
+            options: null, contentType: "application/problem+json");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Response.WriteAsJsonAsync(
+            new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = 403, Title = "Not allowed.",
+                Detail = "This client was removed: its credential may only fetch the removal policy and acknowledge it.",
+            },
             options: null, contentType: "application/problem+json");
     }
 }

@@ -47,6 +47,9 @@ public static class Policies
     /// <summary>An enrolled agent (credential from enrolment), including a removed one asking for its tombstone.</summary>
     public const string Agent = "agent";
 
+    /// <summary>An enrolled agent whose client is not removed: what writes session facts and recordings.</summary>
+    public const string ActiveAgent = "active-agent";
+
     public static void Configure(AuthorizationOptions options)
     {
         options.AddPolicy(AnyOperator, p => p.AddAuthenticationSchemes(OperatorScheme).RequireAuthenticatedUser());
@@ -67,6 +70,9 @@ public static class Policies
         options.AddPolicy(Offboard, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Hr));
         options.AddPolicy(ReadAccess, p => Roles(p, OperatorRole.Owner, OperatorRole.SecurityAdmin, OperatorRole.Auditor, OperatorRole.Hr));
         options.AddPolicy(Agent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole));
+        options.AddPolicy(ActiveAgent, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName)
+            .RequireClaim(ControlClaims.Role, AgentAuthentication.AgentRole)
+            .RequireAssertion(c => !c.User.HasClaim(AgentAuthentication.RemovedClaim, "true")));
 
         // Deny by default: an endpoint that forgot its policy still requires a signed-in operator.
         options.FallbackPolicy = options.GetPolicy(AnyOperator);

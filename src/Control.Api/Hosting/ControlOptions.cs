@@ -85,6 +85,15 @@ public sealed class ControlOptions
     /// checked side by side (up to one per core). Tests set it small so that every verify runs in several ranges.</summary>
     public int AuditVerifyRangeEntries { get; set; } = 20_000;
 
+    /// <summary>The largest shell recording of one session the API stores, in bytes; a larger upload is refused (413).</summary>
+    public long MaxRecordingBytesPerSession { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>
+    /// Recording bytes one client may store in any 24 hours; an upload beyond it is refused (429) until older ones age out.
+    /// A stolen agent credential must not be able to fill the database.
+    /// </summary>
+    public long MaxRecordingBytesPerClientPerDay { get; set; } = 1024L * 1024 * 1024;
+
     /// <summary>
     /// Reverse proxies (addresses, or networks in CIDR form) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are
     /// believed: behind a TLS-terminating proxy the portal cookie is then <c>Secure</c> and <c>__Host-</c> prefixed, and

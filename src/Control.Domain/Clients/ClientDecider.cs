@@ -13,7 +13,7 @@ public static partial class ClientDecider
 
     /// <summary>
     /// How many terminated session ids a client (and its policy) keeps. An id matters only while that session is still
-    /// live on the agent, and an agent serves at most 64 connections at once (SessionListener.MaxConcurrentConnections),
+    /// live on the agent, and an agent serves at most 64 connections at once (SourceLimits.MaxConnections),
     /// so the latest 100 cover every session that can be live together, even for an agent that was offline meanwhile.
     /// </summary>
     public const int MaxTerminatedSessions = 100;

@@ -51,3 +51,13 @@ public sealed record SessionRecordingPart(
 public sealed record SessionClosed(
     Guid SessionId, Guid ClientId, string EndedBy, string? Reason, long DurationMilliseconds, long BytesFromViewer, long BytesToViewer, DateTimeOffset At)
     : SessionEvent(SessionId, ClientId, At);
+
+/// <summary>
+/// TLS handshakes from one source that the agent refused within one window of at most a minute (a certificate it did not
+/// accept, or too many connections or handshakes from that source at once), counted instead of reported one by one: a
+/// flood of refused handshakes costs one event per source and minute. <paramref name="SessionId"/> names the stream
+/// this report starts; no session was admitted. <paramref name="Reasons"/> counts each reason.
+/// </summary>
+public sealed record SessionHandshakesRefused(
+    Guid SessionId, Guid ClientId, string Source, int Count, IReadOnlyDictionary<string, int> Reasons, DateTimeOffset FirstAt, DateTimeOffset At)
+    : SessionEvent(SessionId, ClientId, At);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Control.Domain.Sessions;
 
 /// <summary>A sealed part of the session's recording, as the agent audited it.</summary>
@@ -61,6 +63,12 @@ public sealed record SessionSummary
             SessionDenied d => current with
             {
                 ViewerAlias = current.ViewerAlias ?? d.ViewerAlias, Source = current.Source ?? d.Source, DeniedAt = d.At, DeniedReason = d.Reason,
+            },
+            SessionHandshakesRefused h => current with
+            {
+                Source = h.Source, DeniedAt = h.At,
+                DeniedReason = string.Create(CultureInfo.InvariantCulture, $"{h.Count} TLS handshakes refused since {h.FirstAt:O}: ")
+                    + string.Join("; ", h.Reasons.OrderByDescending(r => r.Value).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} ({r.Value})"))),
             },
             SessionAuthenticated a => current with { ViewerAlias = current.ViewerAlias ?? a.ViewerAlias, AuthenticatedAt = a.At, Methods = a.Methods, Login = a.Login },
             SessionChannelOpened c when c.RefusedBecause is null => current with { Channels = [.. current.Channels, c.Channel] },

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Control.Domain.Common;
 
 namespace Control.Viewer.Infrastructure;
 
@@ -20,7 +21,10 @@ internal static class Output
     public static string Time(DateTimeOffset? time, string none = "-") =>
         time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : none;
 
-    /// <summary>Left-aligned columns separated by two spaces, a header line, no trailing spaces.</summary>
+    /// <summary>
+    /// Left-aligned columns separated by two spaces, a header line, no trailing spaces. Every cell is made inert
+    /// (<see cref="UntrustedText"/>): much of what a table shows was typed by a viewer or reported by an agent.
+    /// </summary>
     public static void Table(TextWriter writer, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
         var all = new List<IReadOnlyList<string>> { headers };
@@ -56,9 +60,9 @@ internal static class Output
             return "-";
         }
 
-        var oneLine = text.ReplaceLineEndings(" ");
+        var oneLine = UntrustedText.Inert(text)!;
         return oneLine.Length <= length ? oneLine : string.Concat(oneLine.AsSpan(0, length - 1), "…");
     }
 
-    private static string Cell(IReadOnlyList<string> row, int index) => index < row.Count ? row[index] : "";
+    private static string Cell(IReadOnlyList<string> row, int index) => index < row.Count ? UntrustedText.Inert(row[index])! : "";
 }

@@ -109,10 +109,9 @@ public sealed class SessionListenerTests
             _ => "does not chain to the organization's viewer CA or is not valid now",
         };
         Assert.Contains(expected, rig.LogText, StringComparison.Ordinal);
-        if (kind != "none")
-        {
-            Assert.Contains(rig.Audit.Events.OfType<Control.Domain.Sessions.SessionDenied>(), d => d.Reason.Contains(expected, StringComparison.Ordinal));
-        }
+
+        // Counted for the source's report of the minute (HandshakeRefusalsTests), not audited one by one.
+        Assert.DoesNotContain(rig.Audit.Events, e => e is Control.Domain.Sessions.SessionDenied);
     }
 
     [Fact]

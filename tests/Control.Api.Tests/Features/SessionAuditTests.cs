@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Control.Api.Tests.Support;
 using Control.Domain.Contracts;
 using Control.Domain.Sessions;
+using static Control.Api.Tests.Support.SessionReports;
 
 namespace Control.Api.Tests.Features;
 
@@ -27,7 +27,7 @@ public class SessionAuditTests(ApiFixture api)
 
         Assert.Equal(batch.Events!.Select(e => e.Id), first.Accepted);
         Assert.Equal(batch.Events!.Select(e => e.Id), again.Accepted);
-        var stream = await Stream(org, session);
+        var stream = await org.Stream(session);
         Assert.Equal(["SessionRequested", "SessionAuthenticated", "SessionChannelOpened", "SessionFileTransferred", "SessionClosed"], stream.Select(e => e.Type));
         Assert.All(stream, e => Assert.Equal("system:agent door@" + org.Slug, e.Actor));
     }
@@ -46,7 +46,7 @@ public class SessionAuditTests(ApiFixture api)
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => agent.Http.Post("/agent/session-events", overlapping)));
 
         Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var stream = await Stream(org, session);
+        var stream = await org.Stream(session);
         Assert.Equal(events.Select(e => e.GetType().Name), stream.Select(e => e.Type));
         await ProjectionVersions.AssertMatchStreams(api, org.Slug);
     }
@@ -63,8 +63,8 @@ public class SessionAuditTests(ApiFixture api)
 
         await Client.Problem(await agent.Http.Post("/agent/session-events", batch), HttpStatusCode.Forbidden);
 
-        Assert.Empty(await Stream(org, mine));
-        Assert.Empty(await Stream(org, theirs));
+        Assert.Empty(await org.Stream(mine));
+        Assert.Empty(await org.Stream(theirs));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class SessionAuditTests(ApiFixture api)
         var closing = new SessionClosed(session, intruder.Enrolment.ClientId, "agent", "forged", 1, 0, 0, T0.AddMinutes(1));
         await Client.Problem(await intruder.Http.Post("/agent/session-events", Batch([closing])), HttpStatusCode.Forbidden);
 
-        Assert.Single(await Stream(org, session));
+        Assert.Single(await org.Stream(session));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class SessionAuditTests(ApiFixture api)
         Assert.True(errors.TryGetProperty("events[1].type", out _), errors.ToString());
         Assert.True(errors.TryGetProperty("events[2].event", out _), errors.ToString());
         Assert.True(errors.TryGetProperty("events[3].id", out _), errors.ToString());
-        Assert.Empty(await Stream(org, session));
+        Assert.Empty(await org.Stream(session));
     }
 
     [Fact]
@@ -184,16 +184,16 @@ public class SessionAuditTests(ApiFixture api)
             SessionRecordingPart.Of(session, client, 0, 0, first, false, DateTimeOffset.UtcNow),
             SessionRecordingPart.Of(session, client, 1, first.Length, last, true, DateTimeOffset.UtcNow)]));
 
-        Assert.Equal(HttpStatusCode.NotFound, (await agent.Http.Put($"/agent/sessions/{Guid.CreateVersion7()}/recording/parts/0", Cast(first))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await intruder.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(first))).StatusCode);
-        await Client.Problem(await agent.Http.Put($"/agent/sessions/{session}/recording/parts/2", Cast(first)), HttpStatusCode.Conflict);
-        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(first))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(first))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await agent.PutRecordingPart(Guid.CreateVersion7(), 0, first)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await intruder.PutRecordingPart(session, 0, first)).StatusCode);
+        await Client.Problem(await agent.PutRecordingPart(session, 2, first), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PutRecordingPart(session, 0, first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PutRecordingPart(session, 0, first)).StatusCode);
 
         var (_, audrey) = await org.Operator("audrey", "auditor");
         // While the last part is on its way, the recording reads as far as it is stored.
         Assert.Equal(first, await (await audrey.Get($"/sessions/{session}/recording")).Content.ReadAsByteArrayAsync());
-        Assert.Equal(HttpStatusCode.OK, (await agent.Http.Put($"/agent/sessions/{session}/recording/parts/1", Cast(last))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.PutRecordingPart(session, 1, last)).StatusCode);
         var download = await audrey.Get($"/sessions/{session}/recording");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("application/x-asciicast", download.Content.Headers.ContentType?.MediaType);
@@ -218,29 +218,12 @@ public class SessionAuditTests(ApiFixture api)
         await agent.Http.PostOk<AgentSessionEventsAccepted>("/agent/session-events", Batch([
             Requested(session, agent.Enrolment.ClientId), SessionRecordingPart.Of(session, agent.Enrolment.ClientId, 0, 0, huge, true, DateTimeOffset.UtcNow)]));
 
-        var response = await agent.Http.Put($"/agent/sessions/{session}/recording/parts/0", Cast(huge));
+        var response = await agent.PutRecordingPart(session, 0, huge);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var (_, audrey) = await org.Operator("audrey", "auditor");
         Assert.Equal(HttpStatusCode.NotFound, (await audrey.Get($"/sessions/{session}/recording")).StatusCode);
     }
-
-    private static ByteArrayContent Cast(byte[] bytes)
-    {
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-asciicast");
-        return content;
-    }
-
-    private static async Task<List<AuditEventView>> Stream(Organization org, Guid session) =>
-        [.. (await org.Owner.GetOk<AuditEventPage>($"/audit/events?stream={session}&limit=500")).Items.OrderBy(i => i.Version)];
-
-    private static AgentSessionEventBatch Batch(IEnumerable<SessionEvent> events) => new(
-        [.. events.Select(e => new AgentSessionEvent(Guid.CreateVersion7(), e.GetType().Name, JsonSerializer.SerializeToElement(e, e.GetType(), Client.Json)))]);
-
-    private static SessionRequested Requested(Guid session, Guid client, string viewer = "alice@acme", DateTimeOffset? at = null) => new(
-        session, client, viewer, "01AB", "192.0.2.7:50000", "Tls13", "TLS_AES_256_GCM_SHA384",
-        "ticket 42", at ?? T0);
 
     private static SessionEvent[] Full(Guid session, Guid client, string viewer) =>
     [

@@ -12,6 +12,11 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string Password = "a long and unusual passphrase 42";
 
+    /// <summary>Small recording limits, so that tests reach them without moving gigabytes.</summary>
+    public const int MaxRecordingBytesPerSession = 1024 * 1024;
+
+    public const int MaxRecordingBytesPerClientPerDay = 3 * MaxRecordingBytesPerSession;
+
     public IAlbaHost Host { get; private set; } = null!;
     public TestDatabase Database { get; private set; } = null!;
     public LogCapture Logs { get; } = new();
@@ -22,7 +27,11 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.Create("api");
-        Host = await ApiHost.Start(Database.ConnectionString, DataDirectory, MasterKey, Logs);
+        Host = await ApiHost.Start(Database.ConnectionString, DataDirectory, MasterKey, Logs, settings: new Dictionary<string, string>
+        {
+            ["Control:MaxRecordingBytesPerSession"] = MaxRecordingBytesPerSession.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Control:MaxRecordingBytesPerClientPerDay"] = MaxRecordingBytesPerClientPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         var token = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "bootstrap-token"))).Trim();
         var client = new Client(Host);
         await client.PostOk<SetupResponse>("/setup", new SetupRequest(token, "root", "Root", "root", Password));

@@ -52,6 +52,7 @@ public sealed class ExportWriter(PipeWriter? output)
 {
     private const int BytesPerFlush = 64 * 1024;
     private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> FormulaStart = SearchValues.Create("=+-@\t\r");
     private readonly ArrayBufferWriter<byte> _buffer = new(2 * BytesPerFlush);
     private bool _rowStarted;
 
@@ -69,12 +70,21 @@ public sealed class ExportWriter(PipeWriter? output)
         _rowStarted = false;
     }
 
+    /// <summary>
+    /// A text field. One that begins with <c>= + - @</c>, a tab or a carriage return gets a leading <c>'</c> (OWASP's
+    /// rule against CSV injection): a spreadsheet would otherwise run a justification like <c>=HYPERLINK(...)</c> as a formula.
+    /// </summary>
     public void Csv(string? value)
     {
         Separator();
         if (string.IsNullOrEmpty(value))
         {
             return;
+        }
+
+        if (FormulaStart.Contains(value[0]))
+        {
+            value = "'" + value;
         }
 
         if (value.AsSpan().IndexOfAny(NeedsQuotes) < 0)

@@ -25,7 +25,8 @@ public sealed class ProcessedSessionEvent
 /// <summary>
 /// <c>POST /agent/session-events</c>: the agent delivers queued session facts (at least once); each is appended to its
 /// session's stream exactly once. The whole batch is refused (nothing appended) when any item is malformed (400) or
-/// speaks for another client (403): an agent writes only its own sessions.
+/// speaks for another client or into a stream that is not one of its sessions (403): an agent writes only its own
+/// sessions. A removed client's credential is refused (<see cref="Policies.ActiveAgent"/>).
 /// </summary>
 public static class RecordSessionEventsEndpoint
 {
@@ -35,7 +36,7 @@ public static class RecordSessionEventsEndpoint
     private static readonly Dictionary<string, Type> Known = new[]
     {
         typeof(SessionRequested), typeof(SessionDenied), typeof(SessionAuthenticated), typeof(RememberTokenIssued),
-        typeof(SessionChannelOpened), typeof(SessionFileTransferred), typeof(SessionRecordingPart), typeof(SessionClosed),
+        typeof(SessionChannelOpened), typeof(SessionFileTransferred), typeof(SessionRecordingPart), typeof(SessionClosed), typeof(SessionHandshakesRefused),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     // Nullability is enforced: a SessionRequested without its viewer alias is malformed, not a row full of nulls.
@@ -45,7 +46,7 @@ public static class RecordSessionEventsEndpoint
         RespectRequiredConstructorParameters = true,
     };
 
-    [Authorize(Policy = Policies.Agent)]
+    [Authorize(Policy = Policies.ActiveAgent)]
     [WolverinePost("/agent/session-events")]
     public static async Task<IResult> Post(
         AgentSessionEventBatch request, IDocumentStore store, PolicyService policies, HttpContext http, CancellationToken cancellation)
@@ -113,18 +114,41 @@ public static class RecordSessionEventsEndpoint
         var fresh = events.Where(e => !known.Contains(e.Id)).ToList();
         if (fresh.Count > 0)
         {
-            // A session stream that exists must be this client's: session ids are chosen by agents, not trusted to be unique.
+            // Session ids are chosen by agents, not trusted: an id names either a new stream, which the session starts, or
+            // a stream that is already a session of this client. Any other stream (the client's own, another client's
+            // session, an operator's) is refused, so that an agent cannot write into a history that is not its own.
             var sessionIds = fresh.Select(e => e.Event.SessionId).Distinct().ToList();
-            var existing = await session.LoadManyAsync<SessionSummary>(cancellation, sessionIds);
-            if (existing.Any(s => s.ClientId != clientId))
+            var lookup = session.CreateBatchQuery();
+            var streams = sessionIds.ToDictionary(id => id, id => lookup.Events.FetchStreamState(id));
+            var summaries = lookup.LoadMany<SessionSummary>().ById(sessionIds.ToArray());
+            await lookup.Execute(cancellation);
+            var ownSessions = (await summaries).Where(s => s.ClientId == clientId).Select(s => s.Id).ToHashSet();
+            var newStreams = new HashSet<Guid>();
+            foreach (var id in sessionIds)
             {
-                return Forbidden("A session with that id belongs to another client.");
+                if (await streams[id] is null)
+                {
+                    newStreams.Add(id);
+                }
+                else if (!ownSessions.Contains(id))
+                {
+                    return Forbidden("The session id names a stream that is not a session of this client; a new session needs a new id.");
+                }
             }
 
             session.RecordAs(actor, reason: null, http);
             foreach (var (id, sessionEvent) in fresh)
             {
-                session.Events.Append(sessionEvent.SessionId, sessionEvent);
+                // Starting (not appending to) a new stream makes a stream created meanwhile by anyone a conflict, retried above.
+                if (newStreams.Remove(sessionEvent.SessionId))
+                {
+                    session.Events.StartStream(sessionEvent.SessionId, sessionEvent);
+                }
+                else
+                {
+                    session.Events.Append(sessionEvent.SessionId, sessionEvent);
+                }
+
                 session.Insert(new ProcessedSessionEvent { Id = id, SessionId = sessionEvent.SessionId });
             }
 

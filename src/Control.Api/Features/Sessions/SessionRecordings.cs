@@ -22,11 +22,12 @@ namespace Control.Api.Features.Sessions;
 /// only when its bytes have the SHA-256 its <see cref="SessionRecordingPart"/> event put in the audit trail, so what the
 /// API keeps is exactly what the agent recorded. Write-once: the agent may upload a part again (it retries until it sees
 /// a 2xx), identical bytes are a no-op; bytes that do not match the audited hash are refused.
+/// Volume is bounded per session (<see cref="ControlOptions.MaxRecordingBytesPerSession"/>, 413) and per client and day
+/// (<see cref="ControlOptions.MaxRecordingBytesPerClientPerDay"/>, 429): an agent credential, stolen or not, cannot fill the database.
 /// </summary>
 public static class SessionRecordings
 {
     public const string ContentType = "application/x-asciicast";
-    public const long MaxBytes = 50L * 1024 * 1024;
 
     /// <summary>The agent seals a part at 256 KiB; one output line may end past that.</summary>
     public const long MaxPartBytes = 1024 * 1024;
@@ -45,16 +46,19 @@ public static class SessionRecordings
         table.AddColumn("size", "bigint").NotNull();
         table.AddColumn("content", "bytea").NotNull();
         table.AddColumn("uploaded_at", "timestamptz").NotNull();
+        table.Indexes.Add(new IndexDefinition($"ix_{TableName}_client_uploaded") { Columns = ["tenant_id", "client_id", "uploaded_at"] });
         return table;
     }
 
     internal static string Name(string schema) => $"{schema}.{TableName}";
 
-    [Authorize(Policy = Policies.Agent)]
+    [Authorize(Policy = Policies.ActiveAgent)]
     [WolverinePut("/agent/sessions/{id}/recording/parts/{index}")]
     public static async Task<IResult> Put(
-        Guid id, int index, HttpContext http, IQuerySession session, NpgsqlRecordings recordings, TimeProvider clock, CancellationToken cancellation)
+        Guid id, int index, HttpContext http, IQuerySession session, NpgsqlRecordings recordings, TimeProvider clock, IOptions<ControlOptions> options,
+        CancellationToken cancellation)
     {
+        var maxBytes = options.Value.MaxRecordingBytesPerSession;
         var clientId = http.User.OperatorId();
         var summary = await session.LoadAsync<SessionSummary>(id, cancellation);
         if (summary is null)
@@ -75,9 +79,9 @@ public static class SessionRecordings
         }
 
         var stored = await recordings.StoredBytes(session.TenantId, id, cancellation);
-        if (http.Request.ContentLength > MaxPartBytes || stored + (http.Request.ContentLength ?? 0) > MaxBytes)
+        if (http.Request.ContentLength > MaxPartBytes || stored + (http.Request.ContentLength ?? 0) > maxBytes)
         {
-            return TooLarge();
+            return TooLarge(maxBytes);
         }
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -88,9 +92,9 @@ public static class SessionRecordings
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, cancellation);
         var content = body.ToArray();
-        if (content.Length > MaxPartBytes || stored + content.Length > MaxBytes)
+        if (content.Length > MaxPartBytes || stored + content.Length > maxBytes)
         {
-            return TooLarge();
+            return TooLarge(maxBytes);
         }
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
@@ -101,8 +105,10 @@ public static class SessionRecordings
                 detail: $"Part {index} of this recording was audited with {audited.Length} bytes and SHA-256 {audited.Sha256}; these bytes are not it.");
         }
 
-        await recordings.Store(session.TenantId, id, index, clientId, content, sha256, clock.GetUtcNow(), cancellation);
-        return Results.Ok();
+        var daily = options.Value.MaxRecordingBytesPerClientPerDay;
+        return await recordings.Store(session.TenantId, id, index, clientId, content, sha256, clock.GetUtcNow(), daily, cancellation)
+            ? Results.Ok()
+            : OverDailyVolume(http, daily);
     }
 
     /// <summary>The recording as far as its parts are stored, in order: the whole of it once the final part is in, and what there is so far while the session runs.</summary>
@@ -114,9 +120,18 @@ public static class SessionRecordings
         return content is null ? Problems.NotFound("recording of a session").ToResult() : Results.Bytes(content, ContentType);
     }
 
-    private static IResult TooLarge() => Results.Problem(
+    private static IResult TooLarge(long maxBytes) => Results.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge, title: "The recording is too large.",
-        detail: $"A recording is at most {MaxBytes / (1024 * 1024)} MB, a part of it at most {MaxPartBytes / 1024} KiB.");
+        detail: $"A recording is at most {maxBytes} bytes (Control__MaxRecordingBytesPerSession), a part of it at most {MaxPartBytes / 1024} KiB.");
+
+    private static IResult OverDailyVolume(HttpContext http, long daily)
+    {
+        // The agent keeps the part on disk and retries with back-off; by then older uploads may have aged out.
+        http.Response.Headers.RetryAfter = "3600";
+        return Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many recording bytes.",
+            detail: $"This client stored {daily} bytes of recordings in the last 24 hours, its limit (Control__MaxRecordingBytesPerClientPerDay); try later.");
+    }
 }
 
 /// <summary>Reads and writes <see cref="SessionRecordings"/>' table, always within one tenant.</summary>
@@ -124,11 +139,19 @@ public sealed class NpgsqlRecordings(NpgsqlDataSource database, IOptions<Control
 {
     private readonly string _table = SessionRecordings.Name(options.Value.DatabaseSchema);
 
-    /// <summary>Stores a part whose bytes were checked against the audited hash; a part stored already is left as it is (the same bytes, by that check).</summary>
-    public async Task Store(string tenant, Guid sessionId, int index, Guid clientId, byte[] content, string sha256, DateTimeOffset at, CancellationToken cancellation)
+    /// <summary>
+    /// Stores a part whose bytes were checked against the audited hash, unless the client's recordings of the 24 hours
+    /// before <paramref name="at"/> plus this part would pass <paramref name="dailyBytes"/> (false). A part stored already
+    /// is left as it is (the same bytes, by that check) and counts as stored.
+    /// </summary>
+    public async Task<bool> Store(
+        string tenant, Guid sessionId, int index, Guid clientId, byte[] content, string sha256, DateTimeOffset at, long dailyBytes, CancellationToken cancellation)
     {
+        // One statement: the volume check and the insert see the same rows (two uploads at once may both pass, by one part at most each).
         await using var insert = database.CreateCommand(
-            $"insert into {_table} (tenant_id, session_id, part_index, client_id, sha256, size, content, uploaded_at) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing");
+            $"insert into {_table} (tenant_id, session_id, part_index, client_id, sha256, size, content, uploaded_at) select $1, $2, $3, $4, $5, $6, $7, $8 " +
+            $"where (select coalesce(sum(size), 0) from {_table} where tenant_id = $1 and client_id = $4 and uploaded_at > $8 - interval '1 day') + $6 <= $9 " +
+            "on conflict do nothing");
         insert.Parameters.Add(new NpgsqlParameter { Value = tenant });
         insert.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         insert.Parameters.Add(new NpgsqlParameter { Value = index });
@@ -137,7 +160,17 @@ public sealed class NpgsqlRecordings(NpgsqlDataSource database, IOptions<Control
         insert.Parameters.Add(new NpgsqlParameter { Value = (long)content.Length });
         insert.Parameters.Add(new NpgsqlParameter { Value = content, NpgsqlDbType = NpgsqlDbType.Bytea });
         insert.Parameters.Add(new NpgsqlParameter { Value = at.ToUniversalTime() });
-        await insert.ExecuteNonQueryAsync(cancellation);
+        insert.Parameters.Add(new NpgsqlParameter { Value = dailyBytes });
+        if (await insert.ExecuteNonQueryAsync(cancellation) == 1)
+        {
+            return true;
+        }
+
+        await using var existing = database.CreateCommand($"select 1 from {_table} where tenant_id = $1 and session_id = $2 and part_index = $3");
+        existing.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        existing.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        existing.Parameters.Add(new NpgsqlParameter { Value = index });
+        return await existing.ExecuteScalarAsync(cancellation) is not null;
     }
 
     /// <summary>How many bytes of this session's recording are stored (for its size limit).</summary>

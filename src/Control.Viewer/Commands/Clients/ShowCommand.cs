@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 
@@ -55,12 +56,13 @@ internal static class ShowCommand
         var width = lines.Max(l => l.Label.Length) + 2;
         foreach (var (label, value) in lines)
         {
-            await output.WriteLineAsync((label + ":").PadRight(width) + value);
+            // The hostname is what the agent reported at enrolment: inert before a terminal sees it.
+            await output.WriteLineAsync((label + ":").PadRight(width) + UntrustedText.Inert(value));
             if (label == "acl")
             {
                 foreach (var entry in detail.AclEntries)
                 {
-                    await output.WriteLineAsync(new string(' ', width + 2) + entry);
+                    await output.WriteLineAsync(new string(' ', width + 2) + UntrustedText.Inert(entry));
                 }
             }
         }

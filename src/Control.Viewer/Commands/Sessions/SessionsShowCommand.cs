@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 
@@ -52,13 +53,14 @@ internal static class SessionsShowCommand
         var width = lines.Max(l => l.Label.Length) + 2;
         foreach (var (label, value) in lines)
         {
-            await output.WriteLineAsync((label + ":").PadRight(width) + value);
+            // Viewer, source, justification and file paths come from a viewer or an agent: inert before a terminal sees them.
+            await output.WriteLineAsync((label + ":").PadRight(width) + UntrustedText.Inert(value));
         }
 
         foreach (var file in s.Files)
         {
             await output.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture, $"{new string(' ', width + 2)}{file.Direction} {file.Path} {file.Size} bytes sha256 {file.Sha256}"));
+                CultureInfo.InvariantCulture, $"{new string(' ', width + 2)}{UntrustedText.Inert(file.Direction)} {UntrustedText.Inert(file.Path)} {file.Size} bytes sha256 {UntrustedText.Inert(file.Sha256)}"));
         }
     }
 }

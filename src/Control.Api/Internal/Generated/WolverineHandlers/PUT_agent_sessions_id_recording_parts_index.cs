@@ -2,6 +2,7 @@
 #pragma warning disable
 using Control.Api.Features.Sessions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,14 +17,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Control.Api.Features.Sessions.NpgsqlRecordings _npgsqlRecordings;
+        private readonly Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> _optionsOfControlOptions;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public PUT_agent_sessions_id_recording_parts_index(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Sessions.NpgsqlRecordings npgsqlRecordings, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public PUT_agent_sessions_id_recording_parts_index(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Sessions.NpgsqlRecordings npgsqlRecordings, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _npgsqlRecordings = npgsqlRecordings;
+            _optionsOfControlOptions = optionsOfControlOptions;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
@@ -65,7 +68,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Sessions.SessionRecordings.Put(id, index, httpContext, ((Marten.IQuerySession)documentSession), _npgsqlRecordings, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Control.Api.Features.Sessions.SessionRecordings.Put(id, index, httpContext, ((Marten.IQuerySession)documentSession), _npgsqlRecordings, _timeProvider, _optionsOfControlOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
