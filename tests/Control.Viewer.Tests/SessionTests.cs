@@ -208,7 +208,7 @@ public sealed class SessionTests
     [InlineData("http://127.0.0.1:8080", true)]
     [InlineData("http://127.0.0.1:8080/", true)]
     [InlineData("http://127.0.0.1:9090", false)]
-    [InlineData("http://attacker.example", false)]
+    [InlineData("https://attacker.example", false)]
     public async Task Call_WithServerOption_SendsTokensOnlyToTheServerThatIssuedThem(string server, bool allowed)
     {
         using var console = new TestConsole { Now = Now };
@@ -224,6 +224,19 @@ public sealed class SessionTests
             Assert.Contains("you are signed in to http://127.0.0.1:8080, not ", console.Error, StringComparison.Ordinal);
             Assert.Contains($"run control login --server {server} --org acme --user alice", console.Error, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Call_WithPlainHttpServerOnAnotherMachine_IsRefusedBeforeAnyRequest()
+    {
+        using var console = new TestConsole { Now = Now };
+        new CredentialStore(console.ConfigDirectory).Save(Stored(accessExpiresAt: Now.AddMinutes(10)));
+
+        var exitCode = await console.RunAsync("whoami", "--server", "http://attacker.example");
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(console.Server.Requests);
+        Assert.Contains("--allow-insecure-http", console.Error, StringComparison.Ordinal);
     }
 
     [Fact]
