@@ -5,7 +5,8 @@ namespace Control.EndToEnd.Tests.Attacks;
 
 /// <summary>
 /// What most attacks start from, all real processes: organization <c>acme</c> set up by its owner alice (signed in with
-/// <c>control</c>), and a machine <c>desk</c> enrolled and running <c>control-agent run --listen</c> with its first policy.
+/// <c>control</c>), and a machine <c>desk</c> enrolled and running <c>control-agent run --listen</c> with its first policy,
+/// whose sessions run as the test account.
 /// </summary>
 internal sealed class AttackStage(ApiProcess api, AgentDaemon agent, ControlCli alice)
 {
@@ -31,6 +32,8 @@ internal sealed class AttackStage(ApiProcess api, AgentDaemon agent, ControlCli 
 
         var agent = new AgentDaemon(Path.Combine(api.Root, "agent-desk"));
         (await agent.EnrollAsync(server, licenseKey, "desk")).ShouldExit(0, () => api.Log);
+        // Before the agent starts, so that its first policy already names the account sessions run as.
+        (await alice.RunAsync("permissions", "logins", "desk", "--login", TestAccount.Name, "--reason", "sessions run as the test account")).ShouldExit(0, () => api.Log);
         agent.Start(["--listen", .. listen.Length == 0 ? ["127.0.0.1:0"] : listen]);
         var stage = new AttackStage(api, agent, alice);
         await stage.WaitFor(() => agent.Printed("registered") && agent.Output.Any(l => l.StartsWith("policy v", StringComparison.Ordinal)),

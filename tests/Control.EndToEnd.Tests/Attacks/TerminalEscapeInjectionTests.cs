@@ -26,7 +26,9 @@ public sealed partial class TerminalEscapeInjectionTests(ApiProcess api) : IClas
         Directory.CreateDirectory(folder);
         var program = Path.Combine(folder, "report\n" + Forged);
         await File.WriteAllTextAsync(program, "#!/bin/sh\nexit 0\n");
-        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The session runs as its login, not as root: the program must be readable and executable by others.
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var justification = "\u001b[2J\u001b]0;owned\u0007ticket 7\n" + Forged;
 
         // Unattended access is off: the session waits for someone at the machine, who lists it with control-agent pending.

@@ -78,7 +78,8 @@ public static class SessionRecordings
                 detail: $"No SessionRecordingPart event with index {index} was reported for this session: send the session events first.");
         }
 
-        var stored = await recordings.StoredBytes(session.TenantId, id, cancellation);
+        // A part uploaded again (the agent retries until it sees a 2xx) does not count against its own recording.
+        var stored = await recordings.StoredBytes(session.TenantId, id, index, cancellation);
         if (http.Request.ContentLength > MaxPartBytes || stored + (http.Request.ContentLength ?? 0) > maxBytes)
         {
             return TooLarge(maxBytes);
@@ -173,12 +174,14 @@ public sealed class NpgsqlRecordings(NpgsqlDataSource database, IOptions<Control
         return await existing.ExecuteScalarAsync(cancellation) is not null;
     }
 
-    /// <summary>How many bytes of this session's recording are stored (for its size limit).</summary>
-    public async Task<long> StoredBytes(string tenant, Guid sessionId, CancellationToken cancellation)
+    /// <summary>How many bytes of this session's recording are stored in parts other than <paramref name="exceptIndex"/> (for its size limit).</summary>
+    public async Task<long> StoredBytes(string tenant, Guid sessionId, int exceptIndex, CancellationToken cancellation)
     {
-        await using var command = database.CreateCommand($"select coalesce(sum(size), 0)::bigint from {_table} where tenant_id = $1 and session_id = $2");
+        await using var command = database.CreateCommand(
+            $"select coalesce(sum(size), 0)::bigint from {_table} where tenant_id = $1 and session_id = $2 and part_index <> $3");
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = exceptIndex });
         return (long)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
