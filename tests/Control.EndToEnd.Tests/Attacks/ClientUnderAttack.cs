@@ -4,41 +4,34 @@ using Control.Domain.Contracts;
 namespace Control.EndToEnd.Tests.Attacks;
 
 /// <summary>
-/// The scene of the session attacks: an organization whose owner alice is signed in with the real <c>control</c>, and one
-/// client "desk" on a real <c>control-agent run --listen</c> (as root, as in production) with an unattended password,
-/// its ACL admitting alice, and sessions running as the test login.
+/// The scene of the session attacks: the <see cref="AttackStage"/> (organization acme, its owner alice signed in with the
+/// real <c>control</c>, client "desk" on a real <c>control-agent run --listen</c> as root, sessions as the test login),
+/// with an unattended password and an ACL that admits alice.
 /// </summary>
 internal sealed class ClientUnderAttack(ApiProcess api) : IDisposable
 {
-    private const string OwnerPassword = "Quartz-Harbor-Willow-38";
-    public static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly TimeSpan Bounded = AttackStage.Bounded;
+    public static readonly JsonSerializerOptions Json = AttackStage.Json;
 
-    public AgentDaemon Agent { get; } = new(Path.Combine(api.Root, "agent-state"));
+    private AttackStage? _stage;
 
-    public ControlCli Owner { get; } = new(Path.Combine(api.Root, "alice"));
+    private AttackStage Stage => _stage ?? throw new InvalidOperationException("StartAsync first");
 
-    public string Logs => $"{Agent.Log}{Environment.NewLine}{api.Log}";
+    public AgentDaemon Agent => Stage.Agent;
 
-    private string Server => api.Server.ToString().TrimEnd('/');
+    public ControlCli Owner => Stage.Alice;
+
+    public string Logs => _stage?.Logs ?? api.Log;
 
     /// <returns>alice's CLI and the client's unattended password.</returns>
     public async Task<(ControlCli Alice, string Password)> StartAsync()
     {
-        var setup = (await Owner.RunWithInputAsync([OwnerPassword, OwnerPassword],
-            "setup", "--server", Server, "--token-file", api.BootstrapTokenFile, "--org", "acme", "--name", "Acme", "--user", "alice", "--json")).ShouldExit(0, () => api.Log);
-        var licenseKeyFile = Path.Combine(api.Root, "license-key");
-        await File.WriteAllTextAsync(licenseKeyFile, JsonSerializer.Deserialize<SetupResponse>(setup.Stdout, Json)!.LicenseKey);
-        (await Owner.RunWithInputAsync([OwnerPassword], "login", "--server", Server, "--org", "acme", "--user", "alice")).ShouldExit(0, () => api.Log);
-        (await Agent.EnrollAsync(Server, licenseKeyFile, "desk")).ShouldExit(0, () => api.Log);
-        Agent.Start("--listen", "127.0.0.1:0");
-        await Eventually.Until(() => Agent.Printed("registered"), "the agent to register", Bounded, () => Logs);
-        var rotated = (await Owner.RunAsync("unattended", "rotate-password", "desk", "--reason", "set up", "--json")).ShouldExit(0);
-        (await Owner.RunAsync("unattended", "enable", "desk", "--reason", "set up")).ShouldExit(0);
-        (await Owner.RunAsync("permissions", "logins", "desk", "--login", TestAccount.Name, "--reason", "sessions run as the test account")).ShouldExit(0);
-        (await Owner.RunAsync("acl", "add", "desk", "alice@acme", "--reason", "only alice")).ShouldExit(0);
-        (await Owner.RunAsync("acl", "enable", "desk", "--reason", "lock down")).ShouldExit(0);
-        await Eventually.Until(() => Agent.Printed("acl on"), "the agent to apply the ACL", Bounded, () => Logs);
+        _stage = await AttackStage.SetUpAsync(api);
+        var rotated = (await Owner.RunAsync("unattended", "rotate-password", "desk", "--reason", "set up", "--json")).ShouldExit(0, () => Logs);
+        (await Owner.RunAsync("unattended", "enable", "desk", "--reason", "set up")).ShouldExit(0, () => Logs);
+        (await Owner.RunAsync("acl", "add", "desk", "alice@acme", "--reason", "only alice")).ShouldExit(0, () => Logs);
+        (await Owner.RunAsync("acl", "enable", "desk", "--reason", "lock down")).ShouldExit(0, () => Logs);
+        await Stage.WaitFor(() => Agent.Printed("acl on"), "the agent to apply the ACL");
         return (Owner, JsonSerializer.Deserialize<ClientChangeResponse>(rotated.Stdout, Json)!.RevealedPassword!);
     }
 
@@ -47,7 +40,7 @@ internal sealed class ClientUnderAttack(ApiProcess api) : IDisposable
     {
         var before = PolicyLines();
         var run = (await Owner.RunAsync(arguments)).ShouldExit(0, () => Logs);
-        await Eventually.Until(() => PolicyLines() > before, $"the agent to apply '{string.Join(' ', arguments)}'", Bounded, () => Logs);
+        await Stage.WaitFor(() => PolicyLines() > before, $"the agent to apply '{string.Join(' ', arguments)}'");
         return run;
     }
 
@@ -57,5 +50,5 @@ internal sealed class ClientUnderAttack(ApiProcess api) : IDisposable
 
     private int PolicyLines() => Agent.Output.Count(l => l.StartsWith("policy v", StringComparison.Ordinal));
 
-    public void Dispose() => Agent.Dispose();
+    public void Dispose() => _stage?.Agent.Dispose();
 }
