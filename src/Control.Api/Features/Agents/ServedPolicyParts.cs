@@ -25,12 +25,19 @@ public sealed class ServedPolicyParts
         _parts.AddOrUpdate(part, _ => [(revision, digest)], (_, known) => [(revision, digest), .. known.Take(RevisionsKept - 1)]);
     }
 
-    /// <summary>Signed by the client's key, and both parts it names are parts served here at those revisions.</summary>
+    /// <summary>
+    /// Signed by the client's key, and neither part it names contradicts what this process served at that revision. A
+    /// revision this process never signed (another API process served it, or this one before a restart) cannot be
+    /// compared, and is taken on the agent's signature alone: dropping it would lose the only receipt the agent sends for
+    /// that version (an offboarding would wait for it until its deadline).
+    /// </summary>
     public bool Acknowledges(Client client, ECDsa clientKey, PolicyAcknowledgement receipt) =>
         PolicyReceipts.Verify(clientKey, client.Id, receipt)
         && Served(client.Id, receipt.ClientRevision, receipt.ClientDigest)
         && Served(client.OrganizationId, receipt.OrganizationRevision, receipt.OrganizationDigest);
 
     private bool Served(Guid part, long revision, string digest) =>
-        _parts.TryGetValue(part, out var known) && known.Any(k => k.Revision == revision && string.Equals(k.Digest, digest, StringComparison.Ordinal));
+        !_parts.TryGetValue(part, out var known)
+        || known.All(k => k.Revision != revision)
+        || known.Any(k => k.Revision == revision && string.Equals(k.Digest, digest, StringComparison.Ordinal));
 }
