@@ -75,12 +75,12 @@ public static class TestAccount
             return;
         }
 
-        // Processes a killed session left behind would make userdel refuse.
+        // Processes a killed session left behind would make userdel refuse (pkill exits 1 when there are none).
         try
         {
             Run("pkill", "--uid", name);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
         }
 
