@@ -31,7 +31,8 @@ try
 }
 catch (AgentFailure failure)
 {
-    Console.Error.WriteLine(failure.Message);
+    // A failure may quote what the running agent, a viewer or the API said: line by line, inert, as control shows its own.
+    Console.Error.WriteLine(string.Join('\n', failure.Message.Split('\n').Select(line => Control.Domain.Common.UntrustedText.Inert(line.TrimEnd('\r')))));
     return failure.ExitCode;
 }
 catch (OperationCanceledException)

@@ -62,7 +62,7 @@ internal static class AttendedCommands
             var answer = await LocalControl.AskAsync(state.ControlSocket, new LocalCommand(accept ? "accept" : "deny", parse.GetValue(id)!.Trim()));
             if (!answer.Ok)
             {
-                throw AgentFailure.Error(UntrustedText.Inert(answer.Message) ?? "refused");
+                throw AgentFailure.Error(answer.Message ?? "refused");
             }
 
             Console.WriteLine(UntrustedText.Inert(answer.Message));

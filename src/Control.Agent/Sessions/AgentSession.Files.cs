@@ -112,62 +112,60 @@ internal sealed partial class AgentSession
         using var reader = files.StartReading(path!);
         reader.StandardInput.Close();
         var file = reader.StandardOutput.BaseStream;
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        services.Log($"session {Id}: download of {path} ({size} bytes) as {Account.Name}");
+        Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {path} ({size} bytes)", null, services.Clock.GetUtcNow()));
+        await SendAsync(new FileOffer(size), cancellation);
+        // Two buffers: the next chunk is read and hashed on a thread-pool thread while this one is encrypted and sent.
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes), ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes) };
+        Task<int>? reading = null;
+        try
         {
-            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            services.Log($"session {Id}: download of {path} ({size} bytes) as {Account.Name}");
-            Audit(new SessionChannelOpened(Id, services.ClientId, "file-transfer", $"download of {path} ({size} bytes)", null, services.Clock.GetUtcNow()));
-            await SendAsync(new FileOffer(size), cancellation);
-            // Two buffers: the next chunk is read and hashed on a thread-pool thread while this one is encrypted and sent.
-            var buffers = new[] { ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes), ArrayPool<byte>.Shared.Rent(SessionProtocol.MaxDataMessageBytes) };
-            Task<int>? reading = null;
-            try
+            var current = 0;
+            reading = ReadAndHashAsync(file, hash, buffers[current]);
+            int read;
+            while ((read = await reading) > 0)
             {
-                var current = 0;
+                var chunk = buffers[current];
+                current ^= 1;
                 reading = ReadAndHashAsync(file, hash, buffers[current]);
-                int read;
-                while ((read = await reading) > 0)
-                {
-                    var chunk = buffers[current];
-                    current ^= 1;
-                    reading = ReadAndHashAsync(file, hash, buffers[current]);
-                    await SendDataAsync(chunk.AsMemory(0, read + 1), cancellation);
-                }
+                await SendDataAsync(chunk.AsMemory(0, read + 1), cancellation);
             }
-            finally
-            {
-                // A read still running (the send failed) must end before its buffer goes back to the pool and the file closes.
-                if (reading is not null)
-                {
-                    await reading.ContinueWith(_ => { }, TaskScheduler.Default);
-                }
-
-                if (!reader.HasExited)
-                {
-                    reader.Kill();
-                }
-
-                ArrayPool<byte>.Shared.Return(buffers[0]);
-                ArrayPool<byte>.Shared.Return(buffers[1]);
-                lock (_open)
-                {
-                    _open.Remove(SessionChannel.FileTransfer);
-                }
-            }
-
-            await reader.WaitForExitAsync(cancellation);
-            if (reader.ExitCode != 0)
-            {
-                var failure = $"cannot read {get.Path}: {LoginFiles.Reason(await reader.StandardError.ReadToEndAsync(cancellation))}";
-                services.Log($"session {Id}: download of {path} failed: {failure}");
-                await SendAsync(new ChannelRefused(failure), cancellation);
-                return;
-            }
-
-            var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            await SendAsync(new FileEnd(sha256), cancellation);
-            services.Log($"session {Id}: downloaded {path} (sha256 {sha256})");
-            Audit(new SessionFileTransferred(Id, services.ClientId, "download", path!, size, sha256, services.Clock.GetUtcNow()));
         }
+        finally
+        {
+            // A read still running (the send failed) must end before its buffer goes back to the pool and the file closes.
+            if (reading is not null)
+            {
+                await reading.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            if (!reader.HasExited)
+            {
+                reader.Kill();
+            }
+
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+            lock (_open)
+            {
+                _open.Remove(SessionChannel.FileTransfer);
+            }
+        }
+
+        await reader.WaitForExitAsync(cancellation);
+        if (reader.ExitCode != 0)
+        {
+            var failure = $"cannot read {get.Path}: {LoginFiles.Reason(await reader.StandardError.ReadToEndAsync(cancellation))}";
+            services.Log($"session {Id}: download of {path} failed: {failure}");
+            await SendAsync(new ChannelRefused(failure), cancellation);
+            return;
+        }
+
+        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        await SendAsync(new FileEnd(sha256), cancellation);
+        services.Log($"session {Id}: downloaded {path} (sha256 {sha256})");
+        Audit(new SessionFileTransferred(Id, services.ClientId, "download", path!, size, sha256, services.Clock.GetUtcNow()));
     }
 
     /// <summary>Reads the next chunk of a download into <paramref name="buffer"/> after its stream tag, and hashes it; 0 at the end.</summary>
@@ -175,12 +173,7 @@ internal sealed partial class AgentSession
     {
         buffer[0] = (byte)DataStream.File;
         // A pipe returns what is there: fill the chunk (as a file read would) so that frames stay large.
-        var read = 0;
-        int last;
-        while (read < SessionProtocol.MaxDataMessageBytes - 1 && (last = file.Read(buffer, 1 + read, SessionProtocol.MaxDataMessageBytes - 1 - read)) > 0)
-        {
-            read += last;
-        }
+        var read = file.ReadAtLeast(buffer.AsSpan(1, SessionProtocol.MaxDataMessageBytes - 1), SessionProtocol.MaxDataMessageBytes - 1, throwOnEndOfStream: false);
 
         hash.AppendData(buffer, 1, read);
         return read;

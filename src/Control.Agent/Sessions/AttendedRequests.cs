@@ -94,39 +94,15 @@ internal static class LocalControl
                 using var connection = await listener.AcceptAsync(stop);
                 await using var stream = new NetworkStream(connection, ownsSocket: false);
                 var caller = PeerUserId(connection);
-                if (caller is not { } uid || (uid != 0 && uid != me && !trusted.ContainsKey(uid)))
+                LocalAnswer answer;
+                if (caller is { } uid && (uid == 0 || uid == me || trusted.ContainsKey(uid)))
+                {
+                    answer = await AnswerAsync(stream, requests, log, stop);
+                }
+                else
                 {
                     log($"attended: refused a request on the control socket from uid {caller?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} (not trusted to answer session requests)");
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(
-                        new LocalAnswer(false, "this account may not answer session requests on this machine (control-agent run --attended-by NAME trusts an account)", null),
-                        AgentJson.Compact) + "\n"), stop);
-                    continue;
-                }
-
-                using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                LocalAnswer answer;
-                try
-                {
-                    var line = await reader.ReadLineAsync(timeout.Token);
-                    var command = line is null ? null : JsonSerializer.Deserialize<LocalCommand>(line, AgentJson.Files);
-                    answer = command switch
-                    {
-                        { Command: "pending" } => new LocalAnswer(true, null, requests.Pending),
-                        { Command: "accept" or "deny", Id: { } id } when requests.Decide(id, command.Command == "accept") =>
-                            new LocalAnswer(true, $"{(command.Command == "accept" ? "accepted" : "denied")} request {id}", null),
-                        { Command: "accept" or "deny", Id: { } id } => new LocalAnswer(false, $"no pending request {id} (it may have timed out)", null),
-                        _ => new LocalAnswer(false, "unknown command", null),
-                    };
-                    if (command is { Command: "accept" or "deny" } && answer.Ok)
-                    {
-                        log($"attended: {answer.Message} (answered at the client)");
-                    }
-                }
-                catch (Exception e) when (e is JsonException or IOException or OperationCanceledException && !stop.IsCancellationRequested)
-                {
-                    answer = new LocalAnswer(false, "malformed request", null);
+                    answer = new LocalAnswer(false, "this account may not answer session requests on this machine (control-agent run --attended-by NAME trusts an account)", null);
                 }
 
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(answer, AgentJson.Compact) + "\n"), stop);
@@ -138,6 +114,37 @@ internal static class LocalControl
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    /// <summary>Reads one command from a trusted caller and carries it out.</summary>
+    private static async Task<LocalAnswer> AnswerAsync(Stream stream, AttendedRequests requests, Action<string> log, CancellationToken stop)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var line = await reader.ReadLineAsync(timeout.Token);
+            var command = line is null ? null : JsonSerializer.Deserialize<LocalCommand>(line, AgentJson.Files);
+            var answer = command switch
+            {
+                { Command: "pending" } => new LocalAnswer(true, null, requests.Pending),
+                { Command: "accept" or "deny", Id: { } id } when requests.Decide(id, command.Command == "accept") =>
+                    new LocalAnswer(true, $"{(command.Command == "accept" ? "accepted" : "denied")} request {id}", null),
+                { Command: "accept" or "deny", Id: { } id } => new LocalAnswer(false, $"no pending request {id} (it may have timed out)", null),
+                _ => new LocalAnswer(false, "unknown command", null),
+            };
+            if (command is { Command: "accept" or "deny" } && answer.Ok)
+            {
+                log($"attended: {answer.Message} (answered at the client)");
+            }
+
+            return answer;
+        }
+        catch (Exception e) when (e is JsonException or IOException or OperationCanceledException && !stop.IsCancellationRequested)
+        {
+            return new LocalAnswer(false, "malformed request", null);
         }
     }
 

@@ -95,7 +95,7 @@ internal sealed class FileUpload : IAsyncDisposable
         }
 
         var actual = Convert.ToHexStringLower(_hash.GetHashAndReset());
-        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(actual), System.Text.Encoding.ASCII.GetBytes(declaredSha256.ToLowerInvariant())))
+        if (!Control.Domain.Common.Secrets.HashesEqual(actual, declaredSha256.ToLowerInvariant()))
         {
             return (null, $"the SHA-256 of what arrived ({actual}) is not the viewer's ({declaredSha256}); nothing was written");
         }

@@ -180,8 +180,7 @@ public static partial class ClientDecider
         var logins = command.Logins.Select(l => l.Trim()).Distinct(StringComparer.Ordinal).ToList();
         if (logins.Count is 0 or > Sessions.SessionLogins.MaxLogins || !logins.All(Sessions.SessionLogins.IsValid))
         {
-            return Decision.Refuse(RefusalKind.Invalid, "client.logins_invalid",
-                $"Name 1 to {Sessions.SessionLogins.MaxLogins} local accounts (lowercase letters, digits, '_' or '-', at most 32 characters), the default first.");
+            return Decision.Refuse(RefusalKind.Invalid, "client.logins_invalid", Sessions.SessionLogins.ListRule);
         }
 
         // Root reaches everything on the machine, the agent's keys and queued audit included: never by a slip of the keyboard.

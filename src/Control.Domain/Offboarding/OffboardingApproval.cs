@@ -16,17 +16,21 @@ public sealed record ApproveOffboarding;
 /// </summary>
 public static class OffboardingApproval
 {
-    /// <summary>The person's accounts that are not disabled and hold an owner or security-admin role: linked, or named by a linked alias.</summary>
-    public static IReadOnlyList<string> PrivilegedAccounts(Person person, IEnumerable<Operator> operators)
+    /// <summary>The operator accounts that are the person's: linked to them, or named by one of their linked aliases.</summary>
+    public static IReadOnlyList<Operator> NamedAccounts(Person person, IEnumerable<Operator> operators)
     {
         var aliases = person.AclIdentities().ToHashSet(StringComparer.Ordinal);
         var linked = person.Operators.Select(o => o.OperatorId).ToHashSet();
-        return operators
-            .Where(o => o.Status != OperatorStatus.Disabled && o.Role.IsPrivileged() && (linked.Contains(o.Id) || aliases.Contains(o.QualifiedName)))
+        return operators.Where(o => linked.Contains(o.Id) || aliases.Contains(o.QualifiedName)).ToList();
+    }
+
+    /// <summary>The person's accounts that are not disabled and hold an owner or security-admin role.</summary>
+    public static IReadOnlyList<string> PrivilegedAccounts(Person person, IEnumerable<Operator> operators) =>
+        NamedAccounts(person, operators)
+            .Where(o => o.Status != OperatorStatus.Disabled && o.Role.IsPrivileged())
             .Select(o => o.QualifiedName)
             .Order(StringComparer.Ordinal)
             .ToList();
-    }
 
     /// <summary>
     /// Asked when the offboarding is requested and again just before it starts (a privileged account linked in between

@@ -19,6 +19,10 @@ public static partial class SessionLogins
 
     public const int MaxLogins = 16;
 
+    /// <summary>What a valid list of logins is, for whoever refuses one.</summary>
+    public static readonly string ListRule =
+        $"Name 1 to {MaxLogins} local accounts (lowercase letters, digits, '_' or '-', at most 32 characters), the default first.";
+
     /// <summary>Whether this is a login name the agent will look up (POSIX portable user names, as useradd takes them).</summary>
     public static bool IsValid(string? login) => login is not null && LoginPattern().IsMatch(login);
 

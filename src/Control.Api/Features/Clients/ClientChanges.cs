@@ -61,7 +61,7 @@ public sealed class ClientChanges(Passwords passwords)
                 errors["permissions"] = ["Give exec, shell and fileTransfer, each true or false."];
                 break;
             case "logins" when request.Logins is not { Count: > 0 } || request.Logins.Any(l => !Domain.Sessions.SessionLogins.IsValid(l?.Trim())):
-                errors["logins"] = [$"Name 1 to {Domain.Sessions.SessionLogins.MaxLogins} local accounts (lowercase letters, digits, '_' or '-', at most 32 characters), the default first."];
+                errors["logins"] = [Domain.Sessions.SessionLogins.ListRule];
                 break;
             case "tags" when request.Tags is null || request.Tags.Any(t => !ClientDecider.TagPattern().IsMatch(t.Trim().ToLowerInvariant())):
                 errors["tags"] = ["Tags are 1-40 lowercase letters, digits, '.', '_' or '-'."];

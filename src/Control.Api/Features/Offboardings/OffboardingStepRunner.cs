@@ -372,10 +372,8 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
     private static async Task<(Person Person, IReadOnlyCollection<string> Kept)> WithinAuthority(
         IDocumentSession session, Person person, Offboarding offboarding, DateTimeOffset now, CancellationToken cancellation)
     {
-        var aliases = person.AclIdentities().ToHashSet(StringComparer.Ordinal);
-        var linked = person.Operators.Select(o => o.OperatorId).ToHashSet();
         var operators = await session.Query<Operator>().ToListAsync(cancellation);
-        var named = operators.Where(o => linked.Contains(o.Id) || aliases.Contains(o.QualifiedName)).ToList();
+        var named = OffboardingApproval.NamedAccounts(person, operators);
         var owners = operators.Count(ActiveOwners.IsActiveOwner);
         var kept = named
             .Where(o => OperatorDecider.Decide(new DisableOperator(owners), o, offboarding.Authority, Actor, now).IsRefused)

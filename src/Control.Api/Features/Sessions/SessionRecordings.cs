@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
 using Control.Api.Auth;
 using Control.Api.Hosting;
 using Control.Api.Infrastructure;
+using Control.Domain.Common;
 using Control.Domain.Sessions;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -99,7 +99,7 @@ public static class SessionRecordings
         }
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
-        if (content.Length != audited.Length || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(sha256), Encoding.ASCII.GetBytes(audited.Sha256)))
+        if (content.Length != audited.Length || !Secrets.HashesEqual(sha256, audited.Sha256))
         {
             return Results.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "The part is not the one in the audit trail.",

@@ -74,7 +74,7 @@ internal static class ShowCommand
     /// <summary>The accounts sessions may run as, the default first; root is named for what it is.</summary>
     public static string Logins(IReadOnlyList<string>? logins) => logins is not { Count: > 0 }
         ? "none (no session is admitted)"
-        : string.Join(", ", logins.Select((l, i) => (i == 0 ? l + " (default)" : l) + (l == "root" ? " [full control of the client]" : "")));
+        : string.Join(", ", logins.Select((l, i) => (i == 0 ? l + " (default)" : l) + (l == Domain.Sessions.SessionLogins.Root ? " [full control of the client]" : "")));
 
     /// <summary>The ACL's state in words; the entries follow one per line.</summary>
     public static string Acl(bool enabled, int entries) => (enabled, entries) switch
