@@ -5,7 +5,7 @@ namespace Control.EndToEnd.Tests;
 
 /// <summary>
 /// A real local account for sessions to run as (the agent switches to it: a session never runs as the agent). One per
-/// test project, so that projects running side by side do not share one; created with useradd on first use and removed
+/// test project and checkout, so that suites running side by side do not share one; created with useradd on first use and removed
 /// with its home when the test process exits, since CI runs as root on a shared machine.
 /// </summary>
 public static class TestAccount
@@ -46,7 +46,10 @@ public static class TestAccount
         }
 
         var project = Assembly.GetExecutingAssembly().GetName().Name!.Replace("Control.", "", StringComparison.Ordinal).Replace(".Tests", "", StringComparison.Ordinal);
-        var name = $"ctl-{project.ToLowerInvariant()}-tests";
+        // Named for the project and its checkout, so that two checkouts' suites running side by side on one machine do not
+        // remove each other's account.
+        var checkout = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AppContext.BaseDirectory)))[..6];
+        var name = $"ctl-{project.ToLowerInvariant()}-{checkout}";
         // A run killed before its cleanup leaves the account behind: start from a fresh one.
         Remove(name);
         Run("useradd", "--create-home", "--shell", "/bin/sh", "--comment", "Control test sessions", name);
