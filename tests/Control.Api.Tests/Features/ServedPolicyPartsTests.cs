@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Control.Api.Features.Agents;
+using Control.Api.Features.PolicyDelivery;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
