@@ -52,8 +52,8 @@ public sealed class ReceiptWatcher(IDocumentStore store, IServiceProvider servic
             }
             else if (!await query.Query<OffboardingReceipt>().AnyAsync(r => r.AnyTenant() && r.Pending, cancellation))
             {
-                // Nothing waits for a receipt (an offboarding writes its receipts when its changes are all committed): the
-                // arrivals are not read at all. While ten thousand agents acknowledge an offboarding's changes, each tick read
+                // Nothing waits for a receipt (an offboarding writes its receipts when its changes are all committed), so the
+                // arrivals are not read: while ten thousand agents acknowledge an offboarding's changes, each tick would read
                 // ten thousand client ids for nothing.
                 candidates = [];
             }

@@ -9,7 +9,7 @@ namespace Control.Api.Features.Audit.Chain;
 /// every other lock the transaction takes (stream rows, unique indexes), so it cannot join a lock cycle, and entries
 /// are numbered in commit order (what syslog forwarding relies on to never skip an entry still in flight). The lock row is
 /// only locked, never updated: the previous entry is read from the chain's primary key, so a transaction appending many
-/// events does not pile up versions of one row (an updated head row made a bulk append quadratic).
+/// events does not pile up versions of one row (updating a head row would make a bulk append quadratic).
 /// Installed idempotently at start, after Marten has applied its schema; Marten's own migrations alter mt_events in
 /// place and leave the trigger alone (a start reinstalls it if anything removed it).
 /// </summary>

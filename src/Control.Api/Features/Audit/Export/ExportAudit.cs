@@ -301,7 +301,7 @@ public static class ExportAuditEndpoints
     /// <summary>
     /// Runs the export's query in chunks of up to <paramref name="size"/> rows, each after the last row of the one before
     /// (the callback moves the cursor; the chunk function answers null when nothing is left), all in one snapshot. Through the pages' plan (newest first from the organization's
-    /// index), the first row goes out at once; one unbounded query was planned as a sort of every matching row first.
+    /// index), the first row goes out at once; one unbounded query would be planned as a sort of every matching row first.
     /// </summary>
     private static async Task InChunks(
         NpgsqlDataSource database, int size, Func<NpgsqlConnection, Task<NpgsqlCommand?>> chunk, Func<NpgsqlDataReader, Task> row, CancellationToken aborted)
