@@ -88,11 +88,12 @@ public sealed record Client
             return null;
         }
 
-        var next = Apply(state, @event);
+        var next = Fold(state, @event);
         return PolicyChangingEvents.ChangeClientPolicy(@event) ? next with { PolicyRevision = state.PolicyRevision + 1 } : next;
     }
 
-    private static Client Apply(Client state, object @event) => @event switch
+    // Not named Apply: the event store takes an aggregate's Apply methods for conventional projection methods.
+    private static Client Fold(Client state, object @event) => @event switch
     {
         ClientTagsSet e => state with { Tags = e.Tags },
         ClientPresetApplied e => state with

@@ -48,11 +48,12 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
             return null;
         }
 
-        var next = Apply(state, @event);
+        var next = Fold(state, @event);
         return Clients.PolicyChangingEvents.ChangeEveryClientPolicy(@event) ? next with { PolicyRevision = state.PolicyRevision + 1 } : next;
     }
 
-    private static Organization Apply(Organization state, object @event) => @event switch
+    // Not named Apply: the event store takes an aggregate's Apply methods for conventional projection methods.
+    private static Organization Fold(Organization state, object @event) => @event switch
     {
         LicenseKeyIssued e => state with { LicenseKeyHash = e.KeyHash },
         LicenseKeyReset e => state with { LicenseKeyHash = e.KeyHash },
