@@ -1,0 +1,84 @@
+using Control.Domain.Common;
+using Control.Domain.Offboarding;
+using Control.Domain.Operators;
+using static Control.Domain.Tests.Offboarding.OffboardingGiven;
+
+namespace Control.Domain.Tests.Offboarding;
+
+/// <summary>Given an offboarding's events; when it is cancelled, a step message arrives, or receipts are checked; then events, a refusal or what the saga does.</summary>
+public class OffboardingLifecycleTests
+{
+    private static readonly Guid Id = Guid.CreateVersion7();
+    private static readonly Actor Hannah = Actor.Operator(Guid.CreateVersion7(), "hannah", "acme");
+
+    private static Domain.Offboarding.Offboarding Given(params object[] events) =>
+        new object[] { new OffboardingRequested(Id, Guid.CreateVersion7(), "Bob", OffboardingMode.Exposure, "left", null, TimeSpan.FromMinutes(10), Hannah, T0, OperatorRole.Hr) }
+            .Concat(events).Aggregate((Domain.Offboarding.Offboarding?)null, Domain.Offboarding.Offboarding.Evolve)!;
+
+    private static OffboardingStepCompleted Done(int step) => new(Id, step, OffboardingSteps.StepId(Id, step), [], [], T0);
+
+    private static readonly object[] AllSteps = [.. Enumerable.Range(1, OffboardingSteps.Count).Select(Done)];
+
+    public static TheoryData<string, Domain.Offboarding.Offboarding, string?> CancelCases => new()
+    {
+        { "scheduled: cancelled", Given(), null },
+        { "awaiting approval: cancelled", Given(new OffboardingApprovalRequested(Id, ["olga@acme"], T0)), null },
+        { "started: runs to the end", Given(new OffboardingStarted(Id, T0)), "offboarding.not_scheduled" },
+        { "cancelled already", Given(new OffboardingCancelled(Id, Hannah, T0)), "offboarding.not_scheduled" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CancelCases))]
+    public void Cancel(string scenario, Domain.Offboarding.Offboarding given, string? thenRefusal)
+    {
+        var decision = OffboardingDecider.Cancel(given, Hannah, T0);
+
+        Assert.True(thenRefusal == decision.Refusal?.Code, $"{scenario}: refusal {decision.Refusal?.Code}");
+        Assert.Equal(thenRefusal is null ? [new OffboardingCancelled(Id, Hannah, T0)] : [], decision.Events);
+    }
+
+    [Fact]
+    public void Cancel_Refused_SaysWhereTheOffboardingIs()
+    {
+        var refusal = OffboardingDecider.Cancel(Given(new OffboardingStarted(Id, T0)), Hannah, T0).Refusal!;
+
+        Assert.Equal(RefusalKind.Conflict, refusal.Kind);
+        Assert.Equal("The offboarding is running; only a scheduled one (or one awaiting approval) can be cancelled.", refusal.Message);
+    }
+
+    public static TheoryData<string, Domain.Offboarding.Offboarding?, int, StepAdmission> AdmitCases => new()
+    {
+        { "the first step of a scheduled one", Given(), 1, StepAdmission.Run },
+        { "the next step", Given(new OffboardingStarted(Id, T0), Done(1), Done(2)), 3, StepAdmission.Run },
+        { "a batch of the running step again", Given(new OffboardingStarted(Id, T0), new OffboardingStepProgressed(Id, 1, [], T0)), 1, StepAdmission.Run },
+        { "a step done already", Given(new OffboardingStarted(Id, T0), Done(1), Done(2)), 2, StepAdmission.AlreadyDone },
+        { "a step ahead of the next", Given(new OffboardingStarted(Id, T0)), 3, StepAdmission.AlreadyDone },
+        { "the commit after the seventh", Given([new OffboardingStarted(Id, T0), .. AllSteps]), 8, StepAdmission.Run },
+        { "past the commit", Given([new OffboardingStarted(Id, T0), .. AllSteps]), 9, StepAdmission.AlreadyDone },
+        { "waiting for approval", Given(new OffboardingApprovalRequested(Id, ["olga@acme"], T0)), 1, StepAdmission.AwaitingApproval },
+        { "cancelled", Given(new OffboardingCancelled(Id, Hannah, T0)), 1, StepAdmission.Ended },
+        { "gone", null, 1, StepAdmission.Ended },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdmitCases))]
+    public void Admit(string scenario, Domain.Offboarding.Offboarding? given, int step, StepAdmission then) =>
+        Assert.True(then == OffboardingDecider.Admit(given, step), scenario);
+
+    private static readonly OffboardingChangesCommitted Committed = new(Id, 2, T0.AddMinutes(10), T0);
+
+    public static TheoryData<string, Domain.Offboarding.Offboarding, int, int, DateTimeOffset, object[]> ReceiptCases => new()
+    {
+        { "every receipt in: completed", Given(Committed), 2, 0, T0.AddMinutes(1), [new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1))] },
+        { "some missing before the deadline: it waits", Given(Committed), 1, 1, T0.AddMinutes(1), [] },
+        { "some missing at the deadline: completed with pending", Given(Committed), 1, 1, T0.AddMinutes(10), [new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10))] },
+        { "the last pending one comes back: whole", Given(Committed, new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10))), 2, 0, T0.AddMinutes(20), [new OffboardingPendingResolved(Id, T0, T0.AddMinutes(20))] },
+        { "completed already: nothing", Given(Committed, new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1))), 2, 0, T0.AddMinutes(2), [] },
+        { "still running: nothing", Given(new OffboardingStarted(Id, T0)), 0, 0, T0, [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReceiptCases))]
+    public void ReceiptsChecked(string scenario, Domain.Offboarding.Offboarding given, int received, int pending, DateTimeOffset now, object[] then) =>
+        Assert.True(then.SequenceEqual(OffboardingDecider.ReceiptsChecked(given, received, pending, T0, now)), scenario);
+}
