@@ -81,4 +81,29 @@ public class OffboardingLifecycleTests
     [MemberData(nameof(ReceiptCases))]
     public void ReceiptsChecked(string scenario, Domain.Offboarding.Offboarding given, int received, int pending, DateTimeOffset now, object[] then) =>
         Assert.True(then.SequenceEqual(OffboardingDecider.ReceiptsChecked(given, received, pending, T0, now)), scenario);
+
+    [Fact]
+    public void Reach_EveryAgentAcknowledgesAnOrganizationWideChange_EachChangeTimedByItsBatchOrStep()
+    {
+        var door = Guid.CreateVersion7();
+        var till = Guid.CreateVersion7();
+        var given = Given(
+            new OffboardingStarted(Id, T0),
+            new OffboardingStepCompleted(Id, 2, OffboardingSteps.StepId(Id, 2),
+                [new OffboardingChange(OffboardingTargets.Organization, Guid.Empty, "acme", "ViewerCertificatesRevoked", 11, "revoked")], [], T0.AddSeconds(2)),
+            new OffboardingStepCompleted(Id, 5, OffboardingSteps.StepId(Id, 5),
+                [new OffboardingChange(OffboardingTargets.Client, till, "till@acme", "TokensCleared", 8, "cleared")], [], T0.AddSeconds(5)),
+            new OffboardingStepProgressed(Id, 7, [new OffboardingChange(OffboardingTargets.Client, door, "door@acme", "AclEntryRemoved", 9, "removed")], T0.AddSeconds(6)),
+            new OffboardingStepCompleted(Id, 7, OffboardingSteps.StepId(Id, 7), [], [], T0.AddSeconds(9)));
+
+        var reach = OffboardingReach.Of(given);
+
+        Assert.True(reach.EveryClient);
+        Assert.True(reach.ChangedClients.SetEquals([till, door]));
+        Assert.Equal(T0.AddSeconds(5), reach.ChangedAt(till));
+        Assert.Equal(T0.AddSeconds(6), reach.ChangedAt(door));
+        Assert.Equal(T0.AddSeconds(2), reach.ChangedAt(Guid.CreateVersion7()));
+        Assert.False(OffboardingReach.Of(Given(new OffboardingStarted(Id, T0))).EveryClient);
+        Assert.Null(OffboardingReach.Of(Given(new OffboardingStarted(Id, T0))).ChangedAt(door));
+    }
 }

@@ -88,41 +88,20 @@ public sealed class OffboardingSaga : Saga
     private async Task CommitChanges(IDocumentSession session, Offboarding offboarding, DateTimeOffset now, CancellationToken cancellation)
     {
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
-        var changed = offboarding.Steps.SelectMany(s => s.Changes).ToList();
-        var everyone = changed.Any(c => c.TargetKind == OffboardingTargets.Organization && c.Event is nameof(ViewerCertificatesRevoked) or nameof(OrganizationAclEntryRemoved));
-        var touched = changed.Where(c => c.TargetKind == OffboardingTargets.Client).Select(c => c.TargetId).ToHashSet();
+        var reach = OffboardingReach.Of(offboarding);
         // Only what a receipt needs of each client, selected in SQL: at 10,000 clients, whole documents cost seconds.
-        List<(Guid Id, string Name, long PolicyRevision)> clients = everyone
+        List<(Guid Id, string Name, long PolicyRevision)> clients = reach.EveryClient
             ? [.. (await session.Query<Client>().Where(c => c.Status == ClientStatus.Active)
                     .Select(c => new { c.Id, c.Alias, c.Number, c.PolicyRevision }).ToListAsync(cancellation))
                 .Select(c => (c.Id, c.Alias ?? c.Number.ToString(CultureInfo.InvariantCulture), c.PolicyRevision))]
             : [];
-        var extra = touched.Except(clients.Select(c => c.Id)).ToList();
+        var extra = reach.ChangedClients.Except(clients.Select(c => c.Id)).ToList();
         if (extra.Count > 0)
         {
             clients.AddRange((await session.LoadManyAsync<Client>(cancellation, extra)).Select(c => (c.Id, c.Alias ?? c.NumberText, c.PolicyRevision)));
         }
 
         var deadline = now + offboarding.ReceiptDeadline;
-        // When each client's change was made: the last step (or batch of one) that changed it, or the last one that changed
-        // every client.
-        var changedAt = new Dictionary<Guid, DateTimeOffset>();
-        DateTimeOffset? everyoneAt = null;
-        foreach (var step in offboarding.Steps.Where(s => s.CompletedAt is not null))
-        {
-            foreach (var change in step.Changes)
-            {
-                if (change.TargetKind == OffboardingTargets.Organization)
-                {
-                    everyoneAt = change.At ?? step.CompletedAt;
-                }
-                else if (change.TargetKind == OffboardingTargets.Client)
-                {
-                    changedAt[change.TargetId] = change.At ?? step.CompletedAt!.Value;
-                }
-            }
-        }
-
         // Receipts that are in already (an agent can acknowledge before this bookkeeping commits) count at once.
         var presence = (await session.LoadManyAsync<ClientPresence>(cancellation, clients.Select(c => c.Id))).ToDictionary(p => p.Id);
         var received = new List<DateTimeOffset?>();
@@ -138,7 +117,7 @@ public sealed class OffboardingSaga : Saga
                 ClientId = client.Id,
                 Client = client.Name,
                 ExpectedVersion = client.PolicyRevision + organization.PolicyRevision,
-                ChangedAt = Later(changedAt.TryGetValue(client.Id, out var at) ? at : null, everyoneAt) ?? now,
+                ChangedAt = reach.ChangedAt(client.Id) ?? now,
             };
             if (ReceiptWatcher.Matches(receipt, presence.GetValueOrDefault(client.Id)))
             {
@@ -162,8 +141,6 @@ public sealed class OffboardingSaga : Saga
             MarkCompleted();
         }
     }
-
-    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     /// <summary>What the receipt watcher saw: all in (done), or the deadline passed (completed with pending, still watched).</summary>
     public async Task<object?> Handle(OffboardingReceiptsChecked message, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)

@@ -34,35 +34,25 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
         var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation)
             ?? throw new InvalidOperationException($"The person {offboarding.PersonId} of offboarding {offboarding.Id} is gone.");
         var context = new OffboardingStepContext(session, protector, offboarding, person, now, cancellation);
-        switch (step)
+        if (step == OffboardingStep.RemoveFromAccessControlLists)
         {
-            case OffboardingStep.RemoveTheirClients:
-                await RemoveTheirClientsStep.Run(context);
-                break;
-            case OffboardingStep.DisableAccountsAndResetPortalPasswords:
-                await DisableAccountsAndResetPortalPasswordsStep.Run(context);
-                break;
-            case OffboardingStep.ResetLicenseKey:
-                await ResetLicenseKeyStep.Run(context);
-                break;
-            case OffboardingStep.MakeCustomClientLinksPrivate:
-                await MakeCustomClientLinksPrivateStep.Run(context);
-                break;
-            case OffboardingStep.ClearAllTokens:
-                await ClearAllTokensStep.Run(context);
-                break;
-            case OffboardingStep.ChangeUnattendedAccessPasswords:
-                await _passwords.Run(context);
-                break;
-            case OffboardingStep.RemoveFromAccessControlLists:
-                if (!await _accessControlLists.Run(context, batchSize, parallel))
-                {
-                    return false;
-                }
-
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps.");
+            if (!await _accessControlLists.Run(context, batchSize, parallel))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            await (step switch
+            {
+                OffboardingStep.RemoveTheirClients => RemoveTheirClientsStep.Run(context),
+                OffboardingStep.DisableAccountsAndResetPortalPasswords => DisableAccountsAndResetPortalPasswordsStep.Run(context),
+                OffboardingStep.ResetLicenseKey => ResetLicenseKeyStep.Run(context),
+                OffboardingStep.MakeCustomClientLinksPrivate => MakeCustomClientLinksPrivateStep.Run(context),
+                OffboardingStep.ClearAllTokens => ClearAllTokensStep.Run(context),
+                OffboardingStep.ChangeUnattendedAccessPasswords => _passwords.Run(context),
+                _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps."),
+            });
         }
 
         context.Complete(step);
