@@ -47,15 +47,15 @@ public static partial class OffboardingDecider
     /// The receipt wait ends when every receipt is in or the deadline passes (completed, with the offline clients pending);
     /// a completed-with-pending offboarding is whole once the last pending client acknowledges.
     /// </summary>
-    public static IReadOnlyList<object> ReceiptsChecked(Offboarding state, int received, int pending, DateTimeOffset? lastReceiptAt, DateTimeOffset now)
+    public static Decision ReceiptsChecked(Offboarding state, int received, int pending, DateTimeOffset? lastReceiptAt, DateTimeOffset now)
     {
         if (state.Status == OffboardingStatus.AwaitingReceipts && (pending == 0 || now >= state.ReceiptsDueBy))
         {
-            return [new OffboardingCompleted(state.Id, received, pending, lastReceiptAt, now)];
+            return Decision.Accept(new OffboardingCompleted(state.Id, received, pending, lastReceiptAt, now));
         }
 
         return state.Status == OffboardingStatus.CompletedWithPending && pending == 0
-            ? [new OffboardingPendingResolved(state.Id, lastReceiptAt ?? now, now)]
-            : [];
+            ? Decision.Accept(new OffboardingPendingResolved(state.Id, lastReceiptAt ?? now, now))
+            : Decision.NothingToDo;
     }
 }

@@ -5,46 +5,45 @@ using static Control.Domain.Tests.Offboarding.OffboardingGiven;
 
 namespace Control.Domain.Tests.Offboarding;
 
-/// <summary>Given an offboarding's events; when it is cancelled, a step message arrives, or receipts are checked; then events, a refusal or what the saga does.</summary>
+/// <summary>Given an offboarding's events; when it is cancelled, a step message arrives, or receipts are checked; then events, a refusal or what the saga does (DeciderSpec where the answer is a decision).</summary>
 public class OffboardingLifecycleTests
 {
     private static readonly Guid Id = Guid.CreateVersion7();
     private static readonly Actor Hannah = Actor.Operator(Guid.CreateVersion7(), "hannah", "acme");
 
+    /// <summary>The state after these events (for the rules that answer with something other than events).</summary>
     private static Domain.Offboarding.Offboarding Given(params object[] events) =>
-        new object[] { new OffboardingRequested(Id, Guid.CreateVersion7(), "Bob", OffboardingMode.Exposure, "left", null, TimeSpan.FromMinutes(10), Hannah, T0, OperatorRole.Hr) }
-            .Concat(events).Aggregate((Domain.Offboarding.Offboarding?)null, Domain.Offboarding.Offboarding.Evolve)!;
+        new object[] { Requested }.Concat(events).Aggregate((Domain.Offboarding.Offboarding?)null, Domain.Offboarding.Offboarding.Evolve)!;
 
     private static OffboardingStepCompleted Done(int step) => new(Id, step, OffboardingSteps.StepId(Id, step), [], [], T0);
 
     private static readonly object[] AllSteps = [.. Enumerable.Range(1, OffboardingSteps.Count).Select(Done)];
 
-    public static TheoryData<string, Domain.Offboarding.Offboarding, string?> CancelCases => new()
-    {
-        { "scheduled: cancelled", Given(), null },
-        { "awaiting approval: cancelled", Given(new OffboardingApprovalRequested(Id, ["olga@acme"], T0)), null },
-        { "started: runs to the end", Given(new OffboardingStarted(Id, T0)), "offboarding.not_scheduled" },
-        { "cancelled already", Given(new OffboardingCancelled(Id, Hannah, T0)), "offboarding.not_scheduled" },
-    };
+    private static DeciderSpec<Domain.Offboarding.Offboarding> Spec =>
+        new DeciderSpec<Domain.Offboarding.Offboarding>(Domain.Offboarding.Offboarding.Evolve).Given(Requested);
 
-    [Theory]
-    [MemberData(nameof(CancelCases))]
-    public void Cancel(string scenario, Domain.Offboarding.Offboarding given, string? thenRefusal)
-    {
-        var decision = OffboardingDecider.Cancel(given, Hannah, T0);
+    private static readonly OffboardingRequested Requested =
+        new(Id, Guid.CreateVersion7(), "Bob", OffboardingMode.Exposure, "left", null, TimeSpan.FromMinutes(10), Hannah, T0, OperatorRole.Hr);
 
-        Assert.True(thenRefusal == decision.Refusal?.Code, $"{scenario}: refusal {decision.Refusal?.Code}");
-        Assert.Equal(thenRefusal is null ? [new OffboardingCancelled(Id, Hannah, T0)] : [], decision.Events);
+    [Fact]
+    public void Cancel_AScheduledOne_IsCancelled() =>
+        Spec.When(s => OffboardingDecider.Cancel(s, Hannah, T0)).Then(new OffboardingCancelled(Id, Hannah, T0));
+
+    [Fact]
+    public void Cancel_OneAwaitingApproval_IsCancelled() =>
+        Spec.Given(new OffboardingApprovalRequested(Id, ["olga@acme"], T0)).When(s => OffboardingDecider.Cancel(s, Hannah, T0)).Then(new OffboardingCancelled(Id, Hannah, T0));
+
+    [Fact]
+    public void Cancel_OnceStarted_IsRefused_ItRunsToTheEnd()
+    {
+        var refusal = Spec.Given(new OffboardingStarted(Id, T0)).When(s => OffboardingDecider.Cancel(s, Hannah, T0)).ThenRefused("offboarding.not_scheduled", RefusalKind.Conflict);
+
+        Assert.Equal("The offboarding is running; only a scheduled one (or one awaiting approval) can be cancelled.", refusal.Message);
     }
 
     [Fact]
-    public void Cancel_Refused_SaysWhereTheOffboardingIs()
-    {
-        var refusal = OffboardingDecider.Cancel(Given(new OffboardingStarted(Id, T0)), Hannah, T0).Refusal!;
-
-        Assert.Equal(RefusalKind.Conflict, refusal.Kind);
-        Assert.Equal("The offboarding is running; only a scheduled one (or one awaiting approval) can be cancelled.", refusal.Message);
-    }
+    public void Cancel_Twice_IsRefused() =>
+        Spec.Given(new OffboardingCancelled(Id, Hannah, T0)).When(s => OffboardingDecider.Cancel(s, Hannah, T0)).ThenRefused("offboarding.not_scheduled");
 
     public static TheoryData<string, Domain.Offboarding.Offboarding?, int, StepAdmission> AdmitCases => new()
     {
@@ -67,20 +66,31 @@ public class OffboardingLifecycleTests
 
     private static readonly OffboardingChangesCommitted Committed = new(Id, 2, T0.AddMinutes(10), T0);
 
-    public static TheoryData<string, Domain.Offboarding.Offboarding, int, int, DateTimeOffset, object[]> ReceiptCases => new()
-    {
-        { "every receipt in: completed", Given(Committed), 2, 0, T0.AddMinutes(1), [new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1))] },
-        { "some missing before the deadline: it waits", Given(Committed), 1, 1, T0.AddMinutes(1), [] },
-        { "some missing at the deadline: completed with pending", Given(Committed), 1, 1, T0.AddMinutes(10), [new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10))] },
-        { "the last pending one comes back: whole", Given(Committed, new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10))), 2, 0, T0.AddMinutes(20), [new OffboardingPendingResolved(Id, T0, T0.AddMinutes(20))] },
-        { "completed already: nothing", Given(Committed, new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1))), 2, 0, T0.AddMinutes(2), [] },
-        { "still running: nothing", Given(new OffboardingStarted(Id, T0)), 0, 0, T0, [] },
-    };
+    [Fact]
+    public void Receipts_AllIn_Completed() =>
+        Spec.Given(Committed).When(s => OffboardingDecider.ReceiptsChecked(s, 2, 0, T0, T0.AddMinutes(1))).Then(new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1)));
 
-    [Theory]
-    [MemberData(nameof(ReceiptCases))]
-    public void ReceiptsChecked(string scenario, Domain.Offboarding.Offboarding given, int received, int pending, DateTimeOffset now, object[] then) =>
-        Assert.True(then.SequenceEqual(OffboardingDecider.ReceiptsChecked(given, received, pending, T0, now)), scenario);
+    [Fact]
+    public void Receipts_SomeMissingBeforeTheDeadline_ItWaits() =>
+        Spec.Given(Committed).When(s => OffboardingDecider.ReceiptsChecked(s, 1, 1, T0, T0.AddMinutes(1))).ThenNothing();
+
+    [Fact]
+    public void Receipts_SomeMissingAtTheDeadline_CompletedWithPending() =>
+        Spec.Given(Committed).When(s => OffboardingDecider.ReceiptsChecked(s, 1, 1, T0, T0.AddMinutes(10))).Then(new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10)));
+
+    [Fact]
+    public void Receipts_TheLastPendingOneComesBack_Whole() =>
+        Spec.Given(Committed, new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10)))
+            .When(s => OffboardingDecider.ReceiptsChecked(s, 2, 0, T0, T0.AddMinutes(20)))
+            .Then(new OffboardingPendingResolved(Id, T0, T0.AddMinutes(20)));
+
+    [Fact]
+    public void Receipts_CompletedAlready_Nothing() =>
+        Spec.Given(Committed, new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1))).When(s => OffboardingDecider.ReceiptsChecked(s, 2, 0, T0, T0.AddMinutes(2))).ThenNothing();
+
+    [Fact]
+    public void Receipts_StillRunning_Nothing() =>
+        Spec.Given(new OffboardingStarted(Id, T0)).When(s => OffboardingDecider.ReceiptsChecked(s, 0, 0, T0, T0)).ThenNothing();
 
     [Fact]
     public void Reach_EveryAgentAcknowledgesAnOrganizationWideChange_EachChangeTimedByItsBatchOrStep()

@@ -152,7 +152,7 @@ public sealed class OffboardingSaga : Saga
         var last = receipts.Where(r => r.ReceivedAt is not null).Select(r => r.ReceivedAt).Max();
         var now = clock.GetUtcNow();
         OffboardingRecording.RecordAs(session, offboarding);
-        stream.AppendMany([.. OffboardingDecider.ReceiptsChecked(offboarding, receipts.Count - pending, pending, last, now)]);
+        stream.AppendMany([.. OffboardingDecider.ReceiptsChecked(offboarding, receipts.Count - pending, pending, last, now).Events]);
 
         if (pending == 0 && offboarding.Status is OffboardingStatus.AwaitingReceipts or OffboardingStatus.CompletedWithPending or OffboardingStatus.Completed)
         {
