@@ -17,8 +17,8 @@ namespace Control.Api.Features.Offboardings;
 /// </summary>
 public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPasswords passwords, TimeProvider clock, IOptions<ControlOptions> options)
 {
-    private readonly ChangeUnattendedAccessPasswordsStep _passwords = new(passwords);
-    private readonly RemoveFromAccessControlListsStep _accessControlLists = new(new AclBatches(clock, options));
+    private readonly Step6ChangeUnattendedAccessPasswords _passwords = new(passwords);
+    private readonly Step7RemoveFromAccessControlLists _accessControlLists = new(new AclBatches(clock, options));
 
     /// <summary>
     /// Does the step, or the ACL step's next batch of at most <paramref name="batchSize"/> clients (or, with
@@ -45,11 +45,11 @@ public sealed class OffboardingStepRunner(SecretProtector protector, GeneratedPa
         {
             await (step switch
             {
-                OffboardingStep.RemoveTheirClients => RemoveTheirClientsStep.Run(context),
-                OffboardingStep.DisableAccountsAndResetPortalPasswords => DisableAccountsAndResetPortalPasswordsStep.Run(context),
-                OffboardingStep.ResetLicenseKey => ResetLicenseKeyStep.Run(context),
-                OffboardingStep.MakeCustomClientLinksPrivate => MakeCustomClientLinksPrivateStep.Run(context),
-                OffboardingStep.ClearAllTokens => ClearAllTokensStep.Run(context),
+                OffboardingStep.RemoveTheirClients => Step1RemoveTheirClients.Run(context),
+                OffboardingStep.DisableAccountsAndResetPortalPasswords => Step2DisableAccountsAndResetPortalPasswords.Run(context),
+                OffboardingStep.ResetLicenseKey => Step3ResetLicenseKey.Run(context),
+                OffboardingStep.MakeCustomClientLinksPrivate => Step4MakeCustomClientLinksPrivate.Run(context),
+                OffboardingStep.ClearAllTokens => Step5ClearAllTokens.Run(context),
                 OffboardingStep.ChangeUnattendedAccessPasswords => _passwords.Run(context),
                 _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Offboardings have seven steps."),
             });

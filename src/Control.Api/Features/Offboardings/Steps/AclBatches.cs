@@ -17,7 +17,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 public sealed record AclBatchPlan(IReadOnlyList<Guid>? Batch, HashSet<Guid> LastClients, Task SideBySide);
 
 /// <summary>
-/// The machinery behind <see cref="RemoveFromAccessControlListsStep"/>: only the clients whose ACL still names the person,
+/// The machinery behind <see cref="Step7RemoveFromAccessControlLists"/>: only the clients whose ACL still names the person,
 /// with <c>parallel</c> above 1 a round of that many batches at a time, each batch in a transaction of its own (a saga message
 /// per round cost more than the round's own queries), round after round for up to <see cref="RoundsPerMessage"/>. A kill
 /// resumes from what still names them; a long step goes on in the next message.

@@ -12,7 +12,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 /// are disabled (their viewer certificates revoked) and the shared portal passwords they knew are reset. The accounts are
 /// read again after the active owners are counted under the owners' lock, so that the last owner is never disabled.
 /// </summary>
-public static class DisableAccountsAndResetPortalPasswordsStep
+public static class Step2DisableAccountsAndResetPortalPasswords
 {
     public static async Task Run(OffboardingStepContext step)
     {

@@ -10,7 +10,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 /// Offboarding step 4 (<see cref="OffboardingStep.MakeCustomClientLinksPrivate"/>): the custom-client links they knew (in
 /// full mode, every public one) are made private and rotated, so that the old link registers nothing any more.
 /// </summary>
-public static class MakeCustomClientLinksPrivateStep
+public static class Step4MakeCustomClientLinksPrivate
 {
     public static async Task Run(OffboardingStepContext step)
     {

@@ -6,7 +6,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 /// Offboarding step 5 (<see cref="OffboardingStep.ClearAllTokens"/>): every client where they hold a remember-token clears
 /// all its tokens, so that a saved login opens nothing without the password.
 /// </summary>
-public static class ClearAllTokensStep
+public static class Step5ClearAllTokens
 {
     public static async Task Run(OffboardingStepContext step)
     {

@@ -14,7 +14,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 /// aliases in its transaction, so that every change of the offboarding is committed when the step is. The aliases of
 /// accounts the offboarding had no authority over stay and are reported.
 /// </summary>
-public sealed class RemoveFromAccessControlListsStep(AclBatches batches)
+public sealed class Step7RemoveFromAccessControlLists(AclBatches batches)
 {
     /// <summary>True when the step is done (its completion is the caller's to append); false when it goes on in the next message.</summary>
     public async Task<bool> Run(OffboardingStepContext step, int batchSize, int parallel)

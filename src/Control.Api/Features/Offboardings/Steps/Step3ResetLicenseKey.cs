@@ -8,7 +8,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 /// Offboarding step 3 (<see cref="OffboardingStep.ResetLicenseKey"/>): the license key is reset if they knew it (or in
 /// full mode); the new key is sealed, shown to no one until an admin asks.
 /// </summary>
-public static class ResetLicenseKeyStep
+public static class Step3ResetLicenseKey
 {
     public static async Task Run(OffboardingStepContext step)
     {

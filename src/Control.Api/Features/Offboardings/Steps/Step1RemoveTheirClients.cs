@@ -6,7 +6,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 /// Offboarding step 1 (<see cref="OffboardingStep.RemoveTheirClients"/>): the person's own clients are removed from the
 /// organization (the reference page's "remove their client in the Clients tab").
 /// </summary>
-public static class RemoveTheirClientsStep
+public static class Step1RemoveTheirClients
 {
     public static async Task Run(OffboardingStepContext step)
     {

@@ -7,7 +7,7 @@ namespace Control.Api.Features.Offboardings.Steps;
 /// Offboarding step 6 (<see cref="OffboardingStep.ChangeUnattendedAccessPasswords"/>): the unattended access passwords they
 /// know are changed (in full mode, those of every client they could reach); each new password is sealed.
 /// </summary>
-public sealed class ChangeUnattendedAccessPasswordsStep(GeneratedPasswords passwords)
+public sealed class Step6ChangeUnattendedAccessPasswords(GeneratedPasswords passwords)
 {
     public async Task Run(OffboardingStepContext step)
     {
