@@ -22,6 +22,17 @@ public static class ValidationRules
         rule.NotEmpty().WithMessage("A password is required.")
             .MaximumLength(PasswordPolicy.MaximumLength * 2).WithMessage("The password is too long.");
 
+    /// <summary>The password policy (length, common passwords, the account's own names), after <see cref="Password{T}"/>.</summary>
+    public static IRuleBuilderOptionsConditions<T, string?> StrongPassword<T>(
+        this IRuleBuilder<T, string?> rule, Passwords passwords, Func<T, string?[]> contextWords) =>
+        rule.Custom((password, context) =>
+        {
+            if (passwords.Check(password, contextWords(context.InstanceToValidate)) is { } weak)
+            {
+                context.AddFailure(weak);
+            }
+        });
+
     /// <summary>Every security change says why; the reason is part of the audit trail.</summary>
     public static IRuleBuilderOptions<T, string?> Reason<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("A reason is required for every security change.")

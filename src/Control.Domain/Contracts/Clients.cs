@@ -28,7 +28,7 @@ public sealed record ClientChangeRequest(
     string? Code = null,
     string? Tag = null,
     IReadOnlyList<string>? Logins = null,
-    bool? AllowRoot = null);
+    bool? AllowRoot = null) : IReasonedRequest;
 
 /// <param name="RevealedPassword">A server-generated unattended password, shown only now.</param>
 public sealed record ClientChangeResponse(Guid ClientId, string Number, long Version, bool Changed, string? RevealedPassword = null);
@@ -40,7 +40,7 @@ public sealed record ClientTwoFactorEnrollmentResponse(string Secret, string Otp
 
 public sealed record LicenseKeyResponse(string LicenseKey);
 
-public sealed record ReasonRequest(string? Reason);
+public sealed record ReasonRequest(string? Reason) : IReasonedRequest;
 
 /// <summary>
 /// What <c>GET /organization/acl</c> and <c>POST /organization/acl/add|remove</c> return: the organization-wide entries,

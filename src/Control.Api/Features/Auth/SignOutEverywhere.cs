@@ -17,18 +17,15 @@ namespace Control.Api.Features.Auth;
 /// </summary>
 public static class SignOutEverywhereEndpoint
 {
-    public sealed class Validator : AbstractValidator<ReasonRequest>
+    public sealed class Validator : AbstractValidator<SignOutEverywhereRequest>
     {
         public Validator() => RuleFor(x => x.Reason).MaximumLength(ValidationRules.MaxReasonLength);
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(ReasonRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.AnyOperator)]
     [WolverinePost("/me/sign-out-everywhere")]
-    public static async Task<IResult> Post(ReasonRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    [AuditReason("signed out everywhere")]
+    public static async Task<IResult> Post(SignOutEverywhereRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
         var account = stream.Aggregate!;
@@ -39,8 +36,6 @@ public static class SignOutEverywhereEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, string.IsNullOrWhiteSpace(request.Reason) ? "signed out everywhere" : request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         await ViewerCertificateRevocation.Append(session, account, decision, actor, now, cancellation);
         PortalSessions.DeleteCookie(http);

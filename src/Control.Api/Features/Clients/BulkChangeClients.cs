@@ -47,12 +47,11 @@ public static class BulkChangeClientsEndpoint
 
         var actor = http.User.Actor();
         var now = clock.GetUtcNow();
-        session.RecordAs(actor, request!.Reason, http);
         var results = new List<ClientChangeResponse>();
         foreach (var client in targets)
         {
             var stream = await session.Events.FetchForWriting<Client>(client.Id, cancellation);
-            var (changed, refusal) = changes.Apply(stream, action, request, actor, now);
+            var (changed, refusal) = changes.Apply(stream, action, request!, actor, now);
             if (refusal is not null)
             {
                 return Problems.From(refusal with { Message = $"{client.Alias ?? client.NumberText}: {refusal.Message}" }).ToResult();

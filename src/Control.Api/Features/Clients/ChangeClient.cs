@@ -33,7 +33,6 @@ public static class ChangeClientEndpoint
             ? await session.Events.FetchForWriting<Client>(target.Id, expected, cancellation)
             : await session.Events.FetchForWriting<Client>(target.Id, cancellation);
         var actor = http.User.Actor();
-        session.RecordAs(actor, request.Reason, http);
         var (changed, refusal) = changes.Apply(stream, action, request, actor, clock.GetUtcNow());
         return refusal is null ? Results.Ok(changed) : Problems.From(refusal).ToResult();
     }

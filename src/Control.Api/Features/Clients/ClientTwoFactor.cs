@@ -42,8 +42,6 @@ public static class EnrollClientTwoFactorEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         stream.AppendMany([.. decision.Events, new SecretRevealed(target.Id, SecretKind.ClientTotpSecret, actor, now)]);
         var account = target.Alias ?? target.NumberText;
         var uri = TotpRules.ProvisioningUri(seed, account, options.Value.Issuer);
@@ -88,8 +86,6 @@ public static class ConfirmClientTwoFactorEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(http.User.Actor(), request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         return Results.Ok(new ClientChangeResponse(target.Id, target.NumberText, (stream.StartingVersion ?? 0) + decision.Events.Count, decision.Events.Count > 0));
     }

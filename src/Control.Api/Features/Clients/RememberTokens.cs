@@ -116,10 +116,6 @@ public static class RevokeRememberTokenEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(RevokeRememberTokenRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.ManageClients)]
     [WolverinePost("/clients/{client}/tokens/{tokenId}/revoke")]
     public static async Task<IResult> Post(
@@ -149,8 +145,6 @@ public static class RevokeRememberTokenEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         var version = (stream.StartingVersion ?? 0) + decision.Events.Count;
         return Results.Ok(new ClientChangeResponse(target.Id, target.NumberText, version, decision.Events.Count > 0));

@@ -75,8 +75,6 @@ public static class CreateCustomClientEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         session.Events.StartStream<CustomClient>(id, [.. decision.Events, new SecretRevealed(id, SecretKind.CustomClientLink, actor, now)]);
         return Results.Created($"/custom-clients/{name}", new CustomClientCreatedResponse(id, name, request.Public!.Value, token));
     }
@@ -138,8 +136,6 @@ public static class ChangeCustomClientEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         if (token is not null)
         {
@@ -178,7 +174,6 @@ public static class SetClientDefaultsEndpoint
 
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
         var stream = await session.Events.FetchForWriting<Organization>(organization.Id, cancellation);
-        session.RecordAs(http.User.Actor(), request.Reason, http);
         stream.AppendOne(new OrganizationClientDefaultsSet(organization.Id, preset, http.User.Actor(), clock.GetUtcNow()));
         return Results.Ok(Presets.ToDto(preset));
     }

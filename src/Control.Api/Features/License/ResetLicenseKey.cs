@@ -28,7 +28,6 @@ public static class ResetLicenseKeyEndpoint
         var actor = http.User.Actor();
         var now = clock.GetUtcNow();
         var decision = OrganizationDecider.Decide(new ResetLicenseKey(Secrets.HashToken(key)), organization, actor, now);
-        session.RecordAs(actor, request.Reason, http);
         stream.AppendMany([.. decision.Events, new SecretRevealed(organization.Id, SecretKind.LicenseKey, actor, now)]);
         return Results.Ok(new LicenseKeyResponse(key));
     }

@@ -10,7 +10,6 @@ namespace Control.Api.Features.Operators;
 
 public static class DisableOperatorEndpoint
 {
-    public static ProblemDetails Validate(OperatorActionRequest request) => OperatorAction.Validate(request);
 
     [Authorize(Policy = Policies.ManageOperators)]
     [WolverinePost("/operators/{id}/disable")]

@@ -26,10 +26,6 @@ public static class OperatorAction
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(OperatorActionRequest request) => Problems.Validate(Rules, request);
-
     public static async Task<(IEventStream<Operator>? Stream, IResult? Problem)> Load(
         IDocumentSession session, Guid id, OperatorActionRequest request, CancellationToken cancellation)
     {
@@ -47,8 +43,6 @@ public static class OperatorAction
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(http.User.Actor(), request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         var state = decision.Events.Aggregate(stream.Aggregate!, (current, e) => Operator.Evolve(current, e)!);
         var version = (stream.StartingVersion ?? 0) + decision.Events.Count;

@@ -14,7 +14,6 @@ namespace Control.Api.Features.Operators;
 /// <summary>Voids an operator's password and tokens, and returns a one-time activation code (shown once) to set a new one.</summary>
 public static class ResetPasswordOfOperatorEndpoint
 {
-    public static ProblemDetails Validate(OperatorActionRequest request) => OperatorAction.Validate(request);
 
     [Authorize(Policy = Policies.ManageOperators)]
     [WolverinePost("/operators/{id}/reset-password")]

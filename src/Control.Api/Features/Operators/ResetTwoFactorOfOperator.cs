@@ -11,7 +11,6 @@ namespace Control.Api.Features.Operators;
 /// <summary>Removes an operator's second factor (lost device). Their tokens die; they enrol again after signing in.</summary>
 public static class ResetTwoFactorOfOperatorEndpoint
 {
-    public static ProblemDetails Validate(OperatorActionRequest request) => OperatorAction.Validate(request);
 
     [Authorize(Policy = Policies.ManageOperators)]
     [WolverinePost("/operators/{id}/reset-2fa")]

@@ -52,8 +52,6 @@ public static class OrganizationAclEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         var state = decision.Events.Aggregate(stream.Aggregate!, (current, e) => Organization.Evolve(current, e)!);
         return Results.Ok(new OrganizationAclView(state.AclEntries, (stream.StartingVersion ?? 0) + decision.Events.Count, decision.Events.Count > 0));

@@ -42,10 +42,6 @@ public static class ChangeSessionSettingsEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(ChangeSessionSettingsRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.ManageSessionSettings)]
     [WolverinePut("/organization/session-settings")]
     public static async Task<IResult> Put(
@@ -62,8 +58,6 @@ public static class ChangeSessionSettingsEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         var state = decision.Events.Aggregate(stream.Aggregate!, (current, e) => Organization.Evolve(current, e)!);
         var version = (stream.StartingVersion ?? 0) + decision.Events.Count;

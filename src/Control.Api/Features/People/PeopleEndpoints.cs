@@ -37,8 +37,6 @@ public static class AddPersonEndpoint
         {
             return Problems.From(new Refusal(RefusalKind.Conflict, "person.email_taken", "A person with that e-mail address exists already.")).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         session.Events.StartStream<Person>(id, decision.Events.ToArray());
         var person = decision.Events.Aggregate((Person?)null, Person.Evolve)!;
         person.Version = decision.Events.Count;
@@ -150,8 +148,6 @@ public static class LinkPersonEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, reason, http);
         stream.AppendMany(decision.Events.ToArray());
         var state = decision.Events.Aggregate(stream.Aggregate!, (current, e) => Person.Evolve(current, e)!);
         state.Version = (stream.StartingVersion ?? 0) + decision.Events.Count;

@@ -24,10 +24,6 @@ public static class KillSessionEndpoint
         public Validator() => RuleFor(x => x.Reason).Reason();
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(KillSessionRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.EndSessions)]
     [WolverinePost("/sessions/{id}/kill")]
     public static async Task<IResult> Post(
@@ -57,8 +53,6 @@ public static class KillSessionEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         return Results.Ok(new KillSessionResponse(id, found.ClientId, (stream.StartingVersion ?? 0) + decision.Events.Count, decision.Events.Count > 0));
     }

@@ -22,14 +22,11 @@ public static class ConfirmTwoFactorEndpoint
         public Validator() => RuleFor(x => x.Code).TotpCode();
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(TwoFactorCodeRequest request) => Problems.Validate(Rules, request);
-
     // Rate-limited like sign-in, and a wrong code counts towards the lockout: a stolen token must not become a code oracle.
     [Authorize(Policy = Policies.AnyOperator)]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/confirm")]
+    [AuditReason("two-factor enrolment confirmed")]
     public static async Task<IResult> Post(
         TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
         CancellationToken cancellation)
@@ -46,8 +43,6 @@ public static class ConfirmTwoFactorEndpoint
         {
             return TwoFactorAttempts.Refused(session, stream, refusal, now, http);
         }
-
-        session.RecordAs(http.User.Actor(), request.Reason ?? "two-factor enrolment confirmed", http);
         stream.AppendMany(decision.Events.ToArray());
         return Results.Ok(new RecoveryCodesResponse(codes));
     }

@@ -16,6 +16,7 @@ public static class EnrollTwoFactorEndpoint
 {
     [Authorize(Policy = Policies.AnyOperator)]
     [WolverinePost("/me/2fa/enroll")]
+    [AuditReason("two-factor enrolment")]
     public static async Task<IResult> Post(
         IDocumentSession session, SecretProtector protector, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http,
         CancellationToken cancellation)
@@ -30,8 +31,6 @@ public static class EnrollTwoFactorEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(http.User.Actor(), "two-factor enrolment", http);
         stream.AppendMany(decision.Events.ToArray());
         var uri = TotpRules.ProvisioningUri(secret, account.QualifiedName, options.Value.Issuer);
         return Results.Ok(new TwoFactorEnrollmentResponse(TotpRules.ToBase32(secret), uri, QrCodePng(uri)));

@@ -14,14 +14,12 @@ namespace Control.Api.Features.TwoFactor;
 /// <summary>Replaces all recovery codes (the old ones die), proven with a current TOTP code.</summary>
 public static class RegenerateRecoveryCodesEndpoint
 {
-    private static readonly ConfirmTwoFactorEndpoint.Validator Rules = new();
-
-    public static ProblemDetails Validate(TwoFactorCodeRequest request) => Problems.Validate(Rules, request);
 
     // Rate-limited like sign-in, and a wrong code counts towards the lockout: a stolen token must not become a code oracle.
     [Authorize(Policy = Policies.AnyOperator)]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/recovery-codes")]
+    [AuditReason("recovery codes regenerated")]
     public static async Task<IResult> Post(
         TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
         CancellationToken cancellation)
@@ -38,8 +36,6 @@ public static class RegenerateRecoveryCodesEndpoint
         {
             return TwoFactorAttempts.Refused(session, stream, refusal, now, http);
         }
-
-        session.RecordAs(http.User.Actor(), request.Reason ?? "recovery codes regenerated", http);
         stream.AppendMany(decision.Events.ToArray());
         return Results.Ok(new RecoveryCodesResponse(codes));
     }

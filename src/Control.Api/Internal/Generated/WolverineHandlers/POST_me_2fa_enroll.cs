@@ -43,6 +43,10 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.TwoFactor.EnrollTwoFactorEndpoint").SetTag("http.route", "/me/2fa/enroll").SetTag("http.request.method", "POST");
             
+            // Who, why and the correlation id of every event appended
+            Control.Api.Infrastructure.AuditMetadata.RecordSignedIn(documentSession, httpContext, "two-factor enrolment");
+
+            
             // The actual HTTP request handler execution
             var result = await Control.Api.Features.TwoFactor.EnrollTwoFactorEndpoint.Post(documentSession, _secretProtector, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
