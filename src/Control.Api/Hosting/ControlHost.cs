@@ -65,7 +65,6 @@ public static class ControlHost
         services.AddSingleton<BootstrapToken>();
         services.AddSingleton<Features.Organizations.OrganizationFounding>();
         services.AddSingleton<Features.Viewers.ViewerCertificateAuthority>();
-        services.AddSingleton<Features.Clients.ClientChanges>();
         services.AddSingleton<Features.Access.AccessEventLog>();
         services.AddSingleton<Features.Agents.ServedPolicyParts>();
         services.AddSingleton<Features.Agents.PolicyService>();

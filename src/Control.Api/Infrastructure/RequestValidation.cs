@@ -23,7 +23,7 @@ public sealed class RequestValidationPolicy : IHttpPolicy
             }
 
             // Wolverine stops the chain when a middleware's ProblemDetails is not WolverineContinue.NoProblems, and writes it.
-            var method = typeof(RequestValidation).GetMethod(nameof(RequestValidation.Run))!.MakeGenericMethod(chain.RequestType!);
+            var method = typeof(RequestValidation).GetMethods().Single(m => m.Name == nameof(RequestValidation.Run) && m.IsGenericMethodDefinition).MakeGenericMethod(chain.RequestType!);
             chain.Middleware.Insert(0, new MethodCall(typeof(RequestValidation), method) { CommentText = "The request's FluentValidation validator" });
             chain.Metadata.ProducesValidationProblem();
         }
@@ -40,6 +40,18 @@ public static class RequestValidation
         }
 
         var result = await validator.ValidateAsync(request, cancellation);
+        return result.IsValid ? WolverineContinue.NoProblems : Problems.Invalid(result.Errors);
+    }
+
+    /// <summary>For a request built inside an endpoint (e.g. each action of a bulk change): its type's validator, if it has one.</summary>
+    public static async Task<ProblemDetails> Run(IServiceProvider services, object request, CancellationToken cancellation)
+    {
+        if (services.GetService(typeof(IValidator<>).MakeGenericType(request.GetType())) is not IValidator validator)
+        {
+            return WolverineContinue.NoProblems;
+        }
+
+        var result = await validator.ValidateAsync(new ValidationContext<object>(request), cancellation);
         return result.IsValid ? WolverineContinue.NoProblems : Problems.Invalid(result.Errors);
     }
 }

@@ -1,3 +1,4 @@
+using Control.Domain.Clients;
 using Control.Domain.Operators;
 using Control.Domain.Organizations;
 using FluentValidation;
@@ -32,6 +33,23 @@ public static class ValidationRules
                 context.AddFailure(weak);
             }
         });
+
+    public static IRuleBuilderOptions<T, long?> ExpectedVersion<T>(this IRuleBuilder<T, long?> rule) =>
+        rule.GreaterThan(0).WithMessage("The expected version is the positive version number you read.");
+
+    /// <summary>An alias, a 9-digit client number, a wildcard, or <c>*</c> (the parser's message says what is wrong).</summary>
+    public static IRuleBuilderOptionsConditions<T, string?> AclEntry<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Custom((entry, context) =>
+        {
+            if (!Domain.Access.AclEntry.TryParse(entry, out _, out var error))
+            {
+                context.AddFailure(error);
+            }
+        });
+
+    public static IRuleBuilderOptions<T, IReadOnlyList<string>?> ClientTags<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule) =>
+        rule.Must(tags => tags is not null && tags.All(t => ClientDecider.TagPattern().IsMatch(t.Trim().ToLowerInvariant())))
+            .WithMessage("Tags are 1-40 lowercase letters, digits, '.', '_' or '-'.");
 
     /// <summary>Every security change says why; the reason is part of the audit trail.</summary>
     public static IRuleBuilderOptions<T, string?> Reason<T>(this IRuleBuilder<T, string?> rule) =>

@@ -10,7 +10,7 @@ public sealed record InviteOperatorRequest(string? Username, string? Role, strin
 public sealed record InviteOperatorResponse(Guid Id, string Username, string Role, string ActivationCode, DateTimeOffset ActivationExpiresAt, long Version);
 
 /// <summary>Body of every admin action on an operator. <see cref="ExpectedVersion"/> is the version the caller saw (optimistic concurrency).</summary>
-public sealed record OperatorActionRequest(string? Reason, long? ExpectedVersion) : IReasonedRequest;
+public sealed record OperatorActionRequest(string? Reason, long? ExpectedVersion) : IReasonedRequest, IVersionedRequest;
 
 public sealed record OperatorActionResponse(Guid Id, string Status, long Version, bool Changed);
 

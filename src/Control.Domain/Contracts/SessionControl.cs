@@ -16,13 +16,13 @@ public sealed record RememberTokenView(
     string TokenId, Guid ClientId, string ViewerAlias, string? Device, long Epoch, DateTimeOffset IssuedAt, Guid IssuedInSession, DateTimeOffset? LastUsedAt);
 
 /// <summary>Body of <c>POST /clients/{client}/tokens/{tokenId}/revoke</c>.</summary>
-public sealed record RevokeRememberTokenRequest(string? Reason, long? ExpectedVersion = null) : IReasonedRequest;
+public sealed record RevokeRememberTokenRequest(string? Reason, long? ExpectedVersion = null) : IReasonedRequest, IVersionedRequest;
 
 /// <summary>What <c>GET /organization/session-settings</c> returns.</summary>
 /// <param name="Version">The organization stream's version (for <c>expectedVersion</c>).</param>
 public sealed record SessionSettingsView(bool RequireJustification, bool RecordShellSessions, long Version);
 
 /// <summary>Body of <c>PUT /organization/session-settings</c>: a setting left out keeps its value.</summary>
-public sealed record ChangeSessionSettingsRequest(bool? RequireJustification, bool? RecordShellSessions, string? Reason, long? ExpectedVersion = null) : IReasonedRequest;
+public sealed record ChangeSessionSettingsRequest(bool? RequireJustification, bool? RecordShellSessions, string? Reason, long? ExpectedVersion = null) : IReasonedRequest, IVersionedRequest;
 
 public sealed record SessionSettingsChangeResponse(SessionSettingsView Settings, bool Changed);

@@ -4,6 +4,7 @@ using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -36,9 +37,9 @@ public static class ChangePasswordEndpoint
     [WolverinePost("/me/password")]
     [AuditReason("password change")]
     public static async Task<IResult> Post(
-        ChangePasswordRequest request, IDocumentSession session, Passwords passwords, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        ChangePasswordRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, Passwords passwords, TimeProvider clock,
+        HttpContext http, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
         var account = stream.Aggregate!;
         var now = clock.GetUtcNow();
         var decision = OperatorDecider.Decide(

@@ -4,6 +4,7 @@ using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -25,9 +26,10 @@ public static class SignOutEverywhereEndpoint
     [Authorize(Policy = Policies.AnyOperator)]
     [WolverinePost("/me/sign-out-everywhere")]
     [AuditReason("signed out everywhere")]
-    public static async Task<IResult> Post(SignOutEverywhereRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    public static async Task<IResult> Post(
+        SignOutEverywhereRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
         var account = stream.Aggregate!;
         var actor = http.User.Actor();
         var now = clock.GetUtcNow();

@@ -1,9 +1,11 @@
 using Control.Api.Auth;
+using Control.Api.Features.Operators;
 using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -27,13 +29,12 @@ public static class ConfirmTwoFactorEndpoint
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/confirm")]
     [AuditReason("two-factor enrolment confirmed")]
-    public static async Task<IResult> Post(
-        TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
-        CancellationToken cancellation)
+    public static IResult Post(
+        TwoFactorCodeRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, SecretProtector protector,
+        TimeProvider clock, HttpContext http)
     {
         var operatorId = http.User.OperatorId();
         var now = clock.GetUtcNow();
-        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var pending = account.TwoFactor.PendingProtectedSecret is { } p ? protector.Unprotect(p, TwoFactorSecrets.Purpose(operatorId)) : [];
         var codes = NewRecoveryCodes();

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using Control.Api.Auth;
+using Control.Api.Features.Operators;
 using Control.Api.Hosting;
 using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -17,12 +19,10 @@ public static class EnrollTwoFactorEndpoint
     [Authorize(Policy = Policies.AnyOperator)]
     [WolverinePost("/me/2fa/enroll")]
     [AuditReason("two-factor enrolment")]
-    public static async Task<IResult> Post(
-        IDocumentSession session, SecretProtector protector, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http,
-        CancellationToken cancellation)
+    public static IResult Post(
+        [SignedInOperatorStream] IEventStream<Operator> stream, SecretProtector protector, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http)
     {
         var operatorId = http.User.OperatorId();
-        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var secret = RandomNumberGenerator.GetBytes(TotpRules.SecretBytes);
         var decision = OperatorDecider.Decide(

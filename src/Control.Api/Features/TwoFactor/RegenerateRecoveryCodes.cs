@@ -1,8 +1,10 @@
 using Control.Api.Auth;
+using Control.Api.Features.Operators;
 using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -20,13 +22,12 @@ public static class RegenerateRecoveryCodesEndpoint
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/recovery-codes")]
     [AuditReason("recovery codes regenerated")]
-    public static async Task<IResult> Post(
-        TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
-        CancellationToken cancellation)
+    public static IResult Post(
+        TwoFactorCodeRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, SecretProtector protector,
+        TimeProvider clock, HttpContext http)
     {
         var operatorId = http.User.OperatorId();
         var now = clock.GetUtcNow();
-        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var secret = account.TwoFactor.ProtectedSecret is { } p ? protector.Unprotect(p, TwoFactorSecrets.Purpose(operatorId)) : [];
         var codes = ConfirmTwoFactorEndpoint.NewRecoveryCodes();

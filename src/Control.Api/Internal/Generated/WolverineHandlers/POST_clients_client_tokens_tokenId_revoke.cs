@@ -42,6 +42,13 @@ namespace Internal.Generated.WolverineHandlers
             var tenantId = await TryDetectTenantId(httpContext);
             var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
             messageContext.TenantId = tenantId;
+            var client = (string?)httpContext.GetRouteValue("client");
+            if(client == null)
+            {
+                httpContext.Response.StatusCode = 404;
+                return;
+            }
+
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             // Reading the request body via JSON deserialization
@@ -59,17 +66,21 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Clients.RevokeRememberTokenEndpoint").SetTag("http.route", "/clients/{client}/tokens/{tokenId}/revoke").SetTag("http.request.method", "POST");
-            var client = (string?)httpContext.GetRouteValue("client");
-            if(client == null)
+            var tokenId = (string?)httpContext.GetRouteValue("tokenId");
+            if(tokenId == null)
             {
                 httpContext.Response.StatusCode = 404;
                 return;
             }
 
-            var tokenId = (string?)httpContext.GetRouteValue("tokenId");
-            if(tokenId == null)
+            
+            // Load the stream for writing
+            (var eventStreamOfClient, var problemDetails2) = await Control.Api.Features.Clients.ClientStream.Load<Control.Domain.Contracts.RevokeRememberTokenRequest>(documentSession, client, request, httpContext.RequestAborted).ConfigureAwait(false);
+
+            // Evaluate whether the processing should stop if there are any problems
+            if (!(ReferenceEquals(problemDetails2, Wolverine.Http.WolverineContinue.NoProblems)))
             {
-                httpContext.Response.StatusCode = 404;
+                await WriteProblems(problemDetails2, httpContext).ConfigureAwait(false);
                 return;
             }
 
@@ -79,7 +90,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Clients.RevokeRememberTokenEndpoint.Post(client, tokenId, request, documentSession, _npgsqlDataSource, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Control.Api.Features.Clients.RevokeRememberTokenEndpoint.Post(tokenId, request, eventStreamOfClient, documentSession, _npgsqlDataSource, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

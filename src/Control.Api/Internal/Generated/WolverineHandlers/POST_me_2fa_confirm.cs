@@ -57,12 +57,16 @@ namespace Internal.Generated.WolverineHandlers
 
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.TwoFactor.ConfirmTwoFactorEndpoint").SetTag("http.route", "/me/2fa/confirm").SetTag("http.request.method", "POST");
             
+            // Load the stream for writing
+            var eventStreamOfOperator = await Control.Api.Features.Operators.SignedInOperatorStream.Load(documentSession, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+
+            
             // Who, why and the correlation id of every event appended
             Control.Api.Infrastructure.AuditMetadata.RecordRequestOr<Control.Domain.Contracts.TwoFactorCodeRequest>(documentSession, httpContext, request, "two-factor enrolment confirmed");
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.TwoFactor.ConfirmTwoFactorEndpoint.Post(request, documentSession, _secretProtector, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = Control.Api.Features.TwoFactor.ConfirmTwoFactorEndpoint.Post(request, eventStreamOfOperator, documentSession, _secretProtector, _timeProvider, httpContext);
 
             
             // Save all pending changes to this Marten session

@@ -57,12 +57,16 @@ namespace Internal.Generated.WolverineHandlers
 
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Auth.ChangePasswordEndpoint").SetTag("http.route", "/me/password").SetTag("http.request.method", "POST");
             
+            // Load the stream for writing
+            var eventStreamOfOperator = await Control.Api.Features.Operators.SignedInOperatorStream.Load(documentSession, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+
+            
             // Who, why and the correlation id of every event appended
             Control.Api.Infrastructure.AuditMetadata.RecordRequestOr<Control.Domain.Contracts.ChangePasswordRequest>(documentSession, httpContext, request, "password change");
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Auth.ChangePasswordEndpoint.Post(request, documentSession, _passwords, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Control.Api.Features.Auth.ChangePasswordEndpoint.Post(request, eventStreamOfOperator, documentSession, _passwords, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

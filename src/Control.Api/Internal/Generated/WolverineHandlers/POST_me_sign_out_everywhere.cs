@@ -54,12 +54,16 @@ namespace Internal.Generated.WolverineHandlers
 
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Auth.SignOutEverywhereEndpoint").SetTag("http.route", "/me/sign-out-everywhere").SetTag("http.request.method", "POST");
             
+            // Load the stream for writing
+            var eventStreamOfOperator = await Control.Api.Features.Operators.SignedInOperatorStream.Load(documentSession, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+
+            
             // Who, why and the correlation id of every event appended
             Control.Api.Infrastructure.AuditMetadata.RecordRequestOr<Control.Domain.Contracts.SignOutEverywhereRequest>(documentSession, httpContext, request, "signed out everywhere");
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Auth.SignOutEverywhereEndpoint.Post(request, documentSession, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Control.Api.Features.Auth.SignOutEverywhereEndpoint.Post(request, eventStreamOfOperator, documentSession, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

@@ -39,6 +39,18 @@ namespace Internal.Generated.WolverineHandlers
             var tenantId = await TryDetectTenantId(httpContext);
             var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
             messageContext.TenantId = tenantId;
+            string id_rawValue = (string?)httpContext.GetRouteValue("id");
+            System.Guid id = default;
+
+            if (id_rawValue != null && System.Guid.TryParse(id_rawValue, System.Globalization.CultureInfo.InvariantCulture, out id))
+            {
+            }
+            else
+            {
+                httpContext.Response.StatusCode = 404;
+                return;
+            }
+
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             // Reading the request body via JSON deserialization
@@ -56,15 +68,14 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Operators.ResetPasswordOfOperatorEndpoint").SetTag("http.route", "/operators/{id}/reset-password").SetTag("http.request.method", "POST");
-            string id_rawValue = (string?)httpContext.GetRouteValue("id");
-            System.Guid id = default;
+            
+            // Load the stream for writing
+            (var eventStreamOfOperator, var problemDetails2) = await Control.Api.Features.Operators.OperatorStream.Load<Control.Domain.Contracts.OperatorActionRequest>(documentSession, id, request, httpContext.RequestAborted).ConfigureAwait(false);
 
-            if (id_rawValue != null && System.Guid.TryParse(id_rawValue, System.Globalization.CultureInfo.InvariantCulture, out id))
+            // Evaluate whether the processing should stop if there are any problems
+            if (!(ReferenceEquals(problemDetails2, Wolverine.Http.WolverineContinue.NoProblems)))
             {
-            }
-            else
-            {
-                httpContext.Response.StatusCode = 404;
+                await WriteProblems(problemDetails2, httpContext).ConfigureAwait(false);
                 return;
             }
 
@@ -74,7 +85,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Operators.ResetPasswordOfOperatorEndpoint.Post(id, request, documentSession, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Control.Api.Features.Operators.ResetPasswordOfOperatorEndpoint.Post(request, eventStreamOfOperator, documentSession, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

@@ -65,13 +65,21 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            (var eventStreamOfClient, var problemDetails2) = await Control.Api.Features.Sessions.KillSessionEndpoint.Load(id, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
+            // Evaluate whether the processing should stop if there are any problems
+            if (!(ReferenceEquals(problemDetails2, Wolverine.Http.WolverineContinue.NoProblems)))
+            {
+                await WriteProblems(problemDetails2, httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // Who, why and the correlation id of every event appended
             Control.Api.Infrastructure.AuditMetadata.RecordRequest<Control.Domain.Contracts.KillSessionRequest>(documentSession, httpContext, request);
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Sessions.KillSessionEndpoint.Post(id, request, documentSession, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = Control.Api.Features.Sessions.KillSessionEndpoint.Post(id, request, eventStreamOfClient, _timeProvider, httpContext);
 
             
             // Save all pending changes to this Marten session

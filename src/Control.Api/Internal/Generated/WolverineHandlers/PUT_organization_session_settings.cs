@@ -54,12 +54,16 @@ namespace Internal.Generated.WolverineHandlers
 
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Organizations.ChangeSessionSettingsEndpoint").SetTag("http.route", "/organization/session-settings").SetTag("http.request.method", "PUT");
             
+            // Load the stream for writing
+            var eventStreamOfOrganization = await Control.Api.Features.Organizations.OrganizationStream.Load<Control.Domain.Contracts.ChangeSessionSettingsRequest>(documentSession, request, httpContext.RequestAborted).ConfigureAwait(false);
+
+            
             // Who, why and the correlation id of every event appended
             Control.Api.Infrastructure.AuditMetadata.RecordRequest<Control.Domain.Contracts.ChangeSessionSettingsRequest>(documentSession, httpContext, request);
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Organizations.ChangeSessionSettingsEndpoint.Put(request, documentSession, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = Control.Api.Features.Organizations.ChangeSessionSettingsEndpoint.Put(request, eventStreamOfOrganization, _timeProvider, httpContext);
 
             
             // Save all pending changes to this Marten session
