@@ -52,7 +52,7 @@ public static class BulkChangeClientsEndpoint
     public static async Task<ProblemDetails> Validate(string action, ClientChangeRequest request, HttpContext http, CancellationToken cancellation) =>
         Commands.TryGetValue(action, out var command)
             ? await RequestValidation.Run(http.RequestServices, command(request), cancellation)
-            : Problems.Field("action", $"Unknown action '{action}'. Actions: {string.Join(", ", ClientActions.All)}.");
+            : UnknownClientActionEndpoint.Problem(action);
 
     [Authorize(Policy = Policies.ManageClients)]
     [WolverinePost("/clients/bulk/{action}")]

@@ -1,3 +1,4 @@
+using Control.Api.Auth;
 using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
@@ -5,6 +6,7 @@ using Control.Domain.CustomClients;
 using FluentValidation;
 using JasperFx.Events;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -33,6 +35,14 @@ public static class CustomClientStream
             ? (null, Problems.NotFound("custom client"))
             : (await session.FetchForWriting<CustomClient>(target.Id, request as IVersionedRequest, cancellation), WolverineContinue.NoProblems);
     }
+}
+
+/// <summary>Each change has its own route (<c>/custom-clients/{name}/rotate</c>, ...): any other action is a 400 that lists them.</summary>
+public static class UnknownCustomClientActionEndpoint
+{
+    [Authorize(Policy = Policies.ManageClients)]
+    [WolverinePost("/custom-clients/{name}/{action}")]
+    public static IResult Post(string name, string action) => Problems.Field("action", "Actions: make-private, make-public, rotate, delete, ticket.").ToResult();
 }
 
 public static class CustomClientChange

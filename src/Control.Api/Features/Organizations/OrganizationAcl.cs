@@ -25,6 +25,14 @@ public static class OrganizationAcl
     }
 }
 
+/// <summary>Routing prefers <c>/organization/acl/add</c> and <c>/remove</c>: any other action is a 400 that lists them.</summary>
+public static class UnknownOrganizationAclActionEndpoint
+{
+    [Authorize(Policy = Policies.ManageClients)]
+    [WolverinePost("/organization/acl/{action}")]
+    public static IResult Post(string action) => Problems.Field("action", "Actions: add, remove.").ToResult();
+}
+
 /// <summary><c>GET /organization/acl</c>: the organization-wide entries, for whoever may read a client's own ACL.</summary>
 public static class GetOrganizationAclEndpoint
 {
