@@ -1,8 +1,6 @@
 using Control.Api.Auth;
-using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Organizations;
-using FluentValidation;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -11,7 +9,7 @@ namespace Control.Api.Features.Organizations;
 
 /// <param name="AllowEveryone">The explicit confirmation needed to add <c>*</c> (anyone at all, on every client).</param>
 public sealed record AddOrganizationAclEntryRequest(string? Reason, long? ExpectedVersion = null, string? Entry = null, bool? AllowEveryone = null)
-    : IReasonedRequest, IVersionedRequest;
+    : IOrganizationAclRequest;
 
 /// <summary>
 /// Adds an organization-wide ACL entry (e.g. <c>*-support@acme</c>): every client whose ACL is on admits it besides its own,
@@ -19,14 +17,7 @@ public sealed record AddOrganizationAclEntryRequest(string? Reason, long? Expect
 /// </summary>
 public static class AddOrganizationAclEntryEndpoint
 {
-    public sealed class Validator : AbstractValidator<AddOrganizationAclEntryRequest>
-    {
-        public Validator()
-        {
-            RuleFor(x => x.Reason).Reason();
-            RuleFor(x => x.Entry).NotEmpty().WithMessage("An entry is required.");
-        }
-    }
+    public sealed class Validator : OrganizationAcl.EntryValidator<AddOrganizationAclEntryRequest>;
 
     [Authorize(Policy = Policies.ManageClients)]
     [WolverinePost("/organization/acl/add")]

@@ -3,6 +3,7 @@ using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Organizations;
+using FluentValidation;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -10,8 +11,24 @@ using Wolverine.Http;
 
 namespace Control.Api.Features.Organizations;
 
+/// <summary>The body of a change to the organization-wide ACL: one entry.</summary>
+public interface IOrganizationAclRequest : IReasonedRequest, IVersionedRequest
+{
+    string? Entry { get; }
+}
+
 public static class OrganizationAcl
 {
+    public abstract class EntryValidator<T> : AbstractValidator<T>
+        where T : IOrganizationAclRequest
+    {
+        protected EntryValidator()
+        {
+            RuleFor(x => x.Reason).Reason();
+            RuleFor(x => x.Entry).NotEmpty().WithMessage("An entry is required.");
+        }
+    }
+
     /// <summary>The answer of an organization-wide ACL change: the entries and the organization's version after it.</summary>
     public static IResult Apply(IEventStream<Organization> stream, Decision decision)
     {

@@ -1,27 +1,18 @@
 using Control.Api.Auth;
-using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Organizations;
-using FluentValidation;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
 namespace Control.Api.Features.Organizations;
 
-public sealed record RemoveOrganizationAclEntryRequest(string? Reason, long? ExpectedVersion = null, string? Entry = null) : IReasonedRequest, IVersionedRequest;
+public sealed record RemoveOrganizationAclEntryRequest(string? Reason, long? ExpectedVersion = null, string? Entry = null) : IOrganizationAclRequest;
 
 /// <summary>Removes an organization-wide ACL entry; each client's own entries are untouched.</summary>
 public static class RemoveOrganizationAclEntryEndpoint
 {
-    public sealed class Validator : AbstractValidator<RemoveOrganizationAclEntryRequest>
-    {
-        public Validator()
-        {
-            RuleFor(x => x.Reason).Reason();
-            RuleFor(x => x.Entry).NotEmpty().WithMessage("An entry is required.");
-        }
-    }
+    public sealed class Validator : OrganizationAcl.EntryValidator<RemoveOrganizationAclEntryRequest>;
 
     [Authorize(Policy = Policies.ManageClients)]
     [WolverinePost("/organization/acl/remove")]
