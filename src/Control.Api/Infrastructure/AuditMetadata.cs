@@ -50,6 +50,10 @@ public static partial class AuditMetadata
         session.SetHeader(SourceHeader, SourceAddress(http));
     }
 
+    /// <summary>
+    /// For an event the request's reason does not explain (a failed second-factor attempt). Marten's session interface can
+    /// set a header but not remove one; every session it opens is a <c>QuerySession</c>, which can.
+    /// </summary>
     public static void WithoutReason(IDocumentSession session) => (session as Marten.Internal.Sessions.QuerySession)?.Headers?.Remove(ReasonHeader);
 
     public static string SourceAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";

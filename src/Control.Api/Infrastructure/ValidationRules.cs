@@ -53,8 +53,14 @@ public static class ValidationRules
 
     /// <summary>Every security change says why; the reason is part of the audit trail.</summary>
     public static IRuleBuilderOptions<T, string?> Reason<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("A reason is required for every security change.")
+        rule.NotEmpty().WithMessage(ReasonRequired)
             .MaximumLength(MaxReasonLength).WithMessage($"A reason is at most {MaxReasonLength} characters.");
+
+    /// <summary>As <see cref="Reason{T}"/>, with one message for a missing and a too long reason (the endpoint's own wording).</summary>
+    public static IRuleBuilderOptions<T, string?> Reason<T>(this IRuleBuilder<T, string?> rule, string message) =>
+        rule.Must(reason => !string.IsNullOrWhiteSpace(reason) && reason.Length <= MaxReasonLength).WithMessage(message);
+
+    public const string ReasonRequired = "A reason is required for every security change.";
 
     public static IRuleBuilderOptions<T, string?> Role<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("A role is required.")

@@ -28,7 +28,7 @@ public abstract class ClientChangeValidator<T> : AbstractValidator<T>
 {
     protected ClientChangeValidator()
     {
-        RuleFor(x => x.Reason).Reason();
+        RuleFor(x => x.Reason).Reason($"A reason (at most {ValidationRules.MaxReasonLength} characters) is required for every security change.");
         RuleFor(x => x.ExpectedVersion).ExpectedVersion();
     }
 }

@@ -19,7 +19,7 @@ public static class ConfirmClientTwoFactorEndpoint
         public Validator()
         {
             RuleFor(x => x.Code).NotEmpty().WithMessage("The 6-digit code from the authenticator app is required.");
-            RuleFor(x => x.Reason).Reason();
+            RuleFor(x => x.Reason).Reason(ValidationRules.ReasonRequired);
         }
     }
 

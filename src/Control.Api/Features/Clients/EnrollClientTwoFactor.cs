@@ -21,7 +21,7 @@ public static class EnrollClientTwoFactorEndpoint
 {
     public sealed class Validator : AbstractValidator<EnrollClientTwoFactorRequest>
     {
-        public Validator() => RuleFor(x => x.Reason).Reason();
+        public Validator() => RuleFor(x => x.Reason).Reason(ValidationRules.ReasonRequired);
     }
 
     [Authorize(Policy = Policies.ManageClients)]

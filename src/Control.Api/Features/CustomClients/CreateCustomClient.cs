@@ -32,7 +32,7 @@ public static class CreateCustomClientEndpoint
     {
         public Validator()
         {
-            RuleFor(x => x.Reason).Reason();
+            RuleFor(x => x.Reason).Reason(ValidationRules.ReasonRequired);
             RuleFor(x => x.Public).NotNull().WithMessage("Say whether the registration link is public (true) or private (false).");
             RuleFor(x => x.Name).NotEmpty().WithMessage("A name is required.");
         }

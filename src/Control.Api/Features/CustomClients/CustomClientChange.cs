@@ -18,7 +18,7 @@ public interface ICustomClientChangeRequest : IReasonedRequest;
 public abstract class CustomClientChangeValidator<T> : AbstractValidator<T>
     where T : ICustomClientChangeRequest
 {
-    protected CustomClientChangeValidator() => RuleFor(x => x.Reason).Reason();
+    protected CustomClientChangeValidator() => RuleFor(x => x.Reason).Reason(ValidationRules.ReasonRequired);
 }
 
 /// <summary>The stream of the (not deleted) custom client the route's <c>{name}</c> names, for writing.</summary>

@@ -18,7 +18,7 @@ public static class ResetLicenseKeyEndpoint
 {
     public sealed class Validator : AbstractValidator<ResetLicenseKeyRequest>
     {
-        public Validator() => RuleFor(x => x.Reason).Reason();
+        public Validator() => RuleFor(x => x.Reason).Reason(ValidationRules.ReasonRequired);
     }
 
     [Authorize(Policy = Policies.ManageLicense)]

@@ -24,7 +24,7 @@ public static class OrganizationAcl
     {
         protected EntryValidator()
         {
-            RuleFor(x => x.Reason).Reason();
+            RuleFor(x => x.Reason).Reason(ValidationRules.ReasonRequired);
             RuleFor(x => x.Entry).NotEmpty().WithMessage("An entry is required.");
         }
     }

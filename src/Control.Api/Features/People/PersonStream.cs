@@ -38,6 +38,5 @@ public static class PersonStream
 
     /// <summary>Every change of an HR record says why.</summary>
     public static IRuleBuilderOptions<T, string?> PersonChangeReason<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(reason => !string.IsNullOrWhiteSpace(reason) && reason.Length <= ValidationRules.MaxReasonLength)
-            .WithMessage("A reason is required for every change of an HR record.");
+        rule.Reason("A reason is required for every change of an HR record.");
 }
