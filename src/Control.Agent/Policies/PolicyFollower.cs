@@ -5,6 +5,7 @@ using Control.Agent.Server;
 using Control.Agent.Sessions;
 using Control.Agent.Storage;
 using Control.Domain.Contracts;
+using Control.Http;
 
 namespace Control.Agent.Policies;
 

@@ -4,7 +4,7 @@ using Control.Domain.Operators;
 using Control.Viewer.Infrastructure;
 using Control.Viewer.Sessions;
 
-namespace Control.Viewer.Commands.Session;
+namespace Control.Viewer.Commands.SignIn;
 
 /// <summary><c>control login</c>: password, then a TOTP or recovery code when the account has 2FA; stores the tokens.</summary>
 internal static class LoginCommand
@@ -109,16 +109,6 @@ internal static class LoginCommand
                 $"warning: signed in, but got no viewer certificate ({e.Message.Replace("error: ", "", StringComparison.Ordinal)}); sessions (connect, exec) will not work until it is renewed");
         }
     }
-}
-
-/// <summary>Which roles open sessions: only they get a viewer certificate, so only they can connect to a client.</summary>
-internal static class SessionRoles
-{
-    public static bool Opens(string role) => OperatorRoles.TryParse(role, out var parsed) && parsed.OpensSessions();
-
-    /// <summary>The refusal of a session command for an account whose role opens none (before any request is made).</summary>
-    public static CliException NotForRole(string role) => CliException.Failure(
-        $"your role ({role}) opens no sessions: only {OperatorRoles.SessionRoleNames} get the viewer certificate a session needs");
 }
 
 /// <summary>What the person typed at the second-factor prompt: six digits are a TOTP code, anything else a recovery code.</summary>

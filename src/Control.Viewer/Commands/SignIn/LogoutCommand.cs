@@ -2,7 +2,7 @@ using System.CommandLine;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 
-namespace Control.Viewer.Commands.Session;
+namespace Control.Viewer.Commands.SignIn;
 
 /// <summary><c>control logout</c>: revokes the refresh session on the server (best effort) and deletes the credentials file.</summary>
 internal static class LogoutCommand

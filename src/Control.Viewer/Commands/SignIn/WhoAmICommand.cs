@@ -2,7 +2,7 @@ using System.CommandLine;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 
-namespace Control.Viewer.Commands.Session;
+namespace Control.Viewer.Commands.SignIn;
 
 /// <summary><c>control whoami</c>: asks the server who the stored session belongs to (so a revoked session shows as such).</summary>
 internal static class WhoAmICommand
