@@ -12,7 +12,7 @@ using Control.Viewer.Commands.Offboarding;
 using Control.Viewer.Commands.Operators;
 using Control.Viewer.Commands.People;
 using Control.Viewer.Commands.Password;
-using Control.Viewer.Commands.Session;
+using Control.Viewer.Commands.SignIn;
 using Control.Viewer.Commands.Sessions;
 using Control.Viewer.Commands.Permissions;
 using Control.Viewer.Commands.Setup;

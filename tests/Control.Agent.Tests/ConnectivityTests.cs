@@ -99,7 +99,7 @@ public sealed class ConnectivityTests(ITestOutputHelper log) : IDisposable
     public async Task Run_StopSignal_DuringLongPoll_ExitsZeroWithinASecond(string signal)
     {
         var agent = await _harness.StartWithPolicyAsync(2);
-        await Eventually.TrueAsync(() => _harness.Api.ParkedPolls > 0, null, () => $"a parked policy request{Environment.NewLine}{agent}");
+        await Eventually.Until(() => _harness.Api.ParkedPolls > 0, "a parked policy request", context: agent.ToString);
 
         var clock = Stopwatch.StartNew();
         agent.Signal(signal);

@@ -50,7 +50,7 @@ public sealed class PolicyFollowingTests(ITestOutputHelper log) : IDisposable
     public async Task Run_NewVersionWhileParked_ArrivesThroughTheLongPollWithinASecond()
     {
         var agent = await _harness.StartWithPolicyAsync(3);
-        await Eventually.TrueAsync(() => _harness.Api.ParkedPolls > 0, null, () => $"a parked policy request{Environment.NewLine}{agent}");
+        await Eventually.Until(() => _harness.Api.ParkedPolls > 0, "a parked policy request", context: agent.ToString);
         var requestsBefore = _harness.Api.PolicyRequests;
 
         var clock = Stopwatch.StartNew();
@@ -69,7 +69,7 @@ public sealed class PolicyFollowingTests(ITestOutputHelper log) : IDisposable
     public async Task Run_NewPolicy_ItsReceiptRidesOnTheNextPolicyRequestAtOnce()
     {
         var agent = await _harness.StartWithPolicyAsync(5);
-        await Eventually.TrueAsync(() => _harness.Api.ParkedPolls > 0, null, () => $"a parked policy request{Environment.NewLine}{agent}");
+        await Eventually.Until(() => _harness.Api.ParkedPolls > 0, "a parked policy request", context: agent.ToString);
         var requestsBefore = _harness.Api.PolicyRequests;
 
         _harness.Api.ServePolicy(_harness.Sign(_harness.Policy(6, "carol@acme")));
@@ -100,7 +100,7 @@ public sealed class PolicyFollowingTests(ITestOutputHelper log) : IDisposable
 
         var second = _harness.StartAgent();
         await second.WaitForOutputAsync("policy v7 in force");
-        await Eventually.TrueAsync(() => _harness.Api.ParkedPolls > 0, null, () => $"a parked policy request{Environment.NewLine}{second}");
+        await Eventually.Until(() => _harness.Api.ParkedPolls > 0, "a parked policy request", context: second.ToString);
 
         // It sent If-None-Match "7" (so the server parked it) and did not apply v7 again. The first agent was stopped
         // while the request carrying its receipt was parked, so it never learnt the answer: the receipt may come again.

@@ -148,19 +148,11 @@ public sealed partial class OffboardingTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("bob@acme", who.Stdout);
     }
 
-    /// <summary>Polls <c>offboard status --json</c> until <paramref name="reached"/> holds, for at most a minute; the last status.</summary>
-    private async Task<OffboardingResponse> StatusUntilAsync(ControlCli cli, Guid id, Func<OffboardingResponse, bool> reached)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        OffboardingResponse status;
-        do
-        {
-            await Task.Delay(100);
-            status = Parse<OffboardingResponse>((await cli.RunAsync("offboard", "status", id.ToString(), "--json")).ShouldExit(0, () => _api.Log));
-        }
-        while (!reached(status) && DateTime.UtcNow < deadline);
-        return status;
-    }
+    /// <summary>Polls <c>offboard status --json</c> until <paramref name="reached"/> holds, for at most a minute; the status that met it.</summary>
+    private Task<OffboardingResponse> StatusUntilAsync(ControlCli cli, Guid id, Func<OffboardingResponse, bool> reached) =>
+        Eventually.Until(
+            async () => Parse<OffboardingResponse>((await cli.RunAsync("offboard", "status", id.ToString(), "--json")).ShouldExit(0, () => _api.Log)),
+            reached, $"offboarding {id}", TimeSpan.FromSeconds(60), status => status.Status, TimeSpan.FromMilliseconds(100));
 
     /// <summary>alice sets acme up with the bootstrap token and signs in; her CLI and the license key.</summary>
     private async Task<(ControlCli Alice, string LicenseKey)> SetUpAcmeAsync()

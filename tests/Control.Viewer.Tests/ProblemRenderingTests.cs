@@ -1,4 +1,5 @@
 using System.Net;
+using Control.Http;
 using Control.Viewer.Infrastructure;
 
 namespace Control.Viewer.Tests;

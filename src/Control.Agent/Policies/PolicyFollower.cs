@@ -6,6 +6,7 @@ using Control.Agent.Sessions;
 using Control.Agent.Storage;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
+using Control.Http;
 
 namespace Control.Agent.Policies;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
+using Control.Http;
 
 namespace Control.Agent.Server;
 

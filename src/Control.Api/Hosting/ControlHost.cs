@@ -6,6 +6,7 @@ using Control.Api.Features.Receipts;
 using Control.Domain.Operators;
 using Control.Domain.Organizations;
 using JasperFx;
+using FluentValidation;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -59,11 +60,12 @@ public static class ControlHost
         });
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<Passwords>();
+        services.AddHttpContextAccessor();
+        services.AddValidatorsFromAssemblyContaining<RequestValidationPolicy>(ServiceLifetime.Singleton);
         services.AddSingleton<TokenService>();
         services.AddSingleton<BootstrapToken>();
         services.AddSingleton<Features.Organizations.OrganizationFounding>();
         services.AddSingleton<Features.Viewers.ViewerCertificateAuthority>();
-        services.AddSingleton<Features.Clients.ClientChanges>();
         services.AddSingleton<Features.Access.AccessEventLog>();
         services.AddPolicyPipeline();
         services.AddReceiptPipeline();
@@ -231,6 +233,8 @@ public static class ControlHost
             // The organization comes from the verified token, never from anything the caller can simply write.
             opts.TenantId.IsClaimTypeNamed(ControlClaims.Organization);
             opts.RejectUnparseableQueryValues = true;
+            opts.AddPolicy<RequestValidationPolicy>();
+            opts.AddPolicy<AuditPolicy>();
         });
         return app;
     }

@@ -1,5 +1,4 @@
 using Control.Domain.Common;
-using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -9,43 +8,19 @@ namespace Control.Api.Infrastructure;
 /// <summary>RFC 9457 problem details for validation failures and domain refusals.</summary>
 public static class Problems
 {
-    /// <summary>Runs the validator; <see cref="WolverineContinue.NoProblems"/> lets the endpoint continue.</summary>
-    /// <param name="more">Further field errors from checks outside the validator (e.g. the password policy), reported together.</param>
-    public static ProblemDetails Validate<T>(IValidator<T> validator, T request, params (string Field, string? Message)[] more)
-    {
-        if (request is null)
-        {
-            return BadRequest("A JSON body is required.");
-        }
-
-        ValidationResult result = validator.Validate(request);
-        var extra = more.Where(m => m.Message is not null).ToList();
-        if (result.IsValid && extra.Count == 0)
-        {
-            return WolverineContinue.NoProblems;
-        }
-
-        var errors = result.Errors
-            .Select(e => (Field: ToCamelCase(e.PropertyName), Message: e.ErrorMessage))
-            .Concat(extra.Select(m => (m.Field, Message: m.Message!)))
-            .GroupBy(e => e.Field)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct().ToArray());
-        return new ValidationProblemDetails(errors)
+    /// <summary>The validator's field errors as RFC 9457 validation problem details, keyed by camelCase field name.</summary>
+    public static ProblemDetails Invalid(IEnumerable<ValidationFailure> failures) =>
+        new ValidationProblemDetails(failures
+            .GroupBy(e => ToCamelCase(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "The request is not valid.",
             Type = "https://control.invalid/problems/validation",
         };
-    }
 
     /// <summary>A 400 with one field error, shaped like the validator's.</summary>
-    public static ProblemDetails Field(string field, string message) =>
-        new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "The request is not valid.",
-            Type = "https://control.invalid/problems/validation",
-        };
+    public static ProblemDetails Field(string field, string message) => Invalid([new ValidationFailure(field, message)]);
 
     public static ProblemDetails BadRequest(string detail) => new()
     {

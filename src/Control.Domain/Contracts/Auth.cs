@@ -17,7 +17,10 @@ public sealed record LogoutRequest(string? RefreshToken);
 
 public sealed record ActivateRequest(string? Organization, string? Username, string? ActivationCode, string? NewPassword);
 
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, string? Reason);
+/// <summary>Body of <c>POST /me/sign-out-everywhere</c>; the reason is optional.</summary>
+public sealed record SignOutEverywhereRequest(string? Reason) : IReasonedRequest;
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, string? Reason) : IReasonedRequest;
 
 public sealed record TokenResponse(
     string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt, WhoAmIResponse Operator);
@@ -35,7 +38,7 @@ public sealed record TwoFactorEnrollmentResponse(string Secret, string OtpAuthUr
 public sealed record PortalSessionResponse(
     WhoAmIResponse Operator, string? CsrfToken, IReadOnlyList<string> Permissions, int IdleTimeoutSeconds, IReadOnlyList<string> GrantableRoles);
 
-public sealed record TwoFactorCodeRequest(string? Code, string? Reason);
+public sealed record TwoFactorCodeRequest(string? Code, string? Reason) : IReasonedRequest;
 
 public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
 

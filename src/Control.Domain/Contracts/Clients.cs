@@ -11,8 +11,9 @@ public sealed record ClientDetail(
     PolicyPermissions Permissions);
 
 /// <summary>
-/// Body of every change to a client's settings (<c>POST /clients/{client}/{action}</c>), and of bulk changes
-/// (<c>POST /clients/bulk/{action}</c> with <see cref="Tag"/> selecting the clients). Each action reads the fields it needs.
+/// What the CLI sends for every change to a client's settings (<c>POST /clients/{client}/{action}</c>, see
+/// <see cref="ClientActions"/>), and the body of bulk changes (<c>POST /clients/bulk/{action}</c> with <see cref="Tag"/> selecting
+/// the clients). Each action reads the fields it needs.
 /// </summary>
 public sealed record ClientChangeRequest(
     string? Reason,
@@ -28,7 +29,7 @@ public sealed record ClientChangeRequest(
     string? Code = null,
     string? Tag = null,
     IReadOnlyList<string>? Logins = null,
-    bool? AllowRoot = null);
+    bool? AllowRoot = null) : IReasonedRequest, IVersionedRequest;
 
 /// <param name="RevealedPassword">A server-generated unattended password, shown only now.</param>
 public sealed record ClientChangeResponse(Guid ClientId, string Number, long Version, bool Changed, string? RevealedPassword = null);
@@ -40,7 +41,7 @@ public sealed record ClientTwoFactorEnrollmentResponse(string Secret, string Otp
 
 public sealed record LicenseKeyResponse(string LicenseKey);
 
-public sealed record ReasonRequest(string? Reason);
+public sealed record ReasonRequest(string? Reason) : IReasonedRequest;
 
 /// <summary>
 /// What <c>GET /organization/acl</c> and <c>POST /organization/acl/add|remove</c> return: the organization-wide entries,

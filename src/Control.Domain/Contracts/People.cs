@@ -1,15 +1,15 @@
 namespace Control.Domain.Contracts;
 
-public sealed record AddPersonRequest(string? Name, string? Email, string? Reason);
+public sealed record AddPersonRequest(string? Name, string? Email, string? Reason) : IReasonedRequest;
 
 /// <param name="Operator">An operator account's username (its viewer alias becomes theirs too).</param>
 /// <param name="Identity">A viewer alias (bob@acme) or a client number the person connects from.</param>
 /// <param name="Client">A client that is the person's own: alias, number or id.</param>
-public sealed record LinkPersonRequest(string? Operator, string? Identity, string? Client, string? Reason);
+public sealed record LinkPersonRequest(string? Operator, string? Identity, string? Client, string? Reason) : IReasonedRequest;
 
 /// <param name="Secret">operator-password, license-key, unattended-password, custom-client-link, client-totp-secret.</param>
 /// <param name="Subject">What the secret belongs to: an operator's username, a client, a custom client's name (none for the license key).</param>
-public sealed record RecordKnowledgeRequest(string? Secret, string? Subject, string? Reason);
+public sealed record RecordKnowledgeRequest(string? Secret, string? Subject, string? Reason) : IReasonedRequest;
 
 public sealed record PersonOperator(Guid Id, string Alias);
 

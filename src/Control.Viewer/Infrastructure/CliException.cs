@@ -1,3 +1,5 @@
+using Control.Http;
+
 namespace Control.Viewer.Infrastructure;
 
 /// <summary>

@@ -20,9 +20,9 @@ internal static class AgentDirectory
 
     public static async Task<ViewerSession> ConnectAsync(CliContext context, SignedInApi api, string target, CancellationToken cancellation)
     {
-        if (!Commands.Session.SessionRoles.Opens(api.Credentials.Role))
+        if (!SessionRoles.Opens(api.Credentials.Role))
         {
-            throw Commands.Session.SessionRoles.NotForRole(api.Credentials.Role);
+            throw SessionRoles.NotForRole(api.Credentials.Role);
         }
 
         var known = KnownClients.Find(context, api.Credentials, target);

@@ -151,10 +151,10 @@ public sealed class SessionAuditTests : IDisposable
 
         // The fake records a post before its answer reaches the sender: wait until the sender has taken the last answer too
         // (it deletes a segment once all of it is acknowledged; the queue itself has one reader, the sender).
-        await Eventually.TrueAsync(
+        await Eventually.Until(
             () => api.SessionEventPosts.Where(p => p.Answer == HttpStatusCode.OK).Sum(p => p.Batch.Events!.Count) >= 600
-                && Directory.GetFiles(Events, "*.jsonl").Length == 0, null,
-            () => $"600 acknowledged events and no segment left; the fake saw {api.SessionEventPosts.Count} posts");
+                && Directory.GetFiles(Events, "*.jsonl").Length == 0,
+            "600 acknowledged events and no segment left", context: () => $"the fake saw {api.SessionEventPosts.Count} posts");
         await stop.CancelAsync();
         await sender.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -192,7 +192,7 @@ public sealed class SessionAuditTests : IDisposable
         using var client = new AgentApi(new Uri(api.Url + "/"), api.Credential);
         using var stop = new CancellationTokenSource();
         var sender = new SessionAuditSender(queue, client, TextWriter.Null, FastBackoff()).RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => api.SessionEventPosts.Any(p => p.Answer == HttpStatusCode.OK), null, () => "a delivered batch");
+        await Eventually.Until(() => api.SessionEventPosts.Any(p => p.Answer == HttpStatusCode.OK), "a delivered batch");
         await stop.CancelAsync();
         await sender.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -215,7 +215,7 @@ public sealed class SessionAuditTests : IDisposable
         using var client = new AgentApi(new Uri(api.Url + "/"), api.Credential);
         using var stop = new CancellationTokenSource();
         var sender = new SessionAuditSender(queue, client, TextWriter.Null, FastBackoff()).RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => !File.Exists(cast), null, () => "the uploaded recording to be deleted locally");
+        await Eventually.Until(() => !File.Exists(cast), "the uploaded recording to be deleted locally");
         await stop.CancelAsync();
         await sender.WaitAsync(TimeSpan.FromSeconds(10));
 

@@ -64,7 +64,7 @@ internal sealed class AgentHarness : IDisposable
     }
 
     public Task WaitForAckAsync(long version, AgentProcess agent) =>
-        Eventually.TrueAsync(() => Api.Acks.Any(a => a.Version == version), null, () => $"a receipt for v{version}{Environment.NewLine}{agent}");
+        Eventually.Until(() => Api.Acks.Any(a => a.Version == version), $"a receipt for v{version}", context: agent.ToString);
 
     public ClientPolicy Policy(long version, params string[] aclEntries) => Policy(version, Api.ClientId, aclEntries);
 
@@ -111,7 +111,7 @@ internal sealed class AgentHarness : IDisposable
     }
 
     public Task WaitForStatusAsync(Func<JsonElement, bool> condition, string what, AgentProcess agent) =>
-        Eventually.TrueAsync(async () => condition(await StatusAsync()), null, () => $"status: {what}{Environment.NewLine}{agent}");
+        Eventually.Until(async () => condition(await StatusAsync()), $"status: {what}", context: agent.ToString);
 
     public void Dispose()
     {

@@ -111,10 +111,10 @@ internal sealed class AgentProcess : IDisposable
     }
 
     public Task WaitForOutputAsync(string text, TimeSpan? timeout = null) =>
-        Eventually.TrueAsync(() => Output.Contains(text, StringComparison.Ordinal), timeout, () => $"'{text}' on stdout of control-agent {Arguments}{Environment.NewLine}{this}");
+        Eventually.Until(() => Output.Contains(text, StringComparison.Ordinal), $"'{text}' on stdout of control-agent {Arguments}", timeout, ToString);
 
     public Task WaitForErrorAsync(string text, TimeSpan? timeout = null) =>
-        Eventually.TrueAsync(() => Errors.Contains(text, StringComparison.Ordinal), timeout, () => $"'{text}' on stderr of control-agent {Arguments}{Environment.NewLine}{this}");
+        Eventually.Until(() => Errors.Contains(text, StringComparison.Ordinal), $"'{text}' on stderr of control-agent {Arguments}", timeout, ToString);
 
     public override string ToString() => $"--- stdout ---{Environment.NewLine}{Output}--- stderr ---{Environment.NewLine}{Errors}--------------";
 
@@ -146,37 +146,4 @@ internal sealed class AgentProcess : IDisposable
 internal sealed record CliResult(int Code, string Output, string Errors)
 {
     public override string ToString() => $"exit {Code}{Environment.NewLine}--- stdout ---{Environment.NewLine}{Output}--- stderr ---{Environment.NewLine}{Errors}";
-}
-
-internal static class Eventually
-{
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
-
-    public static async Task TrueAsync(Func<bool> condition, TimeSpan? timeout, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds} s waiting for {what()}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
-
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan? timeout, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds} s waiting for {what()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 }

@@ -236,13 +236,6 @@ internal static class SessionWire
         return SessionProtocol.Deserialize(buffer.AsSpan(0, result.Count))!;
     }
 
-    public static async Task WaitFor(Func<bool> condition, SessionRig rig)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < SessionRig.Bounded, $"Timed out; agent log:{Environment.NewLine}{rig.LogText}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitFor(Func<bool> condition, SessionRig rig) =>
+        Eventually.Until(condition, "the agent's side of the session", SessionRig.Bounded, () => $"agent log:{Environment.NewLine}{rig.LogText}");
 }

@@ -43,15 +43,9 @@ public class EventTableIndexesTests
     {
         var names = string.Join(", ", EventTableIndexes.Names.Select(n => $"'{n}'"));
         var expected = EventTableIndexes.Names.Count();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        long valid;
-        while ((valid = await database.Scalar(
-                   $"select count(*) from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname in ({names}) and i.indisvalid")) < expected
-               && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
+        var valid = await Eventually.Until(
+            () => database.Scalar($"select count(*) from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname in ({names}) and i.indisvalid"),
+            count => count >= expected, "every event-table index built and valid", TimeSpan.FromSeconds(30));
         Assert.Equal(expected, valid);
     }
 }

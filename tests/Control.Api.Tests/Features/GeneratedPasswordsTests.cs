@@ -15,13 +15,7 @@ public class GeneratedPasswordsTests
         await pool.StartAsync(CancellationToken.None);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (pool.Ready < 3 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.Equal(3, pool.Ready);
+            await Eventually.Until(() => pool.Ready == 3, "three passwords ready in the pool", TimeSpan.FromSeconds(30));
             var taken = pool.Take(5);
             Assert.Equal(0, pool.Ready);
             Assert.Equal(5, taken.Select(t => t.Password).Distinct().Count());

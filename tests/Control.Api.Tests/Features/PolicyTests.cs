@@ -216,14 +216,9 @@ public class PolicyTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.NoContent, (await agent.Http.Post("/agent/ack", agent.Receipt(signed))).StatusCode);
 
         // Receipts are written in batches (about every second).
-        ClientSummary listed;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await Task.Delay(200);
-            listed = Assert.Single(await org.Owner.GetOk<List<ClientSummary>>("/clients"));
-        }
-        while (listed.EnforcedPolicyVersion is null && waited.Elapsed < TimeSpan.FromSeconds(10));
+        var listed = await Eventually.Until(
+            async () => Assert.Single(await org.Owner.GetOk<List<ClientSummary>>("/clients")), c => c.EnforcedPolicyVersion is not null,
+            "the receipt recorded", TimeSpan.FromSeconds(10));
 
         Assert.Equal(policy.Version, listed.EnforcedPolicyVersion);
         Assert.NotNull(listed.LastSeenAt);
@@ -261,14 +256,9 @@ public class PolicyTests(ApiFixture api)
 
         // The agent's own receipt, on its next poll: recorded within the next batch (about a second).
         Assert.Equal(HttpStatusCode.NotModified, (await agent.Http.Get("/agent/policy", etag, (PolicyAcknowledgement.Header, receipt.HeaderValue))).StatusCode);
-        ClientSummary listed;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await Task.Delay(200);
-            listed = (await org.Owner.GetOk<List<ClientSummary>>("/clients")).Single(c => c.Id == agent.Enrolment.ClientId);
-        }
-        while (listed.EnforcedPolicyVersion is null && waited.Elapsed < TimeSpan.FromSeconds(10));
+        var listed = await Eventually.Until(
+            async () => (await org.Owner.GetOk<List<ClientSummary>>("/clients")).Single(c => c.Id == agent.Enrolment.ClientId),
+            c => c.EnforcedPolicyVersion is not null, "the receipt recorded", TimeSpan.FromSeconds(10));
 
         Assert.Equal(policy.Version, listed.EnforcedPolicyVersion);
     }

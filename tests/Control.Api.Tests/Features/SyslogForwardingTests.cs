@@ -39,14 +39,14 @@ public class SyslogForwardingTests
         await client.PostOk<InviteOperatorResponse>("/operators", new InviteOperatorRequest("carol", "auditor", "second hire"));
 
         // The receiver is down: the forwarder has tried and is waiting for it.
-        await Eventually(() => logs.Lines.Any(l => l.Contains("unreachable", StringComparison.Ordinal)), "the forwarder tried the receiver while it was down");
+        await Eventually.Until(() => logs.Lines.Any(l => l.Contains("unreachable", StringComparison.Ordinal)), "the forwarder tried the receiver while it was down", Patience);
 
         using var receiver = new Receiver(port);
         var expected = await EventIds(database, "acme");
-        await Eventually(() => receiver.Messages("acme").Count >= expected.Count, $"all {expected.Count} entries arrived");
+        await Eventually.Until(() => receiver.Messages("acme").Count >= expected.Count, $"all {expected.Count} entries arrived", Patience);
         await client.PostOk<InviteOperatorResponse>("/operators", new InviteOperatorRequest("dave", "hr", "after the outage"));
         expected = await EventIds(database, "acme");
-        await Eventually(() => receiver.Messages("acme").Count >= expected.Count, "the entry appended after the outage arrived");
+        await Eventually.Until(() => receiver.Messages("acme").Count >= expected.Count, "the entry appended after the outage arrived", Patience);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var received = receiver.Messages("acme");
@@ -86,16 +86,6 @@ public class SyslogForwardingTests
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting: {what}");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>A syslog receiver: accepts connections one after another and splits octet-counted frames (RFC 6587).</summary>

@@ -20,6 +20,14 @@ public sealed class ApiFixture : IAsyncLifetime
     public IAlbaHost Host { get; private set; } = null!;
     public TestDatabase Database { get; private set; } = null!;
     public LogCapture Logs { get; } = new();
+    /// <summary>
+    /// Set, the fixture keeps its database there when it ends (with the master key its secrets are sealed under): how
+    /// <c>StoredData/</c>'s database of an earlier build was written (see <see cref="StoredData.StoredDataTests"/>).
+    /// </summary>
+    public const string KeepDatabaseVariable = "CONTROL_TEST_KEEP_DATABASE";
+
+    private static readonly string? KeepDatabaseIn = Environment.GetEnvironmentVariable(KeepDatabaseVariable) is { Length: > 0 } keep ? keep : null;
+
     public string MasterKey { get; } = ApiHost.NewMasterKey();
     public string DataDirectory { get; } = ApiHost.NewTempDirectory();
     private string _rootToken = "";
@@ -60,6 +68,13 @@ public sealed class ApiFixture : IAsyncLifetime
 
         if (Database is not null)
         {
+            if (KeepDatabaseIn is { } keep)
+            {
+                Directory.CreateDirectory(keep);
+                await PostgresTools.Dump(Database.ConnectionString, Path.Combine(keep, StoredData.StoredDataTests.DumpFile));
+                await File.WriteAllTextAsync(Path.Combine(keep, StoredData.StoredDataTests.MasterKeyFile), MasterKey);
+            }
+
             await Database.DisposeAsync();
         }
 

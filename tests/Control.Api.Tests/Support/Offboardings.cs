@@ -15,23 +15,7 @@ public static class Offboardings
     }
 
     /// <summary>Polls the offboarding until the condition holds (at most 60 s).</summary>
-    public static async Task<OffboardingResponse> Until(this Client client, Guid id, Func<OffboardingResponse, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        OffboardingResponse current;
-        do
-        {
-            current = await client.GetOk<OffboardingResponse>($"/offboardings/{id}");
-            if (condition(current))
-            {
-                return current;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"offboarding {id} is {current.Status}: {JsonSerializer.Serialize(current)}");
-        return current;
-    }
+    public static Task<OffboardingResponse> Until(this Client client, Guid id, Func<OffboardingResponse, bool> condition) =>
+        Eventually.Until(() => client.GetOk<OffboardingResponse>($"/offboardings/{id}"), condition, $"offboarding {id}", TimeSpan.FromSeconds(60),
+            current => JsonSerializer.Serialize(current), TimeSpan.FromMilliseconds(100));
 }

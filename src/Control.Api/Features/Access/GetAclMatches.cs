@@ -1,4 +1,5 @@
 using Control.Api.Auth;
+using Control.Api.Infrastructure;
 using Control.Domain.Access;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;
@@ -23,7 +24,7 @@ public static class GetAclMatchesEndpoint
     {
         if (!AclEntry.TryParse(entry, out var parsed, out var error))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["entry"] = [error] }, title: "The request is not valid.");
+            return Problems.Field("entry", error).ToResult();
         }
 
         var operators = await session.Query<Operator>().ToListAsync(cancellation);

@@ -38,10 +38,6 @@ public static class WhatIfEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(WhatIfRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.ReadAudit)]
     [WolverinePost("/access/what-if")]
     public static async Task<IResult> Post(WhatIfRequest request, IQuerySession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)

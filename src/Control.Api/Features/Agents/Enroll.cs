@@ -35,10 +35,6 @@ public static class EnrollEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(EnrollRequest request) => Problems.Validate(Rules, request);
-
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/agent/enroll")]

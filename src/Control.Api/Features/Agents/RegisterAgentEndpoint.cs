@@ -41,10 +41,6 @@ public static class RegisterAgentEndpointEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(AgentEndpointRequest request) => Problems.Validate(Rules, request);
-
     public static bool IsHost(string? host) =>
         host is { Length: > 0 and <= MaxHostLength } && !host.Any(char.IsWhiteSpace) && Uri.CheckHostName(host) != UriHostNameType.Unknown;
 

@@ -15,19 +15,15 @@ public static class ActivateEndpoint
 {
     public sealed class Validator : AbstractValidator<ActivateRequest>
     {
-        public Validator()
+        public Validator(Passwords passwords)
         {
             RuleFor(x => x.Organization).OrganizationSlug();
             RuleFor(x => x.Username).Username();
             RuleFor(x => x.ActivationCode).NotEmpty().MaximumLength(64).WithMessage("The activation code is required.");
             RuleFor(x => x.NewPassword).Password();
+            RuleFor(x => x.NewPassword).StrongPassword(passwords, x => [x.Username, x.Organization]);
         }
     }
-
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(ActivateRequest request, Passwords passwords) =>
-        Problems.Validate(Rules, request, ("newPassword", passwords.Check(request?.NewPassword, request?.Username, request?.Organization)));
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]

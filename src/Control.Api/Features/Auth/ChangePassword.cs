@@ -4,6 +4,7 @@ using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -20,28 +21,25 @@ public static class ChangePasswordEndpoint
 {
     public sealed class Validator : AbstractValidator<ChangePasswordRequest>
     {
-        public Validator()
+        public Validator(Passwords passwords, IHttpContextAccessor http)
         {
             RuleFor(x => x.CurrentPassword).NotEmpty().WithMessage("The current password is required.");
             RuleFor(x => x.NewPassword).Password();
+            RuleFor(x => x.NewPassword).StrongPassword(passwords, _ =>
+                [http.HttpContext?.User.FindFirst(ControlClaims.Username)?.Value, http.HttpContext?.User.OrganizationSlug()]);
             RuleFor(x => x.Reason).MaximumLength(ValidationRules.MaxReasonLength);
         }
     }
-
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(ChangePasswordRequest request, Passwords passwords, HttpContext http) =>
-        Problems.Validate(Rules, request,
-            ("newPassword", passwords.Check(request?.NewPassword, http.User.FindFirst(ControlClaims.Username)?.Value, http.User.OrganizationSlug())));
 
     // Rate-limited like sign-in: a stolen access token must not become a free password oracle.
     [Authorize(Policy = Policies.AnyOperator)]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/password")]
+    [AuditReason("password change")]
     public static async Task<IResult> Post(
-        ChangePasswordRequest request, IDocumentSession session, Passwords passwords, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        ChangePasswordRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, Passwords passwords, TimeProvider clock,
+        HttpContext http, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
         var account = stream.Aggregate!;
         var now = clock.GetUtcNow();
         var decision = OperatorDecider.Decide(
@@ -51,8 +49,6 @@ public static class ChangePasswordEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(http.User.Actor(), request.Reason ?? "password change", http);
         stream.AppendMany(decision.Events.ToArray());
         // Whoever made the operator change their password may hold their viewer key and certificate as well.
         await ViewerCertificateRevocation.Append(session, account, decision, http.User.Actor(), now, cancellation);

@@ -28,10 +28,6 @@ public static class LoginEndpoint
         }
     }
 
-    public static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(LoginRequest request) => Problems.Validate(Rules, request);
-
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/auth/login")]

@@ -4,6 +4,7 @@ using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -17,20 +18,18 @@ namespace Control.Api.Features.Auth;
 /// </summary>
 public static class SignOutEverywhereEndpoint
 {
-    public sealed class Validator : AbstractValidator<ReasonRequest>
+    public sealed class Validator : AbstractValidator<SignOutEverywhereRequest>
     {
         public Validator() => RuleFor(x => x.Reason).MaximumLength(ValidationRules.MaxReasonLength);
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(ReasonRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.AnyOperator)]
     [WolverinePost("/me/sign-out-everywhere")]
-    public static async Task<IResult> Post(ReasonRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    [AuditReason("signed out everywhere")]
+    public static async Task<IResult> Post(
+        SignOutEverywhereRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Operator>(http.User.OperatorId(), cancellation);
         var account = stream.Aggregate!;
         var actor = http.User.Actor();
         var now = clock.GetUtcNow();
@@ -39,8 +38,6 @@ public static class SignOutEverywhereEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(actor, string.IsNullOrWhiteSpace(request.Reason) ? "signed out everywhere" : request.Reason, http);
         stream.AppendMany(decision.Events.ToArray());
         await ViewerCertificateRevocation.Append(session, account, decision, actor, now, cancellation);
         PortalSessions.DeleteCookie(http);

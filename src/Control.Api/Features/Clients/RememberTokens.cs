@@ -8,6 +8,7 @@ using Control.Domain.Clients;
 using Control.Domain.Contracts;
 using Control.Domain.Sessions;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -111,28 +112,18 @@ public static class RevokeRememberTokenEndpoint
         public Validator()
         {
             RuleFor(x => x.Reason).Reason();
-            RuleFor(x => x.ExpectedVersion).GreaterThan(0).When(x => x.ExpectedVersion is not null)
-                .WithMessage("The expected version is the positive version number you read.");
+            RuleFor(x => x.ExpectedVersion).ExpectedVersion();
         }
     }
-
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(RevokeRememberTokenRequest request) => Problems.Validate(Rules, request);
 
     [Authorize(Policy = Policies.ManageClients)]
     [WolverinePost("/clients/{client}/tokens/{tokenId}/revoke")]
     public static async Task<IResult> Post(
-        string client, string tokenId, RevokeRememberTokenRequest request, IDocumentSession session, NpgsqlDataSource database,
+        string tokenId, RevokeRememberTokenRequest request, [ClientStream] IEventStream<Client> stream, IDocumentSession session, NpgsqlDataSource database,
         IOptions<ControlOptions> options, TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
         tokenId = tokenId.Trim().ToLowerInvariant();
-        var target = await ClientLookup.Find(session, client, cancellation);
-        if (target is null)
-        {
-            return Problems.NotFound("client").ToResult();
-        }
-
+        var target = stream.Aggregate!;
         long? epoch = null;
         if (RememberTokenLedger.TokenIdPattern().IsMatch(tokenId))
         {
@@ -140,19 +131,13 @@ public static class RevokeRememberTokenEndpoint
             epoch = issued.Count > 0 ? issued[0].Epoch : null;
         }
 
-        var stream = request.ExpectedVersion is { } expected
-            ? await session.Events.FetchForWriting<Client>(target.Id, expected, cancellation)
-            : await session.Events.FetchForWriting<Client>(target.Id, cancellation);
-        var actor = http.User.Actor();
-        var decision = ClientDecider.Decide(new RevokeRememberToken(tokenId, epoch), stream.Aggregate!, actor, clock.GetUtcNow());
+        var decision = ClientDecider.Decide(new RevokeRememberToken(tokenId, epoch), target, http.User.Actor(), clock.GetUtcNow());
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal).ToResult();
         }
 
-        session.RecordAs(actor, request.Reason, http);
-        stream.AppendMany(decision.Events.ToArray());
-        var version = (stream.StartingVersion ?? 0) + decision.Events.Count;
+        var (_, version) = stream.Append(decision, Client.Evolve);
         return Results.Ok(new ClientChangeResponse(target.Id, target.NumberText, version, decision.Events.Count > 0));
     }
 }

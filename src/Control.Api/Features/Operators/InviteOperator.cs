@@ -26,10 +26,6 @@ public static class InviteOperatorEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(InviteOperatorRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.ManageOperators)]
     [WolverinePost("/operators")]
     public static async Task<IResult> Post(
@@ -51,8 +47,6 @@ public static class InviteOperatorEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(user.Actor(), request.Reason, http);
         session.Events.StartStream<Operator>(id, decision.Events.ToArray());
         return Results.Created($"/operators/{id}", new InviteOperatorResponse(id, request.Username!, role.ToName(), code, expires, decision.Events.Count));
     }

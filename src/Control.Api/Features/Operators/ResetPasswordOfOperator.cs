@@ -3,9 +3,9 @@ using Control.Api.Hosting;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Wolverine.Http;
 
@@ -14,20 +14,12 @@ namespace Control.Api.Features.Operators;
 /// <summary>Voids an operator's password and tokens, and returns a one-time activation code (shown once) to set a new one.</summary>
 public static class ResetPasswordOfOperatorEndpoint
 {
-    public static ProblemDetails Validate(OperatorActionRequest request) => OperatorAction.Validate(request);
-
     [Authorize(Policy = Policies.ManageOperators)]
     [WolverinePost("/operators/{id}/reset-password")]
     public static async Task<IResult> Post(
-        Guid id, OperatorActionRequest request, IDocumentSession session, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http,
-        CancellationToken cancellation)
+        OperatorActionRequest request, [OperatorStream] IEventStream<Operator> stream, IDocumentSession session, IOptions<ControlOptions> options,
+        TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
-        var (stream, problem) = await OperatorAction.Load(session, id, request, cancellation);
-        if (stream is null)
-        {
-            return problem!;
-        }
-
         var now = clock.GetUtcNow();
         var code = Secrets.NewCode();
         var expires = now + options.Value.ActivationCodeLifetime;
@@ -35,6 +27,6 @@ public static class ResetPasswordOfOperatorEndpoint
         var decision = OperatorDecider.Decide(
             new ResetPassword(Secrets.HashCode(code), expires, owners), stream.Aggregate!, http.User.OperatorRole(), http.User.Actor(), now);
         await ViewerCertificateRevocation.Append(session, stream.Aggregate!, decision, http.User.Actor(), now, cancellation);
-        return OperatorAction.Apply(session, stream, decision, request, http, (state, version) => new PasswordResetResponse(state.Id, code, expires, version));
+        return OperatorAction.Apply(stream, decision, (state, version) => new PasswordResetResponse(state.Id, code, expires, version));
     }
 }

@@ -19,19 +19,18 @@ public static class CreateOrganizationEndpoint
 {
     public sealed class Validator : AbstractValidator<CreateOrganizationRequest>
     {
-        public Validator()
+        public Validator(Passwords passwords)
         {
             RuleFor(x => x.Slug).OrganizationSlug();
             RuleFor(x => x.Name).NotEmpty().MaximumLength(100).WithMessage("An organization name of at most 100 characters is required.");
             RuleFor(x => x.OwnerUsername).Username();
             RuleFor(x => x.OwnerPassword).Password();
+            RuleFor(x => x.OwnerPassword).StrongPassword(passwords, x => [x.OwnerUsername, x.Slug, x.Name]);
             RuleFor(x => x.Reason).Reason();
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(CreateOrganizationRequest request, Passwords passwords, IOptions<ControlOptions> options)
+    public static ProblemDetails Before(IOptions<ControlOptions> options)
     {
         if (!options.Value.AllowOrganizationCreation)
         {
@@ -43,7 +42,7 @@ public static class CreateOrganizationEndpoint
             };
         }
 
-        return Problems.Validate(Rules, request, ("ownerPassword", passwords.Check(request?.OwnerPassword, request?.OwnerUsername, request?.Slug, request?.Name)));
+        return WolverineContinue.NoProblems;
     }
 
     [Authorize(Policy = Policies.CreateOrganizations)]

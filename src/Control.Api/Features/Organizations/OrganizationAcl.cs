@@ -1,63 +1,53 @@
 using Control.Api.Auth;
 using Control.Api.Infrastructure;
+using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Organizations;
+using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
 namespace Control.Api.Features.Organizations;
 
-/// <summary>
-/// Organization-wide ACL entries (e.g. <c>*@acme</c>): every client's policy admits them in addition to its own, so one
-/// change reaches every agent. <c>POST /organization/acl/add|remove</c> with entry, allowEveryone, reason (and expectedVersion).
-/// </summary>
-public static class OrganizationAclEndpoint
+/// <summary>The body of a change to the organization-wide ACL: one entry.</summary>
+public interface IOrganizationAclRequest : IReasonedRequest, IVersionedRequest
 {
-    [Authorize(Policy = Policies.ManageClients)]
-    [WolverinePost("/organization/acl/{action}")]
-    public static async Task<IResult> Post(
-        string action, ClientChangeRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    string? Entry { get; }
+}
+
+public static class OrganizationAcl
+{
+    public abstract class EntryValidator<T> : AbstractValidator<T>
+        where T : IOrganizationAclRequest
     {
-        var errors = new Dictionary<string, string[]>();
-        if (action is not ("add" or "remove"))
+        protected EntryValidator()
         {
-            errors["action"] = ["Actions: add, remove."];
+            RuleFor(x => x.Reason).Reason(ValidationRules.ReasonRequired);
+            RuleFor(x => x.Entry).NotEmpty().WithMessage("An entry is required.");
         }
+    }
 
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > ValidationRules.MaxReasonLength)
-        {
-            errors["reason"] = ["A reason is required for every security change."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Entry))
-        {
-            errors["entry"] = ["An entry is required."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors, title: "The request is not valid.");
-        }
-
-        var organization = await session.Query<Organization>().SingleAsync(cancellation);
-        var stream = request.ExpectedVersion is { } expected
-            ? await session.Events.FetchForWriting<Organization>(organization.Id, expected, cancellation)
-            : await session.Events.FetchForWriting<Organization>(organization.Id, cancellation);
-        var actor = http.User.Actor();
-        var decision = action == "add"
-            ? OrganizationDecider.Decide(new AddOrganizationAclEntry(request.Entry!, request.AllowEveryone ?? false), stream.Aggregate!, actor, clock.GetUtcNow())
-            : OrganizationDecider.Decide(new RemoveOrganizationAclEntry(request.Entry!), stream.Aggregate!, actor, clock.GetUtcNow());
+    /// <summary>The answer of an organization-wide ACL change: the entries and the organization's version after it.</summary>
+    public static IResult Apply(IEventStream<Organization> stream, Decision decision)
+    {
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal).ToResult();
         }
 
-        session.RecordAs(actor, request.Reason, http);
-        stream.AppendMany(decision.Events.ToArray());
-        var state = decision.Events.Aggregate(stream.Aggregate!, (current, e) => Organization.Evolve(current, e)!);
-        return Results.Ok(new OrganizationAclView(state.AclEntries, (stream.StartingVersion ?? 0) + decision.Events.Count, decision.Events.Count > 0));
+        var (state, version) = stream.Append(decision, Organization.Evolve);
+        return Results.Ok(new OrganizationAclView(state.AclEntries, version, decision.Events.Count > 0));
     }
+}
+
+/// <summary>Routing prefers <c>/organization/acl/add</c> and <c>/remove</c>: any other action is a 400 that lists them.</summary>
+public static class UnknownOrganizationAclActionEndpoint
+{
+    [Authorize(Policy = Policies.ManageClients)]
+    [WolverinePost("/organization/acl/{action}")]
+    public static IResult Post(string action) => Problems.Field("action", "Actions: add, remove.").ToResult();
 }
 
 /// <summary><c>GET /organization/acl</c>: the organization-wide entries, for whoever may read a client's own ACL.</summary>

@@ -3,6 +3,7 @@ using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Organizations;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -35,38 +36,25 @@ public static class ChangeSessionSettingsEndpoint
         public Validator()
         {
             RuleFor(x => x.Reason).Reason();
-            RuleFor(x => x.ExpectedVersion).GreaterThan(0).When(x => x.ExpectedVersion is not null)
-                .WithMessage("The expected version is the positive version number you read.");
+            RuleFor(x => x.ExpectedVersion).ExpectedVersion();
             RuleFor(x => x).Must(x => x.RequireJustification is not null || x.RecordShellSessions is not null)
                 .OverridePropertyName("settings").WithMessage("Give requireJustification, recordShellSessions or both (true or false).");
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(ChangeSessionSettingsRequest request) => Problems.Validate(Rules, request);
-
     [Authorize(Policy = Policies.ManageSessionSettings)]
     [WolverinePut("/organization/session-settings")]
-    public static async Task<IResult> Put(
-        ChangeSessionSettingsRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    public static IResult Put(
+        ChangeSessionSettingsRequest request, [OrganizationStream] IEventStream<Organization> stream, TimeProvider clock, HttpContext http)
     {
-        var organization = await session.Query<Organization>().SingleAsync(cancellation);
-        var stream = request.ExpectedVersion is { } expected
-            ? await session.Events.FetchForWriting<Organization>(organization.Id, expected, cancellation)
-            : await session.Events.FetchForWriting<Organization>(organization.Id, cancellation);
-        var actor = http.User.Actor();
         var decision = OrganizationDecider.Decide(
-            new ChangeSessionSettings(request.RequireJustification, request.RecordShellSessions), stream.Aggregate!, actor, clock.GetUtcNow());
+            new ChangeSessionSettings(request.RequireJustification, request.RecordShellSessions), stream.Aggregate!, http.User.Actor(), clock.GetUtcNow());
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal).ToResult();
         }
 
-        session.RecordAs(actor, request.Reason, http);
-        stream.AppendMany(decision.Events.ToArray());
-        var state = decision.Events.Aggregate(stream.Aggregate!, (current, e) => Organization.Evolve(current, e)!);
-        var version = (stream.StartingVersion ?? 0) + decision.Events.Count;
+        var (state, version) = stream.Append(decision, Organization.Evolve);
         return Results.Ok(new SessionSettingsChangeResponse(GetSessionSettingsEndpoint.View(state.SessionSettings, version), decision.Events.Count > 0));
     }
 }

@@ -31,24 +31,6 @@ public static class PersonLookup
         return byName.Count == 1 ? byName[0] : null;
     }
 
-    /// <summary>The person a change targets, once the request's field errors (and its reason) are checked: else the problem to answer.</summary>
-    public static async Task<(Person? Person, IResult? Problem)> Target(
-        IQuerySession session, string key, string? reason, Dictionary<string, string[]> errors, CancellationToken cancellation)
-    {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > ValidationRules.MaxReasonLength)
-        {
-            errors["reason"] = ["A reason is required for every change of an HR record."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return (null, Results.ValidationProblem(errors, title: "The request is not valid."));
-        }
-
-        var person = await Find(session, key, cancellation);
-        return person is null ? (null, Problems.NotFound("person").ToResult()) : (person, null);
-    }
-
     public static PersonResponse Response(Person p) => new(
         p.Id, p.Name, p.Email, StatusName(p.Status), p.Operators.Select(o => new PersonOperator(o.OperatorId, o.Alias)).ToList(), p.Identities,
         p.Clients.Select(c => new PersonClient(c.ClientId, c.Label)).ToList(), p.OffboardingId, p.ReleasedAliases, p.AddedAt, p.Version);

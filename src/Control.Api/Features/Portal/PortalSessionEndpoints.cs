@@ -20,7 +20,6 @@ namespace Control.Api.Features.Portal;
 /// </summary>
 public static class StartPortalSessionEndpoint
 {
-    public static ProblemDetails Validate(LoginRequest request) => Problems.Validate(LoginEndpoint.Rules, request);
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]

@@ -6,6 +6,7 @@ using Control.Domain.Contracts;
 using Control.Domain.Sessions;
 using FluentValidation;
 using Marten;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -24,42 +25,36 @@ public static class KillSessionEndpoint
         public Validator() => RuleFor(x => x.Reason).Reason();
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(KillSessionRequest request) => Problems.Validate(Rules, request);
-
-    [Authorize(Policy = Policies.EndSessions)]
-    [WolverinePost("/sessions/{id}/kill")]
-    public static async Task<IResult> Post(
-        Guid id, KillSessionRequest request, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    /// <summary>The live session's client stream: the fact that an operator ended it goes there.</summary>
+    public static async Task<(IEventStream<Client>? Stream, ProblemDetails Problem)> Load(Guid id, IDocumentSession session, CancellationToken cancellation)
     {
         var found = await session.LoadAsync<SessionSummary>(id, cancellation);
         if (found is null)
         {
-            return Problems.NotFound("session").ToResult();
+            return (null, Problems.NotFound("session"));
         }
 
         if (!found.Live)
         {
-            return Problems.From(new Refusal(RefusalKind.Conflict, "session.not_live",
-                found.ClosedAt is not null ? "The session has ended already." : "The session was never admitted; there is nothing to end.")).ToResult();
+            return (null, Problems.From(new Refusal(RefusalKind.Conflict, "session.not_live",
+                found.ClosedAt is not null ? "The session has ended already." : "The session was never admitted; there is nothing to end.")));
         }
 
         var stream = await session.Events.FetchForWriting<Client>(found.ClientId, cancellation);
-        if (stream.Aggregate is null)
-        {
-            return Problems.NotFound("client").ToResult();
-        }
+        return stream.Aggregate is null ? (null, Problems.NotFound("client")) : (stream, WolverineContinue.NoProblems);
+    }
 
-        var actor = http.User.Actor();
-        var decision = ClientDecider.Decide(new TerminateSession(id), stream.Aggregate, actor, clock.GetUtcNow());
+    [Authorize(Policy = Policies.EndSessions)]
+    [WolverinePost("/sessions/{id}/kill")]
+    public static IResult Post(Guid id, KillSessionRequest request, IEventStream<Client> stream, TimeProvider clock, HttpContext http)
+    {
+        var decision = ClientDecider.Decide(new TerminateSession(id), stream.Aggregate!, http.User.Actor(), clock.GetUtcNow());
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal).ToResult();
         }
 
-        session.RecordAs(actor, request.Reason, http);
-        stream.AppendMany(decision.Events.ToArray());
-        return Results.Ok(new KillSessionResponse(id, found.ClientId, (stream.StartingVersion ?? 0) + decision.Events.Count, decision.Events.Count > 0));
+        var (_, version) = stream.Append(decision, Client.Evolve);
+        return Results.Ok(new KillSessionResponse(id, stream.Id, version, decision.Events.Count > 0));
     }
 }

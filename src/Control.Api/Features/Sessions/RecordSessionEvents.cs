@@ -5,6 +5,7 @@ using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Sessions;
+using FluentValidation.Results;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Npgsql;
@@ -58,7 +59,7 @@ public static class RecordSessionEventsEndpoint
             return Problems.Field("events", $"Send 1 to {AgentSessionEventBatch.MaxEvents} events.").ToResult();
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new List<ValidationFailure>();
         var parsed = new List<(Guid Id, SessionEvent Event)>(items.Count);
         var foreign = false;
         for (var i = 0; i < items.Count; i++)
@@ -67,7 +68,7 @@ public static class RecordSessionEventsEndpoint
             var (sessionEvent, error) = Parse(item);
             if (error is not null)
             {
-                errors[$"events[{i}].{error.Value.Field}"] = [error.Value.Message];
+                errors.Add(new ValidationFailure($"events[{i}].{error.Value.Field}", error.Value.Message));
                 continue;
             }
 
@@ -77,7 +78,7 @@ public static class RecordSessionEventsEndpoint
 
         if (errors.Count > 0)
         {
-            return Results.ValidationProblem(errors, title: "The request is not valid.");
+            return Problems.Invalid(errors).ToResult();
         }
 
         if (foreign)

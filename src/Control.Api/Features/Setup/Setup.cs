@@ -18,20 +18,16 @@ public static class SetupEndpoint
 {
     public sealed class Validator : AbstractValidator<SetupRequest>
     {
-        public Validator()
+        public Validator(Passwords passwords)
         {
             RuleFor(x => x.BootstrapToken).NotEmpty().WithMessage("The bootstrap token is required (see the API's data folder).");
             RuleFor(x => x.Slug).OrganizationSlug();
             RuleFor(x => x.Name).NotEmpty().MaximumLength(100).WithMessage("An organization name of at most 100 characters is required.");
             RuleFor(x => x.OwnerUsername).Username();
             RuleFor(x => x.OwnerPassword).Password();
+            RuleFor(x => x.OwnerPassword).StrongPassword(passwords, x => [x.OwnerUsername, x.Slug, x.Name]);
         }
     }
-
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(SetupRequest request, Passwords passwords) =>
-        Problems.Validate(Rules, request, ("ownerPassword", passwords.Check(request?.OwnerPassword, request?.OwnerUsername, request?.Slug, request?.Name)));
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]

@@ -1,9 +1,11 @@
 using Control.Api.Auth;
+using Control.Api.Features.Operators;
 using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -22,21 +24,17 @@ public static class ConfirmTwoFactorEndpoint
         public Validator() => RuleFor(x => x.Code).TotpCode();
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(TwoFactorCodeRequest request) => Problems.Validate(Rules, request);
-
     // Rate-limited like sign-in, and a wrong code counts towards the lockout: a stolen token must not become a code oracle.
     [Authorize(Policy = Policies.AnyOperator)]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/confirm")]
-    public static async Task<IResult> Post(
-        TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
-        CancellationToken cancellation)
+    [AuditReason("two-factor enrolment confirmed")]
+    public static IResult Post(
+        TwoFactorCodeRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, SecretProtector protector,
+        TimeProvider clock, HttpContext http)
     {
         var operatorId = http.User.OperatorId();
         var now = clock.GetUtcNow();
-        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var pending = account.TwoFactor.PendingProtectedSecret is { } p ? protector.Unprotect(p, TwoFactorSecrets.Purpose(operatorId)) : [];
         var codes = NewRecoveryCodes();
@@ -46,8 +44,6 @@ public static class ConfirmTwoFactorEndpoint
         {
             return TwoFactorAttempts.Refused(session, stream, refusal, now, http);
         }
-
-        session.RecordAs(http.User.Actor(), request.Reason ?? "two-factor enrolment confirmed", http);
         stream.AppendMany(decision.Events.ToArray());
         return Results.Ok(new RecoveryCodesResponse(codes));
     }

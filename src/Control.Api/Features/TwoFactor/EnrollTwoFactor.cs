@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using Control.Api.Auth;
+using Control.Api.Features.Operators;
 using Control.Api.Hosting;
 using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -16,12 +18,11 @@ public static class EnrollTwoFactorEndpoint
 {
     [Authorize(Policy = Policies.AnyOperator)]
     [WolverinePost("/me/2fa/enroll")]
-    public static async Task<IResult> Post(
-        IDocumentSession session, SecretProtector protector, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http,
-        CancellationToken cancellation)
+    [AuditReason("two-factor enrolment")]
+    public static IResult Post(
+        [SignedInOperatorStream] IEventStream<Operator> stream, SecretProtector protector, IOptions<ControlOptions> options, TimeProvider clock, HttpContext http)
     {
         var operatorId = http.User.OperatorId();
-        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var secret = RandomNumberGenerator.GetBytes(TotpRules.SecretBytes);
         var decision = OperatorDecider.Decide(
@@ -30,8 +31,6 @@ public static class EnrollTwoFactorEndpoint
         {
             return Problems.From(refusal).ToResult();
         }
-
-        session.RecordAs(http.User.Actor(), "two-factor enrolment", http);
         stream.AppendMany(decision.Events.ToArray());
         var uri = TotpRules.ProvisioningUri(secret, account.QualifiedName, options.Value.Issuer);
         return Results.Ok(new TwoFactorEnrollmentResponse(TotpRules.ToBase32(secret), uri, QrCodePng(uri)));

@@ -1,8 +1,10 @@
 using Control.Api.Auth;
+using Control.Api.Features.Operators;
 using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Operators;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,21 +16,18 @@ namespace Control.Api.Features.TwoFactor;
 /// <summary>Replaces all recovery codes (the old ones die), proven with a current TOTP code.</summary>
 public static class RegenerateRecoveryCodesEndpoint
 {
-    private static readonly ConfirmTwoFactorEndpoint.Validator Rules = new();
-
-    public static ProblemDetails Validate(TwoFactorCodeRequest request) => Problems.Validate(Rules, request);
 
     // Rate-limited like sign-in, and a wrong code counts towards the lockout: a stolen token must not become a code oracle.
     [Authorize(Policy = Policies.AnyOperator)]
     [EnableRateLimiting(RateLimits.SignIn)]
     [WolverinePost("/me/2fa/recovery-codes")]
-    public static async Task<IResult> Post(
-        TwoFactorCodeRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
-        CancellationToken cancellation)
+    [AuditReason("recovery codes regenerated")]
+    public static IResult Post(
+        TwoFactorCodeRequest request, [SignedInOperatorStream] IEventStream<Operator> stream, IDocumentSession session, SecretProtector protector,
+        TimeProvider clock, HttpContext http)
     {
         var operatorId = http.User.OperatorId();
         var now = clock.GetUtcNow();
-        var stream = await session.Events.FetchForWriting<Operator>(operatorId, cancellation);
         var account = stream.Aggregate!;
         var secret = account.TwoFactor.ProtectedSecret is { } p ? protector.Unprotect(p, TwoFactorSecrets.Purpose(operatorId)) : [];
         var codes = ConfirmTwoFactorEndpoint.NewRecoveryCodes();
@@ -38,8 +37,6 @@ public static class RegenerateRecoveryCodesEndpoint
         {
             return TwoFactorAttempts.Refused(session, stream, refusal, now, http);
         }
-
-        session.RecordAs(http.User.Actor(), request.Reason ?? "recovery codes regenerated", http);
         stream.AppendMany(decision.Events.ToArray());
         return Results.Ok(new RecoveryCodesResponse(codes));
     }

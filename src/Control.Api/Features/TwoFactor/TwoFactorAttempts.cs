@@ -16,7 +16,8 @@ public static class TwoFactorAttempts
         var source = AuditMetadata.SourceAddress(http);
         if (OperatorDecider.FailedAttempt(stream.Aggregate!, refusal, source, now) is { } failure)
         {
-            session.RecordAs(http.User.Actor(), null, http);
+            // A failed attempt is not what the request gave a reason for.
+            AuditMetadata.WithoutReason(session);
             stream.AppendOne(failure);
         }
 

@@ -35,10 +35,6 @@ public static class IssueViewerCertificateEndpoint
         }
     }
 
-    private static readonly Validator Rules = new();
-
-    public static ProblemDetails Validate(ViewerCertificateRequest request) => Problems.Validate(Rules, request);
-
     // Rate-limited like sign-in: each certificate is a signature with the CA's key and an event.
     [Authorize(Policy = Policies.AnyOperator)]
     [EnableRateLimiting(RateLimits.SignIn)]

@@ -3,6 +3,7 @@
 // version that was read, so a change made meanwhile by someone else is refused (409) instead of overwritten.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, segment } from "../api";
+import type { ClientAction } from "../clientActions";
 import { ChangeReason, Field, Loading, ProblemMessage, time, useAction } from "../components";
 import { RevealOnce } from "../reveal";
 import { href } from "../router";
@@ -14,7 +15,8 @@ import { ClientTwoFactor, History, Permissions, RememberTokens, RemoveClient, Ta
 export interface Changes {
   busy: boolean;
   /** Applies one change (POST /clients/{id}/{action}); resolves to the response, or undefined when the API refused it. */
-  run: (action: string, fields: Record<string, unknown>, success: string) => Promise<ClientChangeResponse | undefined>;
+  // A change named in the contract, or a remember-token's revocation (its own endpoint under the client).
+  run: (action: ClientAction | `tokens/${string}/revoke`, fields: Record<string, unknown>, success: string) => Promise<ClientChangeResponse | undefined>;
 }
 
 export function ClientDetail(props: { session: PortalSession; client: string }) {

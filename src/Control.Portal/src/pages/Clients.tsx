@@ -2,6 +2,7 @@
 // version each client enforces against the latest, and when it was last seen.
 import { useEffect, useState } from "preact/hooks";
 import { get, post } from "../api";
+import type { ClientAction } from "../clientActions";
 import { Field, Loading, Notice, ProblemMessage, fieldErrors, time, useAction } from "../components";
 import { href, type Route } from "../router";
 import { can, type PortalSession } from "../session";
@@ -83,7 +84,7 @@ export function Clients(props: { route: Route; session: PortalSession }) {
 }
 
 // The API's bulk actions; a password rotation generates a different password per client and reveals each once.
-const bulkActions: { action: string; label: string; entry?: boolean }[] = [
+const bulkActions: { action: ClientAction; label: string; entry?: boolean }[] = [
   { action: "acl-enable", label: "Switch the ACL on" },
   { action: "acl-disable", label: "Switch the ACL off" },
   { action: "acl-add", label: "Add an ACL entry", entry: true },
@@ -127,7 +128,7 @@ function BulkChange(props: { tag: string; clients: ClientSummary[] | undefined; 
       <div class="filters">
         <div class="field">
           <label for="bulk-action">Change</label>
-          <select id="bulk-action" value={action} onChange={(e) => setAction((e.currentTarget as HTMLSelectElement).value)}>
+          <select id="bulk-action" value={action} onChange={(e) => setAction((e.currentTarget as HTMLSelectElement).value as ClientAction)}>
             {bulkActions.map((a) => <option key={a.action} value={a.action}>{a.label}</option>)}
           </select>
         </div>

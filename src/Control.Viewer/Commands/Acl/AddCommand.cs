@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Infrastructure;
@@ -23,7 +24,7 @@ internal static class AddCommand
             var text = new ClientChangeText(name => $"Added {value} to the ACL of {name}", name => $"{value} is already in the ACL of {name}");
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
             return await options.RunAsync(
-                context, api, parse, "acl-add", options.Request(parse) with { Entry = value, AllowEveryone = parse.GetValue(allowEveryone) }, text,
+                context, api, parse, ClientActions.AddAclEntry, options.Request(parse) with { Entry = value, AllowEveryone = parse.GetValue(allowEveryone) }, text,
                 cancellation, AclCommands.Fields);
         });
         return command;

@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Infrastructure;
@@ -18,7 +19,7 @@ internal static class EnableCommand
         command.SetAction(async (parse, cancellation) =>
         {
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            return await options.RunAsync(context, api, parse, "acl-enable", options.Request(parse), Text, cancellation);
+            return await options.RunAsync(context, api, parse, ClientActions.EnableAcl, options.Request(parse), Text, cancellation);
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Infrastructure;
@@ -18,7 +19,7 @@ internal static class RemoveCommand
             var text = new ClientChangeText(name => $"Removed {value} from the ACL of {name}", name => $"{value} is not in the ACL of {name}");
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
             return await options.RunAsync(
-                context, api, parse, "acl-remove", options.Request(parse) with { Entry = value }, text, cancellation, AclCommands.Fields);
+                context, api, parse, ClientActions.RemoveAclEntry, options.Request(parse) with { Entry = value }, text, cancellation, AclCommands.Fields);
         });
         return command;
     }

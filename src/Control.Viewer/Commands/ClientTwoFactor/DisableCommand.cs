@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Infrastructure;
@@ -19,7 +20,7 @@ internal static class DisableCommand
         command.SetAction(async (parse, cancellation) =>
         {
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            return await options.RunAsync(context, api, parse, "2fa-disable", options.Request(parse), Text, cancellation);
+            return await options.RunAsync(context, api, parse, ClientActions.DisableTwoFactor, options.Request(parse), Text, cancellation);
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Infrastructure;
 
@@ -42,7 +43,7 @@ internal static class TagCommand
                 name => list.Count == 0 ? $"Removed every tag from {name}" : $"Set the tags of {name} to {shown}",
                 name => list.Count == 0 ? $"{name} has no tags" : $"the tags of {name} are already {shown}");
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            return await options.RunAsync(context, api, parse, "tags", options.Request(parse) with { Tags = list }, text, cancellation, Fields);
+            return await options.RunAsync(context, api, parse, ClientActions.SetTags, options.Request(parse) with { Tags = list }, text, cancellation, Fields);
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Infrastructure;
@@ -41,7 +42,7 @@ internal static class LoginsCommand
                 name => $"the logins of {name} are already {shown}");
             var request = options.Request(parse) with { Logins = names, AllowRoot = parse.GetValue(allowRoot) };
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            return await options.RunAsync(context, api, parse, "logins", request, text, cancellation, Fields);
+            return await options.RunAsync(context, api, parse, ClientActions.SetSessionLogins, request, text, cancellation, Fields);
         });
         return command;
     }

@@ -36,7 +36,7 @@ internal static class SetCommand
                 name => $"the permissions of {name} are already {shown}");
             var request = options.Request(parse) with { Exec = permissions.Exec, Shell = permissions.Shell, FileTransfer = permissions.FileTransfer };
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
-            return await options.RunAsync(context, api, parse, "permissions", request, text, cancellation, Fields);
+            return await options.RunAsync(context, api, parse, ClientActions.SetSessionPermissions, request, text, cancellation, Fields);
         });
         return command;
     }

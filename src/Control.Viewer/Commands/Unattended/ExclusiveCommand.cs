@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Infrastructure;
@@ -32,7 +33,7 @@ internal static class ExclusiveCommand
                 name => $"exclusive unattended access to {name} is already {state}");
             using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
             return await options.RunAsync(
-                context, api, parse, "unattended-exclusive", options.Request(parse) with { Exclusive = exclusive }, text, cancellation, Fields);
+                context, api, parse, ClientActions.SetExclusiveUnattendedAccess, options.Request(parse) with { Exclusive = exclusive }, text, cancellation, Fields);
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using Control.Domain.Contracts;
 using System.CommandLine;
 using Control.Viewer.Commands.Clients;
 using Control.Viewer.Infrastructure;
@@ -41,7 +42,7 @@ internal static class RotatePasswordCommand
                 request = request with { Password = Prompt.NewPassword(context, $"New unattended password for {parse.GetValue(options.Client)!.Trim()}: ") };
             }
 
-            return await options.RunAsync(context, api, parse, "unattended-password", request, Text, cancellation, Fields);
+            return await options.RunAsync(context, api, parse, ClientActions.SetUnattendedPassword, request, Text, cancellation, Fields);
         });
         return command;
     }

@@ -1,9 +1,11 @@
 using Control.Api.Auth;
 using Control.Api.Features.PolicyDelivery;
 using Control.Api.Hosting;
+using Control.Api.Infrastructure;
 using Control.Domain.Contracts;
 using Control.Domain.Organizations;
 using Control.Domain.Security;
+using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -19,29 +21,30 @@ namespace Control.Api.Features.Audit.Chain;
 /// </summary>
 public static class VerifyAuditChainEndpoint
 {
+    /// <summary>The query's anchor (both or neither).</summary>
+    public sealed record Anchor(long? AnchorEntry, string? AnchorHash);
+
+    public sealed class Validator : AbstractValidator<Anchor>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.AnchorEntry).GreaterThanOrEqualTo(1).WithMessage("The anchored entry is a positive entry number (the entry of an anchor).");
+            RuleFor(x => x.AnchorEntry).NotNull().When(x => x.AnchorHash is not null).WithMessage("Give both anchorEntry and anchorHash, or neither.");
+            RuleFor(x => x.AnchorHash).NotNull().When(x => x.AnchorEntry is not null).WithMessage("Give both anchorEntry and anchorHash, or neither.");
+            RuleFor(x => x.AnchorHash).Must(AuditAnchorSignature.IsHash!).When(x => x.AnchorHash is not null && x.AnchorEntry is not null)
+                .WithMessage("The anchored hash is 64 lower-case hexadecimal digits (the hash of an anchor).");
+        }
+    }
+
     [Authorize(Policy = Policies.ReadAudit)]
     [WolverineGet("/audit/verify")]
     public static async Task<IResult> Get(
         HttpContext http, AuditChainVerifier verifier, CancellationToken cancellation, long? anchorEntry = null, string? anchorHash = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (anchorEntry is < 1)
+        var anchor = new Anchor(anchorEntry, anchorHash);
+        if (await RequestValidation.Run(http.RequestServices, anchor, cancellation) is var problem && !ReferenceEquals(problem, WolverineContinue.NoProblems))
         {
-            errors["anchorEntry"] = ["The anchored entry is a positive entry number (the entry of an anchor)."];
-        }
-
-        if ((anchorEntry is null) != (anchorHash is null))
-        {
-            errors[anchorEntry is null ? "anchorEntry" : "anchorHash"] = ["Give both anchorEntry and anchorHash, or neither."];
-        }
-        else if (anchorHash is not null && !AuditAnchorSignature.IsHash(anchorHash))
-        {
-            errors["anchorHash"] = ["The anchored hash is 64 lower-case hexadecimal digits (the hash of an anchor)."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors, title: "The request is not valid.");
+            return problem.ToResult();
         }
 
         var hash = anchorHash is null ? null : Convert.FromHexString(anchorHash);

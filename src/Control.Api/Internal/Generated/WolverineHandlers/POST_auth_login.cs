@@ -2,6 +2,7 @@
 #pragma warning disable
 using Control.Api.Auth;
 using Control.Api.Infrastructure;
+using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Routing;
 using System;
@@ -18,29 +19,30 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Control.Api.Auth.TokenService _tokenService;
         private readonly Control.Api.Infrastructure.Passwords _passwords;
         private readonly Control.Api.Infrastructure.SecretProtector _secretProtector;
+        private readonly FluentValidation.IValidator<Control.Domain.Contracts.LoginRequest> _validatorOfLoginRequest;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_auth_login(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Auth.TokenService tokenService, Control.Api.Infrastructure.Passwords passwords, Control.Api.Infrastructure.SecretProtector secretProtector, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_auth_login(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Auth.TokenService tokenService, Control.Api.Infrastructure.Passwords passwords, Control.Api.Infrastructure.SecretProtector secretProtector, FluentValidation.IValidator<Control.Domain.Contracts.LoginRequest> validatorOfLoginRequest, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _tokenService = tokenService;
             _passwords = passwords;
             _secretProtector = secretProtector;
+            _validatorOfLoginRequest = validatorOfLoginRequest;
             _documentStore = documentStore;
             _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // Tenant Id detection
-            // 1. Tenant Id is value of claim 'org'
-            var tenantId = await TryDetectTenantId(httpContext);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Auth.LoginEndpoint").SetTag("http.route", "/auth/login").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
             var (request, jsonContinue) = await ReadJsonAsync<Control.Domain.Contracts.LoginRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-            var problemDetails1 = Control.Api.Features.Auth.LoginEndpoint.Validate(request);
+            
+            // The request's FluentValidation validator
+            var problemDetails1 = await Control.Api.Infrastructure.RequestValidation.Run<Control.Domain.Contracts.LoginRequest>(_validatorOfLoginRequest, request, httpContext.RequestAborted).ConfigureAwait(false);
+
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -48,6 +50,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Tenant Id detection
+            // 1. Tenant Id is value of claim 'org'
+            var tenantId = await TryDetectTenantId(httpContext);
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Auth.LoginEndpoint").SetTag("http.route", "/auth/login").SetTag("http.request.method", "POST");
             
             // The actual HTTP request handler execution
             var result = await Control.Api.Features.Auth.LoginEndpoint.Post(request, _documentStore, _passwords, _secretProtector, _tokenService, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);

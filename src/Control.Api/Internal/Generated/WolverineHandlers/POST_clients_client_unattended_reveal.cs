@@ -50,6 +50,10 @@ namespace Internal.Generated.WolverineHandlers
             var (request, jsonContinue) = await ReadJsonAsync<Control.Domain.Contracts.ReasonRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
+            // Who, why and the correlation id of every event appended
+            Control.Api.Infrastructure.AuditMetadata.RecordRequest<Control.Domain.Contracts.ReasonRequest>(documentSession, httpContext, request);
+
+            
             // The actual HTTP request handler execution
             var result = await Control.Api.Features.Offboardings.RevealSealedSecretEndpoints.Unattended(client, request, documentSession, _secretProtector, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 

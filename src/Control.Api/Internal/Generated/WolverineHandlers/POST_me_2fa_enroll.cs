@@ -43,8 +43,16 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.TwoFactor.EnrollTwoFactorEndpoint").SetTag("http.route", "/me/2fa/enroll").SetTag("http.request.method", "POST");
             
+            // Load the stream for writing
+            var eventStreamOfOperator = await Control.Api.Features.Operators.SignedInOperatorStream.Load(documentSession, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+
+            
+            // Who, why and the correlation id of every event appended
+            Control.Api.Infrastructure.AuditMetadata.RecordSignedIn(documentSession, httpContext, "two-factor enrolment");
+
+            
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.TwoFactor.EnrollTwoFactorEndpoint.Post(documentSession, _secretProtector, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = Control.Api.Features.TwoFactor.EnrollTwoFactorEndpoint.Post(eventStreamOfOperator, _secretProtector, _optionsOfControlOptions, _timeProvider, httpContext);
 
             
             // Save all pending changes to this Marten session

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Control.Api.Auth;
 using Control.Api.Infrastructure;
+using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
@@ -19,16 +20,18 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Control.Api.Auth.PortalSessions _portalSessions;
         private readonly Control.Api.Infrastructure.Passwords _passwords;
         private readonly Control.Api.Infrastructure.SecretProtector _secretProtector;
+        private readonly FluentValidation.IValidator<Control.Domain.Contracts.LoginRequest> _validatorOfLoginRequest;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> _optionsOfControlOptions;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_portal_session(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Auth.PortalSessions portalSessions, Control.Api.Infrastructure.Passwords passwords, Control.Api.Infrastructure.SecretProtector secretProtector, Marten.IDocumentStore documentStore, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_portal_session(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Auth.PortalSessions portalSessions, Control.Api.Infrastructure.Passwords passwords, Control.Api.Infrastructure.SecretProtector secretProtector, FluentValidation.IValidator<Control.Domain.Contracts.LoginRequest> validatorOfLoginRequest, Marten.IDocumentStore documentStore, Microsoft.Extensions.Options.IOptions<Control.Api.Hosting.ControlOptions> optionsOfControlOptions, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _portalSessions = portalSessions;
             _passwords = passwords;
             _secretProtector = secretProtector;
+            _validatorOfLoginRequest = validatorOfLoginRequest;
             _documentStore = documentStore;
             _optionsOfControlOptions = optionsOfControlOptions;
             _timeProvider = timeProvider;
@@ -36,14 +39,13 @@ namespace Internal.Generated.WolverineHandlers
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // Tenant Id detection
-            // 1. Tenant Id is value of claim 'org'
-            var tenantId = await TryDetectTenantId(httpContext);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Portal.StartPortalSessionEndpoint").SetTag("http.route", "/portal/session").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
             var (request, jsonContinue) = await ReadJsonAsync<Control.Domain.Contracts.LoginRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-            var problemDetails1 = Control.Api.Features.Portal.StartPortalSessionEndpoint.Validate(request);
+            
+            // The request's FluentValidation validator
+            var problemDetails1 = await Control.Api.Infrastructure.RequestValidation.Run<Control.Domain.Contracts.LoginRequest>(_validatorOfLoginRequest, request, httpContext.RequestAborted).ConfigureAwait(false);
+
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -51,6 +53,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Tenant Id detection
+            // 1. Tenant Id is value of claim 'org'
+            var tenantId = await TryDetectTenantId(httpContext);
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Portal.StartPortalSessionEndpoint").SetTag("http.route", "/portal/session").SetTag("http.request.method", "POST");
             
             // The actual HTTP request handler execution
             var result = await Control.Api.Features.Portal.StartPortalSessionEndpoint.Post(request, _documentStore, _passwords, _secretProtector, _portalSessions, _optionsOfControlOptions, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);

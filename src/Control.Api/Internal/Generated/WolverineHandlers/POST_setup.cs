@@ -2,7 +2,7 @@
 #pragma warning disable
 using Control.Api.Features.Organizations;
 using Control.Api.Features.Setup;
-using Control.Api.Infrastructure;
+using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Routing;
 using System;
@@ -18,30 +18,29 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Control.Api.Features.Organizations.OrganizationFounding _organizationFounding;
         private readonly Control.Api.Features.Setup.BootstrapToken _bootstrapToken;
-        private readonly Control.Api.Infrastructure.Passwords _passwords;
+        private readonly FluentValidation.IValidator<Control.Domain.Contracts.SetupRequest> _validatorOfSetupRequest;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_setup(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Organizations.OrganizationFounding organizationFounding, Control.Api.Features.Setup.BootstrapToken bootstrapToken, Control.Api.Infrastructure.Passwords passwords, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_setup(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Control.Api.Features.Organizations.OrganizationFounding organizationFounding, Control.Api.Features.Setup.BootstrapToken bootstrapToken, FluentValidation.IValidator<Control.Domain.Contracts.SetupRequest> validatorOfSetupRequest, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _organizationFounding = organizationFounding;
             _bootstrapToken = bootstrapToken;
-            _passwords = passwords;
+            _validatorOfSetupRequest = validatorOfSetupRequest;
             _documentStore = documentStore;
             _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // Tenant Id detection
-            // 1. Tenant Id is value of claim 'org'
-            var tenantId = await TryDetectTenantId(httpContext);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Setup.SetupEndpoint").SetTag("http.route", "/setup").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
             var (request, jsonContinue) = await ReadJsonAsync<Control.Domain.Contracts.SetupRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-            var problemDetails1 = Control.Api.Features.Setup.SetupEndpoint.Validate(request, _passwords);
+            
+            // The request's FluentValidation validator
+            var problemDetails1 = await Control.Api.Infrastructure.RequestValidation.Run<Control.Domain.Contracts.SetupRequest>(_validatorOfSetupRequest, request, httpContext.RequestAborted).ConfigureAwait(false);
+
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -49,6 +48,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Tenant Id detection
+            // 1. Tenant Id is value of claim 'org'
+            var tenantId = await TryDetectTenantId(httpContext);
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Setup.SetupEndpoint").SetTag("http.route", "/setup").SetTag("http.request.method", "POST");
             
             // The actual HTTP request handler execution
             var result = await Control.Api.Features.Setup.SetupEndpoint.Post(request, _documentStore, _organizationFounding, _bootstrapToken, _timeProvider, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
