@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Control.Domain.Contracts;
 using Control.Viewer.Infrastructure;
 
@@ -57,4 +58,34 @@ internal sealed class OperatorActionOptions
     }
 
     public OperatorActionRequest Request(ParseResult parse) => new(parse.GetValue(Reason), parse.GetValue(ExpectedVersion));
+
+    /// <summary>
+    /// An admin verb on one operator that answers the operator's new status: <c>control operators VERB USERNAME --reason</c>
+    /// posting to <c>/operators/{id}/VERB</c>; <paramref name="done"/> phrases a change from the operator's qualified name and new state.
+    /// </summary>
+    public static Command Verb(CliContext context, GlobalOptions globals, string verb, string description, string reasonVerb, Func<string, string, string> done)
+    {
+        var options = new OperatorActionOptions(reasonVerb);
+        var command = options.AddTo(new Command(verb, description));
+        command.SetAction(async (parse, cancellation) =>
+        {
+            using var api = SignedInApi.Open(context, parse.GetValue(globals.Server));
+            var target = await OperatorLookup.ResolveAsync(api, parse.GetValue(options.Operator)!, cancellation);
+            var response = await api.PostAsync<OperatorActionResponse>(
+                $"operators/{target.Id}/{verb}", options.Request(parse), cancellation, Fields);
+            if (parse.GetValue(options.Json))
+            {
+                Output.WriteJson(context.Out, response);
+                return Cli.Success;
+            }
+
+            var name = $"{target.Username}@{api.Credentials.Organization}";
+            var state = $"status {response.Status}, version {response.Version.ToString(CultureInfo.InvariantCulture)}";
+            await context.Out.WriteLineAsync(response.Changed
+                ? done(name, state)
+                : $"Nothing changed: {name} is already {response.Status} (version {response.Version.ToString(CultureInfo.InvariantCulture)}).");
+            return Cli.Success;
+        });
+        return command;
+    }
 }
