@@ -17,8 +17,8 @@ public enum OffboardingMode
 
 /// <summary>HR asked for it; <paramref name="EffectiveAt"/> schedules it (null: at once).</summary>
 /// <param name="StarterRole">
-/// The requester's role then: every account change of the offboarding is decided with it (null in an offboarding recorded
-/// before it was: such an offboarding changes no operator account).
+/// The requester's role then: every account change of the offboarding is decided with it (null: no role, so the offboarding
+/// changes no operator account).
 /// </param>
 public sealed record OffboardingRequested(
     Guid OffboardingId, Guid PersonId, string PersonName, OffboardingMode Mode, string Reason, DateTimeOffset? EffectiveAt,

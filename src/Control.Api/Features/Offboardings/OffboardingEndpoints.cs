@@ -90,7 +90,7 @@ public static class StartOffboardingEndpoint
         var approval = await OffboardingApprovals.Request(session, offboarding, person.Aggregate!, now, cancellation);
         session.Events.StartStream<Offboarding>(id, [requested, .. approval.Events]);
         offboarding = approval.Events.Aggregate(offboarding, (o, e) => Offboarding.Evolve(o, e)!);
-        session.Store(new OffboardingSaga { Id = id, Status = Offboarding.StatusName(offboarding.Status) });
+        session.Store(new OffboardingSaga { Id = id });
         // Also while it awaits approval: the step finds it waiting and does nothing; the approval sends the step again.
         await bus.PublishAsync(new RunOffboardingStep(id, 1), new DeliveryOptions { TenantId = session.TenantId, ScheduledTime = effectiveAt });
 
@@ -117,21 +117,21 @@ public static class CancelOffboardingEndpoint
             return Problems.NotFound("offboarding").ToResult();
         }
 
-        if (offboarding.Status is not (OffboardingStatus.Scheduled or OffboardingStatus.AwaitingApproval))
-        {
-            return Problems.From(new Domain.Common.Refusal(Domain.Common.RefusalKind.Conflict, "offboarding.not_scheduled",
-                $"The offboarding is {Offboarding.StatusName(offboarding.Status)}; only a scheduled one (or one awaiting approval) can be cancelled.")).ToResult();
-        }
-
         var actor = http.User.Actor();
         var now = clock.GetUtcNow();
+        var decision = OffboardingDecider.Cancel(offboarding, actor, now);
+        if (decision.Refusal is { } refusal)
+        {
+            return Problems.From(refusal).ToResult();
+        }
+
         session.RecordAs(actor, request.Reason, http);
         session.CorrelationId = id.ToString();
-        stream.AppendOne(new OffboardingCancelled(id, actor, now));
+        stream.AppendMany(decision.Events.ToArray());
         var person = await session.Events.FetchForWriting<Person>(offboarding.PersonId, cancellation);
         person.AppendMany(PersonDecider.Decide(new Domain.People.CancelOffboarding(id), person.Aggregate!, actor, now).Events.ToArray());
-        var cancelled = Offboarding.Evolve(offboarding, new OffboardingCancelled(id, actor, now))!;
-        cancelled.Version = offboarding.Version + 1;
+        var cancelled = decision.Events.Aggregate(offboarding, (o, e) => Offboarding.Evolve(o, e)!);
+        cancelled.Version = offboarding.Version + decision.Events.Count;
         return Results.Ok(OffboardingViews.Response(cancelled, []));
     }
 }

@@ -20,12 +20,8 @@ namespace Control.Api.Features.Offboardings;
 /// </summary>
 public sealed class OffboardingSaga : Saga
 {
+    /// <summary>The offboarding's id: everything else about it (its status, its next step) is its stream's.</summary>
     public Guid Id { get; set; }
-
-    /// <summary>The next step to run (8 = commit and wait for receipts; 9 = waiting).</summary>
-    public int NextStep { get; set; } = 1;
-
-    public string Status { get; set; } = "scheduled";
 
     public async Task<object?> Handle(
         RunOffboardingStep message, IDocumentSession session, OffboardingStepRunner runner, TimeProvider clock, ILogger<OffboardingSaga> logger,
@@ -38,27 +34,22 @@ public sealed class OffboardingSaga : Saga
 
         var stream = await session.Events.FetchForWriting<Offboarding>(Id, cancellation);
         var offboarding = stream.Aggregate;
-        if (offboarding is null || offboarding.Status == OffboardingStatus.Cancelled)
+        switch (OffboardingDecider.Admit(offboarding, message.Step))
         {
-            MarkCompleted();
-            return null;
-        }
-
-        if (offboarding.Status == OffboardingStatus.AwaitingApproval)
-        {
-            logger.LogInformation("Offboarding {Id}: waits for a second owner's approval; step {Step} not run", Id, message.Step);
-            return null;
-        }
-
-        if (message.Step != offboarding.NextStep || message.Step > OffboardingSteps.Count + 1)
-        {
-            logger.LogInformation("Offboarding {Id}: step {Step} already done, ignored (a redelivery)", Id, message.Step);
-            return null;
+            case StepAdmission.Ended:
+                MarkCompleted();
+                return null;
+            case StepAdmission.AwaitingApproval:
+                logger.LogInformation("Offboarding {Id}: waits for a second owner's approval; step {Step} not run", Id, message.Step);
+                return null;
+            case StepAdmission.AlreadyDone:
+                logger.LogInformation("Offboarding {Id}: step {Step} already done, ignored (a redelivery)", Id, message.Step);
+                return null;
         }
 
         var now = clock.GetUtcNow();
-        OffboardingStepRunner.RecordAs(session, offboarding);
-        if (offboarding.Status == OffboardingStatus.Scheduled)
+        OffboardingRecording.RecordAs(session, offboarding!);
+        if (offboarding!.Status == OffboardingStatus.Scheduled)
         {
             // A privileged account linked since the request needs the approval too: it waits instead of starting.
             var person = await session.LoadAsync<Person>(offboarding.PersonId, cancellation);
@@ -66,31 +57,27 @@ public sealed class OffboardingSaga : Saga
             if (approval.Events.Count > 0)
             {
                 stream.AppendMany(approval.Events.ToArray());
-                Status = "awaiting-approval";
                 return null;
             }
 
             stream.AppendOne(new OffboardingStarted(Id, now));
-            Status = "running";
         }
 
         if (message.Step <= OffboardingSteps.Count)
         {
             if (!await runner.Run(
-                    session, offboarding, message.Step, now, Math.Max(1, options.Value.OffboardingBatchSize), Math.Max(1, options.Value.OffboardingParallelBatches), cancellation))
+                    session, offboarding, (OffboardingStep)message.Step, now, Math.Max(1, options.Value.OffboardingBatchSize), Math.Max(1, options.Value.OffboardingParallelBatches),
+                    cancellation))
             {
                 logger.LogInformation("Offboarding {Id}: a batch of step {Step} committed", Id, message.Step);
                 return new RunOffboardingStep(Id, message.Step);
             }
 
-            NextStep = message.Step + 1;
             logger.LogInformation("Offboarding {Id}: step {Step} committed", Id, message.Step);
-            return new RunOffboardingStep(Id, NextStep);
+            return new RunOffboardingStep(Id, message.Step + 1);
         }
 
         await CommitChanges(session, offboarding, now, cancellation);
-        NextStep = OffboardingSteps.Count + 2;
-        Status = "awaiting-receipts";
         return null;
     }
 
@@ -100,46 +87,21 @@ public sealed class OffboardingSaga : Saga
     /// </summary>
     private async Task CommitChanges(IDocumentSession session, Offboarding offboarding, DateTimeOffset now, CancellationToken cancellation)
     {
-        // An ACL step committed by an earlier version of Control left the record open: close it here (nothing to do otherwise).
-        var person = await session.Events.FetchForWriting<Person>(offboarding.PersonId, cancellation);
-        person.AppendMany(PersonDecider.Decide(new CompleteOffboarding(Id, []), person.Aggregate!, OffboardingStepRunner.Actor, now).Events.ToArray());
-
         var organization = await session.Query<Organization>().SingleAsync(cancellation);
-        var changed = offboarding.Steps.SelectMany(s => s.Changes).ToList();
-        var everyone = changed.Any(c => c.TargetKind == "organization" && c.Event is nameof(ViewerCertificatesRevoked) or nameof(OrganizationAclEntryRemoved));
-        var touched = changed.Where(c => c.TargetKind == "client").Select(c => c.TargetId).ToHashSet();
+        var reach = OffboardingReach.Of(offboarding);
         // Only what a receipt needs of each client, selected in SQL: at 10,000 clients, whole documents cost seconds.
-        List<(Guid Id, string Name, long PolicyRevision)> clients = everyone
+        List<(Guid Id, string Name, long PolicyRevision)> clients = reach.EveryClient
             ? [.. (await session.Query<Client>().Where(c => c.Status == ClientStatus.Active)
                     .Select(c => new { c.Id, c.Alias, c.Number, c.PolicyRevision }).ToListAsync(cancellation))
                 .Select(c => (c.Id, c.Alias ?? c.Number.ToString(CultureInfo.InvariantCulture), c.PolicyRevision))]
             : [];
-        var extra = touched.Except(clients.Select(c => c.Id)).ToList();
+        var extra = reach.ChangedClients.Except(clients.Select(c => c.Id)).ToList();
         if (extra.Count > 0)
         {
             clients.AddRange((await session.LoadManyAsync<Client>(cancellation, extra)).Select(c => (c.Id, c.Alias ?? c.NumberText, c.PolicyRevision)));
         }
 
         var deadline = now + offboarding.ReceiptDeadline;
-        // When each client's change was made: the last step (or batch of one) that changed it, or the last one that changed
-        // every client.
-        var changedAt = new Dictionary<Guid, DateTimeOffset>();
-        DateTimeOffset? everyoneAt = null;
-        foreach (var step in offboarding.Steps.Where(s => s.CompletedAt is not null))
-        {
-            foreach (var change in step.Changes)
-            {
-                if (change.TargetKind == "organization")
-                {
-                    everyoneAt = change.At ?? step.CompletedAt;
-                }
-                else if (change.TargetKind == "client")
-                {
-                    changedAt[change.TargetId] = change.At ?? step.CompletedAt!.Value;
-                }
-            }
-        }
-
         // Receipts that are in already (an agent can acknowledge before this bookkeeping commits) count at once.
         var presence = (await session.LoadManyAsync<ClientPresence>(cancellation, clients.Select(c => c.Id))).ToDictionary(p => p.Id);
         var received = new List<DateTimeOffset?>();
@@ -155,7 +117,7 @@ public sealed class OffboardingSaga : Saga
                 ClientId = client.Id,
                 Client = client.Name,
                 ExpectedVersion = client.PolicyRevision + organization.PolicyRevision,
-                ChangedAt = Later(changedAt.TryGetValue(client.Id, out var at) ? at : null, everyoneAt) ?? now,
+                ChangedAt = reach.ChangedAt(client.Id) ?? now,
             };
             if (ReceiptWatcher.Matches(receipt, presence.GetValueOrDefault(client.Id)))
             {
@@ -176,12 +138,9 @@ public sealed class OffboardingSaga : Saga
         {
             // Nothing to wait for: no agent had to change, or every one has acknowledged already.
             session.Events.Append(Id, new OffboardingCompleted(Id, received.Count, 0, received.Max(), now));
-            Status = "completed";
             MarkCompleted();
         }
     }
-
-    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     /// <summary>What the receipt watcher saw: all in (done), or the deadline passed (completed with pending, still watched).</summary>
     public async Task<object?> Handle(OffboardingReceiptsChecked message, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
@@ -192,17 +151,8 @@ public sealed class OffboardingSaga : Saga
         var pending = receipts.Count(r => r.ReceivedAt is null);
         var last = receipts.Where(r => r.ReceivedAt is not null).Select(r => r.ReceivedAt).Max();
         var now = clock.GetUtcNow();
-        OffboardingStepRunner.RecordAs(session, offboarding);
-        if (offboarding.Status == OffboardingStatus.AwaitingReceipts && (pending == 0 || now >= offboarding.ReceiptsDueBy))
-        {
-            stream.AppendOne(new OffboardingCompleted(Id, receipts.Count - pending, pending, last, now));
-            Status = pending == 0 ? "completed" : "completed-with-pending";
-        }
-        else if (offboarding.Status == OffboardingStatus.CompletedWithPending && pending == 0)
-        {
-            stream.AppendOne(new OffboardingPendingResolved(Id, last ?? now, now));
-            Status = "completed";
-        }
+        OffboardingRecording.RecordAs(session, offboarding);
+        stream.AppendMany([.. OffboardingDecider.ReceiptsChecked(offboarding, receipts.Count - pending, pending, last, now).Events]);
 
         if (pending == 0 && offboarding.Status is OffboardingStatus.AwaitingReceipts or OffboardingStatus.CompletedWithPending or OffboardingStatus.Completed)
         {
