@@ -106,55 +106,6 @@ internal sealed partial class AgentSession(SslStream transport, string viewerAli
     /// <summary>Makes a session fact durable (on disk, fsync'd) before the agent acts on it.</summary>
     private void Audit(SessionEvent sessionEvent) => services.Audit.Record(sessionEvent);
 
-    /// <summary>Ends the session now (from another thread): the viewer is told why, the running process is killed.</summary>
-    public void End(string reason)
-    {
-        if (Interlocked.CompareExchange(ref _endReason, reason, null) is null)
-        {
-            KillProcess();
-            // Tell the viewer before cancelling: cancelling a pending WebSocket receive aborts the connection, and the
-            // reason would be lost with it. The send is bounded (2 s), and this must not block the policy's thread.
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    if (_socket is not null)
-                    {
-                        await TrySendAsync(new SessionEnded(reason));
-                    }
-                }
-                finally
-                {
-                    try
-                    {
-                        _ended.Cancel();
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // The session finished on its own meanwhile: nothing left to end.
-                    }
-                }
-            }, CancellationToken.None);
-        }
-    }
-
-    public void Recheck(ClientPolicy policy)
-    {
-        if (_grant is { } grant)
-        {
-            SessionChannel[] open;
-            lock (_open)
-            {
-                open = [.. _open];
-            }
-
-            if (SessionAdmission.Recheck(policy, grant, open) is { } reason)
-            {
-                End(reason);
-            }
-        }
-    }
-
     /// <summary>
     /// One reader for the whole session: control messages open channels, data goes to the open shell. A shell runs
     /// beside this loop (its output pump sends <see cref="ProcessExited"/> when it ends), so keystrokes and resizes keep

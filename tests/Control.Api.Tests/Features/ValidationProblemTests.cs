@@ -43,6 +43,7 @@ public class ValidationProblemTests(ApiFixture api)
 
         var problem = await result.ReadAsJsonAsync<JsonElement>();
         Assert.Equal("The request is not valid.", problem.GetProperty("title").GetString());
+        Assert.Equal("https://control.invalid/problems/validation", problem.GetProperty("type").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), $"{what}: no error for '{field}' in {problem}");
         Assert.Contains(messages.EnumerateArray(), m => !string.IsNullOrWhiteSpace(m.GetString()));
         Assert.Equal(before, await AuditedChanges(org));
