@@ -5,6 +5,7 @@ using Control.Agent.Server;
 using Control.Agent.Sessions;
 using Control.Agent.Storage;
 using Control.Domain.Contracts;
+using Control.Domain.Security;
 using Control.Http;
 
 namespace Control.Agent.Policies;
@@ -91,7 +92,7 @@ internal sealed class PolicyFollower(
     {
         // The receipt for the version in force rides on this request; the server has it when the request is answered.
         var receipt = _unacknowledged is { } version && _inForce?.Policy.Version == version
-            ? AgentKey.SignAcknowledgement(agentKey, enrolment.ClientId, _inForce)
+            ? PolicyReceipts.Sign(agentKey, enrolment.ClientId, _inForce)
             : null;
         var answer = await api.GetPolicyAsync(_inForce?.Policy.Version, AgentApi.PolicyWaitSeconds, receipt, stop);
         if (receipt is not null)

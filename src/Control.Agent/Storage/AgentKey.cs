@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Control.Domain.Contracts;
 using Control.Domain.Security;
 
 namespace Control.Agent.Storage;
@@ -68,8 +67,4 @@ internal static class AgentKey
             throw;
         }
     }
-
-    /// <summary>The receipt for the policy in force, bound to both parts' content (see <see cref="PolicyReceipts"/>).</summary>
-    public static PolicyAcknowledgement SignAcknowledgement(ECDsa key, Guid clientId, SignedPolicy enforced) =>
-        PolicyReceipts.Sign(key, clientId, enforced);
 }

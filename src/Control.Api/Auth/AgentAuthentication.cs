@@ -14,7 +14,7 @@ namespace Control.Api.Auth;
 /// policy that it was removed and to acknowledge it (the proof that the removal took effect on the machine), and carries
 /// <see cref="RemovedClaim"/> so that <see cref="Policies.ActiveAgent"/> endpoints (session facts, recordings) refuse it.
 /// </summary>
-public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Features.Agents.PolicyService policies)
+public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Features.PolicyDelivery.PolicySnapshots snapshots)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ControlAgent";
@@ -43,7 +43,7 @@ public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
 
         // The cached snapshot is dropped on every committed change of the client (LISTEN/NOTIFY), so a removal or a
         // re-enrolment takes effect at once without a database read per poll.
-        var client = await policies.Client(parts[0], clientId);
+        var client = await snapshots.Client(parts[0], clientId);
         if (client is null || !Secrets.TokenMatches(credential, client.CredentialHash))
         {
             return AuthenticateResult.Fail("Unknown agent credential.");

@@ -1,7 +1,8 @@
 using Control.Api.Auth;
 using Control.Api.Features.Setup;
 using Control.Api.Infrastructure;
-using Control.Api.Projections;
+using Control.Api.Features.PolicyDelivery;
+using Control.Api.Features.Receipts;
 using Control.Domain.Operators;
 using Control.Domain.Organizations;
 using JasperFx;
@@ -66,23 +67,15 @@ public static class ControlHost
         services.AddSingleton<Features.Organizations.OrganizationFounding>();
         services.AddSingleton<Features.Viewers.ViewerCertificateAuthority>();
         services.AddSingleton<Features.Access.AccessEventLog>();
-        services.AddSingleton<Features.Agents.ServedPolicyParts>();
-        services.AddSingleton<Features.Agents.PolicyService>();
-        services.AddSingleton<Features.Agents.PolicyChangeNotifier>();
-        services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PolicyChangeNotifier>());
-        services.AddSingleton<Features.Agents.ReceiptVerifier>();
-        services.AddSingleton<Features.Agents.PresenceTracker>();
+        services.AddPolicyPipeline();
+        services.AddReceiptPipeline();
         services.AddSingleton<Features.Sessions.NpgsqlRecordings>();
-        services.AddHostedService(sp => sp.GetRequiredService<Features.Agents.PresenceTracker>());
         services.AddSingleton<Features.Clients.GeneratedPasswords>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Clients.GeneratedPasswords>());
         services.AddSingleton<Features.Offboardings.OffboardingStepRunner>();
-        services.AddHostedService<Features.Offboardings.ReceiptWatcher>();
-        services.AddSingleton<Features.Audit.AuditChainVerifier>();
-        services.AddSingleton<Features.Audit.SyslogForwarder>();
+        services.AddSingleton<Features.Audit.Chain.AuditChainVerifier>();
+        services.AddSingleton<Features.Audit.Forwarding.SyslogForwarder>();
 
-        var policyInvalidations = new Features.Agents.PolicyInvalidations();
-        services.AddSingleton(policyInvalidations);
         services.AddNpgsqlDataSource(connectionString);
         var marten = services.AddMarten(opts =>
             {
@@ -104,68 +97,37 @@ public static class ControlHost
                 }
 
                 // A session that opts a type into its identity map (IDocumentSession.UseIdentityMapFor) hands the documents it
-                // loaded to the inline projections of its events, which otherwise read them again from the database: the
-                // offboarding's ACL step loads each batch's clients to decide, then projected them from a second read.
+                // loaded to the inline projections of its events, which otherwise read them again from the database (the
+                // offboarding's ACL step loads each batch's clients to decide, and projecting them would read them again).
                 opts.Events.UseIdentityMapForAggregates = true;
-                opts.Projections.Add<OperatorProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<OrganizationProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<CustomClientProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<PersonProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<OffboardingProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<ExposureProjection>(ProjectionLifecycle.Inline);
-                // Session history pages newest first per organization, per client, per viewer, or only the denied ones, with
-                // (started_at, id) as the cursor: real columns and composite indexes, so that each page is one index range scan.
-                // (A duplicated field always brings its own one-column index; only the composite ones serve the history.)
-                opts.Schema.For<Domain.Sessions.SessionSummary>()
-                    .StartIndexesByTenantId()
-                    .Duplicate(x => x.StartedAt)
-                    .Duplicate(x => x.ClientId)
-                    .Duplicate(x => x.ViewerAlias!)
-                    .Duplicate(x => x.DeniedAt!, configure: i => i.Predicate = "denied_at is not null")
-                    .Index([x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_started")
-                    .Index([x => x.ClientId, x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_client")
-                    .Index([x => x.ViewerAlias!, x => x.StartedAt, x => x.Id], i => i.Name = "ix_session_summary_viewer")
-                    .Index([x => x.StartedAt, x => x.Id], i =>
-                    {
-                        i.Name = "ix_session_summary_denied";
-                        i.Predicate = "denied_at is not null";
-                    });
-                opts.Schema.For<Features.Sessions.ProcessedSessionEvent>();
-                opts.Storage.ExtendedSchemaObjects.Add(Features.Sessions.SessionRecordings.Table(control.DatabaseSchema));
-                opts.Storage.ExtendedSchemaObjects.Add(Features.Audit.SyslogForwarder.Table(control.DatabaseSchema));
-                opts.Schema.For<Domain.CustomClients.CustomClient>().Index(x => x.TokenHash);
-                opts.Schema.For<Features.CustomClients.EnrolmentTicket>().UseOptimisticConcurrency(true);
-                opts.Schema.For<Domain.Clients.Client>().Index(x => x.Number).Index(x => x.Alias!);
-                opts.Schema.For<Features.Agents.ClientNumberRegistration>().SingleTenanted();
-                opts.Schema.For<Features.Clients.ClientPresence>().Index(x => x.EnforcedAt);
-                opts.Schema.For<Features.Agents.AgentEndpoint>();
-                opts.Schema.For<Features.Offboardings.OffboardingReceipt>().Index(x => x.OffboardingId).Index(x => x.ClientId).Index(x => x.Pending);
-                opts.Schema.For<Features.Offboardings.SealedSecret>();
-                opts.Schema.For<Features.Offboardings.OffboardingBatch>().Index(x => x.OffboardingId);
-                opts.Schema.For<Domain.Offboarding.Offboarding>().Index(x => x.RequestedAt);
-                opts.Listeners.Add(new Features.Agents.PolicyChangeSessionListener(policyInvalidations));
-                opts.Schema.For<Operator>().UniqueIndex(UniqueIndexType.Computed, "ux_operator_username", TenancyScope.PerTenant, x => x.Username);
-                opts.Schema.For<OrganizationRegistration>().SingleTenanted();
-                opts.Schema.For<BootstrapState>().SingleTenanted().UseOptimisticConcurrency(true);
-                opts.Schema.For<RefreshSession>().UseOptimisticConcurrency(true);
-                opts.Schema.For<PortalSession>();
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
+
+        // Each feature registers its own documents, indexes and inline projections (applied after the settings above).
+        services.ConfigureMarten(AuthStorage.Configure);
+        services.ConfigureMarten(SetupStorage.Configure);
+        services.ConfigureMarten(Features.Operators.OperatorStorage.Configure);
+        services.ConfigureMarten(Features.Organizations.OrganizationStorage.Configure);
+        services.ConfigureMarten(Features.Clients.ClientStorage.Configure);
+        services.ConfigureMarten(Features.CustomClients.CustomClientStorage.Configure);
+        services.ConfigureMarten(Features.Agents.AgentStorage.Configure);
+        services.ConfigureMarten(Features.Sessions.SessionStorage.Configure);
+        services.ConfigureMarten(Features.People.PeopleStorage.Configure);
+        services.ConfigureMarten(Features.Offboardings.OffboardingStorage.Configure);
+        services.ConfigureMarten(Features.Audit.Forwarding.ForwardingStorage.Configure);
         if (control.Syslog.Enabled)
         {
             // New events reach the syslog forwarder through a subscription of Marten's async daemon (its progress is stored
             // with the messages it publishes); only this needs the daemon, so it runs only when forwarding is on.
             marten.AddAsyncDaemon(control.SingleNode ? DaemonMode.Solo : DaemonMode.HotCold)
-                .SubscribeToEvents(new Features.Audit.AuditForwardingSubscription());
+                .SubscribeToEvents(new Features.Audit.Forwarding.AuditForwardingSubscription());
         }
 
         // After Marten's schema (registered above, so started before): the audit chain's tables and trigger.
-        services.AddHostedService<Features.Audit.AuditChainInstaller>();
+        services.AddHostedService<Features.Audit.Chain.AuditChainInstaller>();
 
         // After Marten's own start-up work (hosted services start in registration order): indexes on its event tables.
         services.AddHostedService<EventTableIndexes>();
@@ -195,8 +157,8 @@ public static class ControlHost
             // Offboarding steps travel on durable local queues (stored in PostgreSQL with the changes that send them), so
             // a killed process's unfinished steps are recovered, by itself when it is the only node, or by another node.
             opts.Policies.UseDurableLocalQueues();
-            opts.PublishMessage<Features.Audit.ForwardAuditEntries>().ToLocalQueue(Features.Audit.ForwardAuditEntriesHandler.Queue);
-            opts.LocalQueue(Features.Audit.ForwardAuditEntriesHandler.Queue).Sequential();
+            opts.PublishMessage<Features.Audit.Forwarding.ForwardAuditEntries>().ToLocalQueue(Features.Audit.Forwarding.ForwardAuditEntriesHandler.Queue);
+            opts.LocalQueue(Features.Audit.Forwarding.ForwardAuditEntriesHandler.Queue).Sequential();
             opts.Durability.Mode = control.SingleNode ? DurabilityMode.Solo : DurabilityMode.Balanced;
             opts.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
             opts.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(

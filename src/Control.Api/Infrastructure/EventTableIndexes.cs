@@ -18,7 +18,7 @@ public sealed class EventTableIndexes(IDocumentStore store, NpgsqlDataSource dat
     : BackgroundService
 {
     private static IEnumerable<(string Name, Func<string, string> On)> All =>
-        Features.Audit.AuditIndexes.Definitions.Concat(Features.Access.AccessEventIndexes.Definitions);
+        Features.Audit.History.AuditIndexes.Definitions.Concat(Features.Access.AccessEventIndexes.Definitions);
 
     public static IEnumerable<string> Names => All.Select(i => i.Name);
 

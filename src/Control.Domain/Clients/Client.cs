@@ -76,44 +76,57 @@ public sealed record Client
         PolicyRevision = 1,
     };
 
-    public static Client? Evolve(Client? state, object @event) => @event switch
+    public static Client? Evolve(Client? state, object @event)
     {
-        ClientEnrolled e => Start(e),
-        _ when state is null => null,
+        if (@event is ClientEnrolled enrolled)
+        {
+            return Start(enrolled);
+        }
+
+        if (state is null)
+        {
+            return null;
+        }
+
+        var next = Fold(state, @event);
+        return PolicyChangingEvents.ChangeClientPolicy(@event) ? next with { PolicyRevision = state.PolicyRevision + 1 } : next;
+    }
+
+    // Not named Apply: the event store takes an aggregate's Apply methods for conventional projection methods.
+    private static Client Fold(Client state, object @event) => @event switch
+    {
         ClientTagsSet e => state with { Tags = e.Tags },
-        ClientPresetApplied e => state.Changed() with
+        ClientPresetApplied e => state with
         {
             AclEnabled = e.Preset.AclEnabled,
             AclEntries = e.Preset.AclEntries,
             Unattended = state.Unattended with { Enabled = e.Preset.UnattendedEnabled },
             Permissions = e.Preset.Permissions,
         },
-        ClientRemoved => state.Changed() with { Status = ClientStatus.Removed },
-        ClientLicenseRemoved => state.Changed() with { Licensed = false, Alias = null },
-        Clients.AclEnabled => state.Changed() with { AclEnabled = true },
-        AclDisabled => state.Changed() with { AclEnabled = false },
-        AclEntryAdded e => state.Changed() with { AclEntries = [.. state.AclEntries, e.Entry] },
-        AclEntryRemoved e => state.Changed() with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList() },
-        UnattendedAccessEnabled => state.Changed() with { Unattended = state.Unattended with { Enabled = true } },
-        UnattendedAccessDisabled => state.Changed() with { Unattended = state.Unattended with { Enabled = false } },
-        ExclusiveUnattendedAccessSet e => state.Changed() with { Unattended = state.Unattended with { Exclusive = e.Exclusive } },
-        UnattendedPasswordSet e => state.Changed() with { Unattended = state.Unattended with { Verifier = e.Verifier } },
-        TokensCleared e => state.Changed() with { TokenEpoch = e.Epoch, RevokedTokenIds = [] },
-        RememberTokenRevoked e => state.Changed() with { RevokedTokenIds = [.. state.RevokedTokenIds, e.TokenId] },
-        ClientSessionTerminated e => state.Changed() with
+        ClientRemoved => state with { Status = ClientStatus.Removed },
+        ClientLicenseRemoved => state with { Licensed = false, Alias = null },
+        Clients.AclEnabled => state with { AclEnabled = true },
+        AclDisabled => state with { AclEnabled = false },
+        AclEntryAdded e => state with { AclEntries = [.. state.AclEntries, e.Entry] },
+        AclEntryRemoved e => state with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList() },
+        UnattendedAccessEnabled => state with { Unattended = state.Unattended with { Enabled = true } },
+        UnattendedAccessDisabled => state with { Unattended = state.Unattended with { Enabled = false } },
+        ExclusiveUnattendedAccessSet e => state with { Unattended = state.Unattended with { Exclusive = e.Exclusive } },
+        UnattendedPasswordSet e => state with { Unattended = state.Unattended with { Verifier = e.Verifier } },
+        TokensCleared e => state with { TokenEpoch = e.Epoch, RevokedTokenIds = [] },
+        RememberTokenRevoked e => state with { RevokedTokenIds = [.. state.RevokedTokenIds, e.TokenId] },
+        ClientSessionTerminated e => state with
         {
             TerminatedSessions = [.. state.TerminatedSessions.Append(e.SessionId).TakeLast(ClientDecider.MaxTerminatedSessions)],
         },
         ClientTwoFactorEnrollmentStarted e => state with { TwoFactor = state.TwoFactor with { PendingProtectedSecret = e.ProtectedSecret } },
-        ClientTwoFactorEnabled => state.Changed() with
+        ClientTwoFactorEnabled => state with
         {
             TwoFactor = new ClientTwoFactorState(true, state.TwoFactor.PendingProtectedSecret, null),
         },
-        ClientTwoFactorDisabled => state.Changed() with { TwoFactor = ClientTwoFactorState.Off },
-        SessionPermissionsSet e => state.Changed() with { Permissions = e.Permissions },
-        SessionLoginsSet e => state.Changed() with { Logins = e.Logins },
+        ClientTwoFactorDisabled => state with { TwoFactor = ClientTwoFactorState.Off },
+        SessionPermissionsSet e => state with { Permissions = e.Permissions },
+        SessionLoginsSet e => state with { Logins = e.Logins },
         _ => state,
     };
-
-    private Client Changed() => this with { PolicyRevision = PolicyRevision + 1 };
 }

@@ -10,7 +10,16 @@ namespace Control.Domain.Clients;
 /// <param name="Sessions">The organization's session settings (justification, shell recording).</param>
 public sealed record OrganizationPolicyContext(
     string Slug, bool Licensed, long Revision, IReadOnlyList<string> AclEntries, string? ViewerCa, IReadOnlyList<string> RevokedViewerSerials,
-    Organizations.SessionSettings Sessions);
+    Organizations.SessionSettings Sessions)
+{
+    /// <summary>
+    /// What the organization contributes as the API serves it. Revoked serials whose certificate has expired anyway are
+    /// left out, so the list does not grow for ever.
+    /// </summary>
+    public static OrganizationPolicyContext Of(Organizations.Organization organization, DateTimeOffset now) => new(
+        organization.Slug, Licensed: true, organization.PolicyRevision, organization.AclEntries, organization.ViewerCa?.Certificate,
+        organization.RevokedViewerSerials(now), organization.SessionSettings);
+}
 
 /// <summary>
 /// Composes the two signed parts of a client's policy from the event-sourced state, and combines verified parts into

@@ -36,26 +36,37 @@ public sealed record Organization(Guid Id, string Slug, string Name, DateTimeOff
 
     public static Organization Start(OrganizationCreated e) => new(e.OrganizationId, e.Slug, e.Name, e.At);
 
-    public static Organization? Evolve(Organization? state, object @event) => @event switch
+    public static Organization? Evolve(Organization? state, object @event)
     {
-        OrganizationCreated e => Start(e),
-        _ when state is null => null,
+        if (@event is OrganizationCreated created)
+        {
+            return Start(created);
+        }
+
+        if (state is null)
+        {
+            return null;
+        }
+
+        var next = Fold(state, @event);
+        return Clients.PolicyChangingEvents.ChangeEveryClientPolicy(@event) ? next with { PolicyRevision = state.PolicyRevision + 1 } : next;
+    }
+
+    // Not named Apply: the event store takes an aggregate's Apply methods for conventional projection methods.
+    private static Organization Fold(Organization state, object @event) => @event switch
+    {
         LicenseKeyIssued e => state with { LicenseKeyHash = e.KeyHash },
         LicenseKeyReset e => state with { LicenseKeyHash = e.KeyHash },
-        PolicySigningKeyCreated e => state with { SigningKey = new PolicySigningKey(e.KeyId, e.PublicKey, e.ProtectedPrivateKey), PolicyRevision = state.PolicyRevision + 1 },
+        PolicySigningKeyCreated e => state with { SigningKey = new PolicySigningKey(e.KeyId, e.PublicKey, e.ProtectedPrivateKey) },
         OrganizationClientDefaultsSet e => state with { ClientDefaults = e.Defaults },
-        OrganizationAclEntryAdded e => state with { AclEntries = [.. state.AclEntries, e.Entry], PolicyRevision = state.PolicyRevision + 1 },
-        OrganizationAclEntryRemoved e => state with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList(), PolicyRevision = state.PolicyRevision + 1 },
-        ViewerCaCreated e => state with { ViewerCa = new ViewerCa(e.Certificate, e.ProtectedPrivateKey), PolicyRevision = state.PolicyRevision + 1 },
-        OrganizationSessionSettingsChanged e => state with
-        {
-            SessionSettings = new SessionSettings(e.RequireJustification, e.RecordShellSessions), PolicyRevision = state.PolicyRevision + 1,
-        },
+        OrganizationAclEntryAdded e => state with { AclEntries = [.. state.AclEntries, e.Entry] },
+        OrganizationAclEntryRemoved e => state with { AclEntries = state.AclEntries.Where(x => x != e.Entry).ToList() },
+        ViewerCaCreated e => state with { ViewerCa = new ViewerCa(e.Certificate, e.ProtectedPrivateKey) },
+        OrganizationSessionSettingsChanged e => state with { SessionSettings = new SessionSettings(e.RequireJustification, e.RecordShellSessions) },
         ViewerCertificatesRevoked e => state with
         {
             // An expired certificate fails validation on its own; listing it for ever would only grow every policy.
             RevokedViewerCertificates = [.. state.RevokedViewerCertificates.Where(c => c.NotAfter > e.At), .. e.Certificates],
-            PolicyRevision = state.PolicyRevision + 1,
         },
         _ => state,
     };

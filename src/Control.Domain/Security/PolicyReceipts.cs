@@ -16,15 +16,24 @@ public static class PolicyReceipts
     /// <summary>SHA-256 of a part's canonical JSON, lowercase hex.</summary>
     public static string Digest(byte[] canonicalBytes) => Convert.ToHexStringLower(SHA256.HashData(canonicalBytes));
 
+    /// <summary>The receipt for the policy the agent enforces, both parts digested as it verified them.</summary>
     public static PolicyAcknowledgement Sign(ECDsa clientKey, Guid clientId, SignedPolicy enforced)
     {
         var (client, organization) = (enforced.Client.Policy, enforced.Organization.Policy);
-        var (clientDigest, organizationDigest) = (Digest(PolicySignature.CanonicalBytes(client)), Digest(PolicySignature.CanonicalBytes(organization)));
+        return Sign(
+            clientKey, clientId, client.Revision, Digest(PolicySignature.CanonicalBytes(client)), organization.Revision,
+            Digest(PolicySignature.CanonicalBytes(organization)));
+    }
+
+    /// <summary>The receipt for the parts named by their revisions and digests (the agent's receipt once they are computed).</summary>
+    public static PolicyAcknowledgement Sign(
+        ECDsa clientKey, Guid clientId, long clientRevision, string clientDigest, long organizationRevision, string organizationDigest)
+    {
         var signature = clientKey.SignData(
-            Text(clientId, client.Revision, organization.Revision, clientDigest, organizationDigest), HashAlgorithmName.SHA256,
+            Text(clientId, clientRevision, organizationRevision, clientDigest, organizationDigest), HashAlgorithmName.SHA256,
             DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return new PolicyAcknowledgement(
-            client.Revision + organization.Revision, client.Revision, organization.Revision, clientDigest, organizationDigest, Convert.ToBase64String(signature));
+            clientRevision + organizationRevision, clientRevision, organizationRevision, clientDigest, organizationDigest, Convert.ToBase64String(signature));
     }
 
     /// <summary>Whether the receipt is signed by the client's enrolment key over what it names (the digests still need matching).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Control.Api.Features.Audit;
+using Control.Api.Features.Audit.Chain;
 using Control.Api.Tests.Support;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
@@ -38,11 +39,11 @@ public class AuditChainTests(ApiFixture api)
         var org = await api.NewOrganization();
         await org.Owner.PostOk<InviteOperatorResponse>("/operators", new InviteOperatorRequest("juergen", "hr", "Zugriff für Jürgen, \"HR\"\n日本語 🔒"));
         await org.Owner.PostOk<PersonResponse>("/people", new AddPersonRequest("Jürgen Ærøskøbing 山田 🔒", "jurgen@example.com", "Einstellung"));
-        var sql = string.Join(" || ", AuditChainSchema.Fields.Select(f => $"control.control_audit_field({f.Expression})"));
+        var sql = string.Join(" || ", AuditChainHash.Fields.Select(f => $"control.control_audit_field({f.Expression})"));
         await using var connection = new Npgsql.NpgsqlConnection(api.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
-            $"select {sql}, {AuditChainSchema.Columns} from {Events} e where e.tenant_id = '{org.Slug}' order by e.seq_id", connection);
+            $"select {sql}, {AuditChainHash.Columns} from {Events} e where e.tenant_id = '{org.Slug}' order by e.seq_id", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var content = new AuditChainContent();
         var rows = 0;

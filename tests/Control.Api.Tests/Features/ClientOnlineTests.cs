@@ -1,4 +1,4 @@
-using Control.Api.Features.Clients;
+using Control.Api.Features.Receipts;
 using Control.Api.Tests.Support;
 using Control.Domain.Contracts;
 

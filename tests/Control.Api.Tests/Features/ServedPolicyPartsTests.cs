@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Control.Api.Features.Agents;
+using Control.Api.Features.PolicyDelivery;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;
 using Control.Domain.Security;
@@ -57,11 +57,6 @@ public class ServedPolicyPartsTests
 
     private static string Part(Guid part, long revision, string variant = "") => PolicyReceipts.Digest(Encoding.UTF8.GetBytes(Content(part, revision, variant)));
 
-    private PolicyAcknowledgement Receipt(long clientRevision, string clientDigest, long organizationRevision, string organizationDigest)
-    {
-        var signature = _key.SignData(PolicyReceipts.Text(Desk.Id, clientRevision, organizationRevision, clientDigest, organizationDigest),
-            HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return new PolicyAcknowledgement(clientRevision + organizationRevision, clientRevision, organizationRevision, clientDigest, organizationDigest,
-            Convert.ToBase64String(signature));
-    }
+    private PolicyAcknowledgement Receipt(long clientRevision, string clientDigest, long organizationRevision, string organizationDigest) =>
+        PolicyReceipts.Sign(_key, Desk.Id, clientRevision, clientDigest, organizationRevision, organizationDigest);
 }

@@ -1,4 +1,5 @@
 using Control.Api.Auth;
+using Control.Api.Features.PolicyDelivery;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;
@@ -46,10 +47,10 @@ public static class RegisterAgentEndpointEndpoint
     [Authorize(Policy = Policies.Agent)]
     [WolverinePut("/agent/endpoint")]
     public static async Task<IResult> Put(
-        AgentEndpointRequest request, IDocumentSession session, PolicyService policies, TimeProvider clock, HttpContext http)
+        AgentEndpointRequest request, IDocumentSession session, PolicySnapshots snapshots, TimeProvider clock, HttpContext http)
     {
         var clientId = http.User.OperatorId();
-        var client = await policies.Client(http.User.OrganizationSlug(), clientId);
+        var client = await snapshots.Client(http.User.OrganizationSlug(), clientId);
         if (client is null || client.Status == ClientStatus.Removed)
         {
             return Problems.NotFound("client").ToResult();

@@ -1,5 +1,6 @@
 using Control.Api.Auth;
 using Control.Api.Features.Agents;
+using Control.Api.Features.Receipts;
 using Control.Api.Features.Clients;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;
-using Control.Api.Features.Agents;
+using Control.Api.Features.Receipts;
 using Control.Domain.Organizations;
 using Marten;
 

@@ -1,5 +1,5 @@
 using Control.Api.Auth;
-using Control.Api.Features.Agents;
+using Control.Api.Features.Receipts;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;
 using Control.Domain.Contracts;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Control.Api.Auth;
-using Control.Api.Features.Audit;
+using Control.Api.Features.Audit.History;
 using Control.Api.Hosting;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Control.Api.Features.Clients;
+using Control.Api.Features.Receipts;
 using Control.Domain.Clients;
 using Control.Domain.Offboarding;
 using Control.Domain.Organizations;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Control.Api.Auth;
-using Control.Api.Features.Agents;
+using Control.Api.Features.PolicyDelivery;
 using Control.Api.Infrastructure;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
@@ -50,7 +50,7 @@ public static class RecordSessionEventsEndpoint
     [Authorize(Policy = Policies.ActiveAgent)]
     [WolverinePost("/agent/session-events")]
     public static async Task<IResult> Post(
-        AgentSessionEventBatch request, IDocumentStore store, PolicyService policies, HttpContext http, CancellationToken cancellation)
+        AgentSessionEventBatch request, IDocumentStore store, PolicySnapshots snapshots, HttpContext http, CancellationToken cancellation)
     {
         var clientId = http.User.OperatorId();
         var organization = http.User.OrganizationSlug();
@@ -86,7 +86,7 @@ public static class RecordSessionEventsEndpoint
             return Forbidden("An event names another client: an agent reports only its own sessions.");
         }
 
-        var client = await policies.Client(organization, clientId);
+        var client = await snapshots.Client(organization, clientId);
         var actor = Actor.System($"agent {client?.Alias ?? client?.NumberText ?? clientId.ToString()}");
 
         // The same id twice in one batch is one event.

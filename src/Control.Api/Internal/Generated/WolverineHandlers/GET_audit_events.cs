@@ -39,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             messageContext.TenantId = tenantId;
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.GetAuditEventsEndpoint").SetTag("http.route", "/audit/events").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.History.GetAuditEventsEndpoint").SetTag("http.route", "/audit/events").SetTag("http.request.method", "GET");
             var type = httpContext.Request.Query["type"];
             var actor = httpContext.Request.Query["actor"];
             string stream_rawValue = httpContext.Request.Query["stream"];
@@ -99,7 +99,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Audit.GetAuditEventsEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, type, actor, stream, correlation, target, from, to, cursor, limit).ConfigureAwait(false);
+            var result = await Control.Api.Features.Audit.History.GetAuditEventsEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, type, actor, stream, correlation, target, from, to, cursor, limit).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -39,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             messageContext.TenantId = tenantId;
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.ExportAuditEndpoints").SetTag("http.route", "/audit/events/export").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.Export.ExportAuditEndpoints").SetTag("http.route", "/audit/events/export").SetTag("http.request.method", "GET");
             var format = httpContext.Request.Query["format"];
             var type = httpContext.Request.Query["type"];
             var actor = httpContext.Request.Query["actor"];
@@ -86,7 +86,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Audit.ExportAuditEndpoints.Events(httpContext, ((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, format, type, actor, stream, correlation, target, from, to).ConfigureAwait(false);
+            var result = await Control.Api.Features.Audit.Export.ExportAuditEndpoints.Events(httpContext, ((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, format, type, actor, stream, correlation, target, from, to).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -39,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             messageContext.TenantId = tenantId;
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.GetSessionHistoryEndpoint").SetTag("http.route", "/audit/sessions").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.History.GetSessionHistoryEndpoint").SetTag("http.route", "/audit/sessions").SetTag("http.request.method", "GET");
             var client = httpContext.Request.Query["client"];
             var person = httpContext.Request.Query["person"];
             var viewer = httpContext.Request.Query["viewer"];
@@ -98,7 +98,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Audit.GetSessionHistoryEndpoint.Get(((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, client, person, viewer, denied, from, to, cursor, limit).ConfigureAwait(false);
+            var result = await Control.Api.Features.Audit.History.GetSessionHistoryEndpoint.Get(((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, client, person, viewer, denied, from, to, cursor, limit).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

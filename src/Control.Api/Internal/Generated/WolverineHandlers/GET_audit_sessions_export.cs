@@ -39,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             messageContext.TenantId = tenantId;
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.ExportAuditEndpoints").SetTag("http.route", "/audit/sessions/export").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Audit.Export.ExportAuditEndpoints").SetTag("http.route", "/audit/sessions/export").SetTag("http.request.method", "GET");
             var format = httpContext.Request.Query["format"];
             var client = httpContext.Request.Query["client"];
             var person = httpContext.Request.Query["person"];
@@ -85,7 +85,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Audit.ExportAuditEndpoints.Sessions(((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, format, client, person, viewer, denied, from, to).ConfigureAwait(false);
+            var result = await Control.Api.Features.Audit.Export.ExportAuditEndpoints.Sessions(((Marten.IQuerySession)documentSession), _npgsqlDataSource, _optionsOfControlOptions, httpContext.RequestAborted, format, client, person, viewer, denied, from, to).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
