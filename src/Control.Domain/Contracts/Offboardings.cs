@@ -4,7 +4,7 @@ namespace Control.Domain.Contracts;
 /// <param name="Mode">exposure (default) or full.</param>
 /// <param name="EffectiveAt">When to start (default: now); a scheduled offboarding can be cancelled until then.</param>
 /// <param name="ReceiptDeadlineSeconds">How long to wait for the agents' receipts (default 600).</param>
-public sealed record StartOffboardingRequest(string? Person, string? Reason, string? Mode, DateTimeOffset? EffectiveAt, int? ReceiptDeadlineSeconds);
+public sealed record StartOffboardingRequest(string? Person, string? Reason, string? Mode, DateTimeOffset? EffectiveAt, int? ReceiptDeadlineSeconds) : IReasonedRequest;
 
 public sealed record OffboardingChangeDto(string TargetKind, Guid TargetId, string Target, string Event, long Version, string What);
 

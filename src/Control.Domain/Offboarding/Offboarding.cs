@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Control.Domain.Common;
 using Control.Domain.Operators;
 
@@ -19,37 +17,6 @@ public enum OffboardingStatus
 }
 
 public sealed record OffboardingStepState(int Step, string Name, string StepId, DateTimeOffset? CompletedAt, IReadOnlyList<OffboardingChange> Changes, IReadOnlyList<string> Notes);
-
-/// <summary>
-/// The seven steps of the reference page, in its order. Each is an idempotent command: its id is derived from the
-/// offboarding's id, and a step whose completion is recorded is never run again (a retry or a resumed saga skips it).
-/// </summary>
-public static class OffboardingSteps
-{
-    public const int Count = 7;
-
-    public static IReadOnlyList<string> Names { get; } =
-    [
-        "remove the person's own clients",
-        "disable their operator accounts and reset shared portal credentials they knew",
-        "reset the license key",
-        "make private and rotate custom-client links",
-        "clear tokens where they hold a remember-token",
-        "rotate unattended passwords",
-        "remove them from every access control list and release their aliases",
-    ];
-
-    public static string Name(int step) => Names[step - 1];
-
-    /// <summary>A deterministic id for step <paramref name="step"/> of an offboarding (a name-based UUID, RFC 9562 style).</summary>
-    public static string StepId(Guid offboardingId, int step)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"control/offboarding/{offboardingId:N}/step/{step}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
-    }
-}
 
 /// <summary>An offboarding as its stream tells it: progress, every change and the receipt wait.</summary>
 public sealed record Offboarding
@@ -103,8 +70,8 @@ public sealed record Offboarding
             ReceiptDeadline = e.ReceiptDeadline,
             StarterRole = e.StarterRole,
             Status = OffboardingStatus.Scheduled,
-            Steps = Enumerable.Range(1, OffboardingSteps.Count)
-                .Select(n => new OffboardingStepState(n, OffboardingSteps.Name(n), OffboardingSteps.StepId(e.OffboardingId, n), null, [], []))
+            Steps = OffboardingSteps.All
+                .Select(step => new OffboardingStepState((int)step, step.Name(), OffboardingSteps.StepId(e.OffboardingId, (int)step), null, [], []))
                 .ToList(),
         },
         _ when state is null => null,

@@ -18,7 +18,23 @@ public enum StepAdmission
     AlreadyDone,
 }
 
-/// <summary>The offboarding's own life: cancelling it, admitting a step, and ending the receipt wait.</summary>
+/// <summary>What the saga does after a check of an offboarding's receipts.</summary>
+public enum ReceiptWait
+{
+    /// <summary>Receipts are still missing (or the changes are not committed yet): the receipt watcher reports the next change.</summary>
+    Continue,
+
+    /// <summary>Every receipt is in and the offboarding is (or now becomes) complete: the saga ends.</summary>
+    Ended,
+
+    /// <summary>
+    /// Every receipt is in, but the transaction committing the changes may still be running (the receipts are written
+    /// just ahead of it, so agents can acknowledge before it commits): look again shortly, since the watcher will not.
+    /// </summary>
+    LookAgainShortly,
+}
+
+/// <summary>The offboarding's own life: cancelling it, admitting a step, committing its changes and ending the receipt wait.</summary>
 public static partial class OffboardingDecider
 {
     /// <summary>
@@ -57,5 +73,43 @@ public static partial class OffboardingDecider
         return state.Status == OffboardingStatus.CompletedWithPending && pending == 0
             ? Decision.Accept(new OffboardingPendingResolved(state.Id, lastReceiptAt ?? now, now))
             : Decision.NothingToDo;
+    }
+
+    /// <summary>The agents' receipts of changes committed at <paramref name="committedAt"/> are due within the offboarding's receipt deadline.</summary>
+    public static DateTimeOffset ReceiptsDueBy(Offboarding state, DateTimeOffset committedAt) => committedAt + state.ReceiptDeadline;
+
+    /// <summary>
+    /// After the last step, <paramref name="expected"/> clients must acknowledge the changes: the receipt wait starts, or
+    /// the offboarding is complete at once when nothing is left to wait for (no agent had to change, or every one has
+    /// acknowledged already, <paramref name="received"/>).
+    /// </summary>
+    public static Decision CommitChanges(Offboarding state, int expected, int received, DateTimeOffset? lastReceiptAt, DateTimeOffset now)
+    {
+        var committed = new OffboardingChangesCommitted(state.Id, expected, ReceiptsDueBy(state, now), now);
+        return received == expected
+            ? Decision.Accept(committed, new OffboardingCompleted(state.Id, received, 0, lastReceiptAt, now))
+            : Decision.Accept(committed);
+    }
+
+    /// <summary>
+    /// What follows a receipt check that found <paramref name="pending"/> receipts missing, given the offboarding before
+    /// the check's own events: the wait ends once every receipt is in after the changes were committed.
+    /// </summary>
+    public static ReceiptWait AfterReceiptsChecked(Offboarding before, int pending, DateTimeOffset now)
+    {
+        if (pending != 0)
+        {
+            return ReceiptWait.Continue;
+        }
+
+        if (before.Status is OffboardingStatus.AwaitingReceipts or OffboardingStatus.CompletedWithPending or OffboardingStatus.Completed)
+        {
+            return ReceiptWait.Ended;
+        }
+
+        var lastStepDone = before.Steps.LastOrDefault(s => s.Step == (int)OffboardingSteps.Last)?.CompletedAt;
+        return before.Status == OffboardingStatus.Running && lastStepDone is not null && now - lastStepDone < before.ReceiptDeadline
+            ? ReceiptWait.LookAgainShortly
+            : ReceiptWait.Continue;
     }
 }

@@ -23,6 +23,11 @@ public class ValidationProblemTests(ApiFixture api)
         { "an operator name with spaces", "/operators", new InviteOperatorRequest("Carol Smith", "technician", "hired"), "username" },
         { "a role that does not exist", "/operators", new InviteOperatorRequest("carol", "god", "hired"), "role" },
         { "an invitation without a reason", "/operators", new InviteOperatorRequest("carol", "technician", ""), "reason" },
+        { "an offboarding in a mode that does not exist", "/offboardings", new StartOffboardingRequest("bob", "left", "some", null, null), "mode" },
+        { "an offboarding a decade ahead", "/offboardings", new StartOffboardingRequest("bob", "left", null, DateTimeOffset.UtcNow.AddYears(10), null), "effectiveAt" },
+        { "a cancellation without a reason", $"/offboardings/{Guid.CreateVersion7()}/cancel", new ReasonRequest(""), "reason" },
+        { "an approval without a reason", $"/offboardings/{Guid.CreateVersion7()}/approve", new ReasonRequest(" "), "reason" },
+        { "seeing a sealed license key without a reason", "/license/reveal", new ReasonRequest(""), "reason" },
     };
 
     [Theory]

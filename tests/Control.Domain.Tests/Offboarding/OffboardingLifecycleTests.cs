@@ -92,6 +92,40 @@ public class OffboardingLifecycleTests
     public void Receipts_StillRunning_Nothing() =>
         Spec.Given(new OffboardingStarted(Id, T0)).When(s => OffboardingDecider.ReceiptsChecked(s, 0, 0, T0, T0)).ThenNothing();
 
+    private static readonly object[] Ran = [new OffboardingStarted(Id, T0), .. AllSteps];
+
+    [Fact]
+    public void CommitChanges_ReceiptsToWaitFor_TheWaitStartsWithTheDeadline() =>
+        Spec.Given(Ran).When(s => OffboardingDecider.CommitChanges(s, 3, 1, T0, T0.AddMinutes(1)))
+            .Then(new OffboardingChangesCommitted(Id, 3, T0.AddMinutes(11), T0.AddMinutes(1)));
+
+    [Fact]
+    public void CommitChanges_EveryReceiptInAlready_CompleteAtOnce() =>
+        Spec.Given(Ran).When(s => OffboardingDecider.CommitChanges(s, 2, 2, T0, T0.AddMinutes(1)))
+            .Then(new OffboardingChangesCommitted(Id, 2, T0.AddMinutes(11), T0.AddMinutes(1)), new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1)));
+
+    [Fact]
+    public void CommitChanges_NoAgentHadToChange_CompleteAtOnce() =>
+        Spec.Given(Ran).When(s => OffboardingDecider.CommitChanges(s, 0, 0, null, T0.AddMinutes(1)))
+            .Then(new OffboardingChangesCommitted(Id, 0, T0.AddMinutes(11), T0.AddMinutes(1)), new OffboardingCompleted(Id, 0, 0, null, T0.AddMinutes(1)));
+
+    public static TheoryData<string, Domain.Offboarding.Offboarding, int, DateTimeOffset, ReceiptWait> ReceiptWaitCases => new()
+    {
+        { "receipts missing", Given(Committed), 1, T0.AddMinutes(1), ReceiptWait.Continue },
+        { "receipts missing after the deadline (completed with pending)", Given(Committed, new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10))), 1, T0.AddMinutes(11), ReceiptWait.Continue },
+        { "all in while awaiting them", Given(Committed), 0, T0.AddMinutes(1), ReceiptWait.Ended },
+        { "the last pending one back", Given(Committed, new OffboardingCompleted(Id, 1, 1, T0, T0.AddMinutes(10))), 0, T0.AddMinutes(20), ReceiptWait.Ended },
+        { "all in, completed already", Given(Committed, new OffboardingCompleted(Id, 2, 0, T0, T0.AddMinutes(1))), 0, T0.AddMinutes(2), ReceiptWait.Ended },
+        { "all in while the commit may still run", Given(Ran), 0, T0.AddMinutes(1), ReceiptWait.LookAgainShortly },
+        { "all in, the last step done a deadline ago", Given(Ran), 0, T0.AddMinutes(10), ReceiptWait.Continue },
+        { "all in before the last step", Given(new OffboardingStarted(Id, T0), Done(1)), 0, T0, ReceiptWait.Continue },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReceiptWaitCases))]
+    public void AfterReceiptsChecked(string scenario, Domain.Offboarding.Offboarding before, int pending, DateTimeOffset now, ReceiptWait then) =>
+        Assert.True(then == OffboardingDecider.AfterReceiptsChecked(before, pending, now), scenario);
+
     [Fact]
     public void Reach_EveryAgentAcknowledgesAnOrganizationWideChange_EachChangeTimedByItsBatchOrStep()
     {

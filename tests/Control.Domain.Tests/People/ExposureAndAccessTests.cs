@@ -114,7 +114,7 @@ public class ExposureAndAccessTests
         Assert.Equal(OffboardingSteps.StepId(id, 3), OffboardingSteps.StepId(id, 3));
         Assert.NotEqual(OffboardingSteps.StepId(id, 3), OffboardingSteps.StepId(id, 4));
         Assert.NotEqual(OffboardingSteps.StepId(id, 3), OffboardingSteps.StepId(Guid.NewGuid(), 3));
-        Assert.Equal(7, OffboardingSteps.Names.Count);
+        Assert.Equal(7, OffboardingSteps.All.Count);
     }
 
     [Fact]

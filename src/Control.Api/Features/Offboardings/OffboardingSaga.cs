@@ -21,6 +21,9 @@ namespace Control.Api.Features.Offboardings;
 /// </summary>
 public sealed class OffboardingSaga : Saga
 {
+    /// <summary>How soon a receipt check is repeated while the changes may still be committing (<see cref="ReceiptWait.LookAgainShortly"/>).</summary>
+    private static readonly TimeSpan LookAgainAfter = TimeSpan.FromSeconds(1);
+
     /// <summary>The offboarding's id: everything else about it (its status, its next step) is its stream's.</summary>
     public Guid Id { get; set; }
 
@@ -102,7 +105,7 @@ public sealed class OffboardingSaga : Saga
             clients.AddRange((await session.LoadManyAsync<Client>(cancellation, extra)).Select(c => (c.Id, c.Alias ?? c.NumberText, c.PolicyRevision)));
         }
 
-        var deadline = now + offboarding.ReceiptDeadline;
+        var deadline = OffboardingDecider.ReceiptsDueBy(offboarding, now);
         // Receipts that are in already (an agent can acknowledge before this bookkeeping commits) count at once.
         var presence = (await session.LoadManyAsync<ClientPresence>(cancellation, clients.Select(c => c.Id))).ToDictionary(p => p.Id);
         var received = new List<DateTimeOffset?>();
@@ -134,11 +137,10 @@ public sealed class OffboardingSaga : Saga
         // commit below they are inert (the saga acts on receipts only once it awaits them).
         await session.DocumentStore.BulkInsertAsync(session.TenantId, receipts, Weasel.Core.BulkInsertMode.OverwriteExisting, 5000, cancellation);
 
-        session.Events.Append(Id, new OffboardingChangesCommitted(Id, clients.Count, deadline, now));
-        if (received.Count == clients.Count)
+        var decision = OffboardingDecider.CommitChanges(offboarding, clients.Count, received.Count, received.Max(), now);
+        session.Events.Append(Id, decision.Events.ToArray());
+        if (decision.Events.Any(e => e is OffboardingCompleted))
         {
-            // Nothing to wait for: no agent had to change, or every one has acknowledged already.
-            session.Events.Append(Id, new OffboardingCompleted(Id, received.Count, 0, received.Max(), now));
             MarkCompleted();
         }
     }
@@ -155,18 +157,16 @@ public sealed class OffboardingSaga : Saga
         OffboardingRecording.RecordAs(session, offboarding);
         stream.AppendMany([.. OffboardingDecider.ReceiptsChecked(offboarding, receipts.Count - pending, pending, last, now).Events]);
 
-        if (pending == 0 && offboarding.Status is OffboardingStatus.AwaitingReceipts or OffboardingStatus.CompletedWithPending or OffboardingStatus.Completed)
+        switch (OffboardingDecider.AfterReceiptsChecked(offboarding, pending, now))
         {
-            MarkCompleted();
-            return null;
+            case ReceiptWait.Ended:
+                MarkCompleted();
+                return null;
+            case ReceiptWait.LookAgainShortly:
+                return message.DelayedFor(LookAgainAfter);
+            default:
+                return null;
         }
-
-        // The receipts are written just ahead of the transaction that commits the changes: every one of them can be in
-        // before that commits. Look again shortly (while that step can still be committing), since the watcher will not.
-        var lastStep = offboarding.Steps.LastOrDefault(s => s.Step == OffboardingSteps.Count)?.CompletedAt;
-        return pending == 0 && offboarding.Status == OffboardingStatus.Running && lastStep is not null && now - lastStep < offboarding.ReceiptDeadline
-            ? message.DelayedFor(TimeSpan.FromSeconds(1))
-            : null;
     }
 
     /// <summary>A message for an offboarding whose saga is finished (a late duplicate): nothing to do.</summary>

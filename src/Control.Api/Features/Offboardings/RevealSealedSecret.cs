@@ -1,68 +1,61 @@
 using Control.Api.Auth;
 using Control.Api.Features.Clients;
+using Control.Api.Features.Organizations;
 using Control.Api.Infrastructure;
 using Control.Domain.Clients;
 using Control.Domain.Common;
 using Control.Domain.Contracts;
 using Control.Domain.Organizations;
 using Control.Domain.People;
+using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
 namespace Control.Api.Features.Offboardings;
 
+public sealed record RevealSealedSecretRequest(string? Reason) : IReasonedRequest;
+
 public sealed record RevealedSecretResponse(string Secret, string Subject, string Value, DateTimeOffset SealedAt);
 
 /// <summary>
 /// Shows a secret an offboarding generated (a client's new unattended password, the new license key) to the admin who
-/// asks, as a <c>SecretRevealed</c> event: from then on they know it (exposure). Refused once the secret was replaced.
+/// asks, as a <c>SecretRevealed</c> event on the secret's subject: from then on they know it (exposure). Refused once the
+/// secret was replaced. One route per kind of subject, each with its own authority.
 /// </summary>
 public static class RevealSealedSecretEndpoints
 {
+    public sealed class Validator : AbstractValidator<RevealSealedSecretRequest>
+    {
+        public Validator() => RuleFor(x => x.Reason).Reason("A reason is required: seeing a secret is recorded.");
+    }
+
     [Authorize(Policy = Policies.ManageClients)]
     [WolverinePost("/clients/{client}/unattended/reveal")]
     public static async Task<IResult> Unattended(
-        string client, ReasonRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        RevealSealedSecretRequest request, [ClientStream] IEventStream<Client> stream, IDocumentSession session, SecretProtector protector, TimeProvider clock,
+        HttpContext http, CancellationToken cancellation)
     {
-        if (Invalid(request) is { } problem)
-        {
-            return problem;
-        }
-
-        var target = await ClientLookup.Find(session, client, cancellation);
-        if (target is null || target.Status != ClientStatus.Active)
-        {
-            return Problems.NotFound("client").ToResult();
-        }
-
-        return await Reveal(session, protector, SecretKind.UnattendedPassword, target.Id, target.Alias ?? target.NumberText, request, clock, http, cancellation);
+        var client = stream.Aggregate!;
+        return client.Status != ClientStatus.Active
+            ? Problems.NotFound("client").ToResult()
+            : await Reveal(stream, SecretKind.UnattendedPassword, client.Alias ?? client.NumberText, session, protector, clock, http, cancellation);
     }
 
     [Authorize(Policy = Policies.ManageLicense)]
     [WolverinePost("/license/reveal")]
-    public static async Task<IResult> License(
-        ReasonRequest request, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+    public static Task<IResult> License(
+        RevealSealedSecretRequest request, [OrganizationStream] IEventStream<Organization> stream, IDocumentSession session, SecretProtector protector,
+        TimeProvider clock, HttpContext http, CancellationToken cancellation) =>
+        Reveal(stream, SecretKind.LicenseKey, stream.Aggregate!.Slug, session, protector, clock, http, cancellation);
+
+    private static async Task<IResult> Reveal<T>(
+        IEventStream<T> subject, SecretKind kind, string label, IDocumentSession session, SecretProtector protector, TimeProvider clock, HttpContext http,
+        CancellationToken cancellation)
+        where T : class
     {
-        if (Invalid(request) is { } problem)
-        {
-            return problem;
-        }
-
-        var organization = await session.Query<Organization>().SingleAsync(cancellation);
-        return await Reveal(session, protector, SecretKind.LicenseKey, organization.Id, organization.Slug, request, clock, http, cancellation);
-    }
-
-    private static IResult? Invalid(ReasonRequest request) =>
-        string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > ValidationRules.MaxReasonLength
-            ? Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["A reason is required: seeing a secret is recorded."] })
-            : null;
-
-    private static async Task<IResult> Reveal(
-        IDocumentSession session, SecretProtector protector, SecretKind kind, Guid subject, string label, ReasonRequest request, TimeProvider clock,
-        HttpContext http, CancellationToken cancellation)
-    {
-        var key = SecretKnowledge.KeyOf(kind, subject);
+        var key = SecretKnowledge.KeyOf(kind, subject.Id);
         var sealedSecret = await session.LoadAsync<SealedSecret>(key, cancellation);
         var knowledge = await session.LoadAsync<SecretKnowledge>(key, cancellation);
         if (sealedSecret is null || sealedSecret.ReplacedSince(knowledge))
@@ -72,9 +65,7 @@ public static class RevealSealedSecretEndpoints
         }
 
         var value = System.Text.Encoding.UTF8.GetString(protector.Unprotect(sealedSecret.Protected, SealedSecret.Purpose(key)));
-        var actor = http.User.Actor();
-        session.RecordAs(actor, request.Reason, http);
-        session.Events.Append(subject, new SecretRevealed(subject, kind, actor, clock.GetUtcNow()));
+        subject.AppendOne(new SecretRevealed(subject.Id, kind, http.User.Actor(), clock.GetUtcNow()));
         return Results.Ok(new RevealedSecretResponse(SecretKnowledge.Name(kind), label, value, sealedSecret.SealedAt));
     }
 }

@@ -33,10 +33,10 @@ namespace Internal.Generated.WolverineHandlers
             messageContext.TenantId = tenantId;
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Offboardings.GetOffboardingEndpoints").SetTag("http.route", "/offboardings").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Offboardings.GetOffboardingsEndpoint").SetTag("http.route", "/offboardings").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var offboardingResponseIReadOnlyList_response = await Control.Api.Features.Offboardings.GetOffboardingEndpoints.List(((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var offboardingResponseIReadOnlyList_response = await Control.Api.Features.Offboardings.GetOffboardingsEndpoint.Get(((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
             await WriteJsonAsync(httpContext, offboardingResponseIReadOnlyList_response, 404);

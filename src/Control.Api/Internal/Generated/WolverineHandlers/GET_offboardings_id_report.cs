@@ -35,7 +35,7 @@ namespace Internal.Generated.WolverineHandlers
             messageContext.TenantId = tenantId;
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Offboardings.GetOffboardingEndpoints").SetTag("http.route", "/offboardings/{id}/report").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Control.Api.Features.Offboardings.GetOffboardingReportEndpoint").SetTag("http.route", "/offboardings/{id}/report").SetTag("http.request.method", "GET");
             string id_rawValue = (string?)httpContext.GetRouteValue("id");
             System.Guid id = default;
 
@@ -51,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
             var format = httpContext.Request.Query["format"];
             
             // The actual HTTP request handler execution
-            var result = await Control.Api.Features.Offboardings.GetOffboardingEndpoints.Report(id, ((Marten.IQuerySession)documentSession), _timeProvider, httpContext.RequestAborted, format).ConfigureAwait(false);
+            var result = await Control.Api.Features.Offboardings.GetOffboardingReportEndpoint.Get(id, ((Marten.IQuerySession)documentSession), _timeProvider, httpContext.RequestAborted, format).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
