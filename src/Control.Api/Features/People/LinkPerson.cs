@@ -38,7 +38,7 @@ public static class LinkPersonEndpoint
         if (request.Operator is { Length: > 0 } username)
         {
             var name = username.Trim().ToLowerInvariant();
-            name = name.EndsWith("@" + session.TenantId, StringComparison.Ordinal) ? name[..name.IndexOf('@')] : name;
+            name = OrganizationRules.LocalName(name, session.TenantId) ?? name;
             var account = await session.Query<Operator>().FirstOrDefaultAsync(o => o.Username == name, cancellation);
             if (account is null)
             {
@@ -73,7 +73,7 @@ public static class LinkPersonEndpoint
         {
             // An operator's own alias linked as an identity is released by an offboarding just as a linked account is.
             var alias = request.Identity!.Trim().ToLowerInvariant();
-            var aliasUser = alias.EndsWith("@" + session.TenantId, StringComparison.Ordinal) ? alias[..alias.LastIndexOf('@')] : null;
+            var aliasUser = OrganizationRules.LocalName(alias, session.TenantId);
             var named = aliasUser is null ? null : await session.Query<Operator>().FirstOrDefaultAsync(o => o.Username == aliasUser, cancellation);
             if (named is not null && OperatorDecider.ManageRefusal(named, http.User.OperatorRole(), http.User.Actor()) is { } forbidden)
             {

@@ -55,7 +55,7 @@ public static class AuditTargets
                 return client is null ? (null, Problems.NotFound("client")) : (new AuditTarget(AuditLabels.Client(client.Alias, client.NumberText), [client.Id]), null);
             case "operator":
                 var username = key.ToLowerInvariant();
-                username = username.EndsWith("@" + session.TenantId, StringComparison.Ordinal) ? username[..^(session.TenantId.Length + 1)] : username;
+                username = OrganizationRules.LocalName(username, session.TenantId) ?? username;
                 var found = Guid.TryParse(key, out var operatorId)
                     ? await session.LoadAsync<Operator>(operatorId, cancellation)
                     : await session.Query<Operator>().FirstOrDefaultAsync(o => o.Username == username, cancellation);
